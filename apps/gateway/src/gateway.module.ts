@@ -1,0 +1,41 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import type { GatewayConfig } from './config/gateway-config';
+import { EventLogListener } from './events/event-log.listener';
+import { HealthController } from './health/health.controller';
+import { loggerOptions } from './logging';
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+function apiKeyGuard(config: GatewayConfig): Provider[] {
+  if (config.apiKeys.length === 0) return [];
+  return [
+    {
+      provide: APP_GUARD,
+      useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
+        new ApiKeyGuard(config.apiKeys, reflector, requestContext),
+      inject: [Reflector, RequestContextService],
+    },
+  ];
+}
+
+/** The runnable gateway: composes the libraries according to a validated configuration. */
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
+        EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
+        TerminusModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, EventLogListener, ...apiKeyGuard(config)],
+    };
+  }
+}

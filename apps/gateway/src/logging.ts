@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { GatewayConfig } from './config/gateway-config';
+
+/** Header and field paths whose values never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.access_token',
+  '*.accessToken',
+  '*.client_secret',
+  '*.clientSecret',
+  '*.apiKey',
+  '*.password',
+];
+
+/** JSON logs in production; readable lines (pino-pretty) in development when it is installed. */
+export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMessage) => string): Params {
+  const pretty = config.environment === 'development' && isInstalled('pino-pretty');
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      genReqId: requestId,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      transport: pretty
+        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l' } }
+        : undefined,
+    },
+  };
+}
+
+function isInstalled(module: string): boolean {
+  try {
+    require.resolve(module);
+    return true;
+  } catch {
+    return false;
+  }
+}

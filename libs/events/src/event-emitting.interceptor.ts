@@ -1,0 +1,76 @@
+import { CallHandler, ExecutionContext, HttpException, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Observable, catchError, from, mergeMap } from 'rxjs';
+import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
+import { OperationEvents } from './operation-events.service';
+
+/** The protocol status of a failed operation: the exception's own, else 500. */
+export function statusOfError(error: unknown): number {
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+export function messageOfError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Base for the interceptors of protocol modules: one event per handled
+ * operation, success or failure. Subclasses say what the operation is
+ * (`describe`) and what its result adds (`describeResult`).
+ */
+export abstract class EventEmittingInterceptor implements NestInterceptor {
+  protected constructor(protected readonly operationEvents: OperationEvents) {}
+
+  /** The operation a handler call performs, or `null` when it is not an operation to record. */
+  protected abstract describe(context: ExecutionContext): OperationDescriptor | null;
+
+  /** Fields the handler's result adds to the descriptor (resource id, result count, ...). */
+  protected describeResult(_result: unknown, _context: ExecutionContext): Partial<OperationDescriptor> {
+    return {};
+  }
+
+  /** The module's own switch; `false` turns this module's events off. */
+  protected eventsEnabled(): boolean {
+    return true;
+  }
+
+  /** The status a successful call answers with. */
+  protected successStatus(context: ExecutionContext): number {
+    const declared = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined;
+    if (declared !== undefined) return declared;
+    if (context.getType() !== 'http') return 200;
+    return context.switchToHttp().getRequest<{ method?: string }>().method === 'POST' ? 201 : 200;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.operationEvents.enabled || !this.eventsEnabled()) return next.handle();
+    const descriptor = this.describe(context);
+    if (!descriptor) return next.handle();
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        const outcome: OperationOutcomeInfo = {
+          outcome: 'failure',
+          status: statusOfError(error),
+          error: messageOfError(error),
+        };
+        const recorded = this.operationEvents.record(descriptor, outcome).catch(() => undefined);
+        return from(
+          recorded.then(() => {
+            throw error;
+          }),
+        );
+      }),
+      // After catchError, so that a strict-mode delivery failure is not recorded as a second event.
+      mergeMap((result: unknown) => {
+        const outcome: OperationOutcomeInfo = { outcome: 'success', status: this.successStatus(context) };
+        const recorded = this.operationEvents.record(
+          { ...descriptor, ...this.describeResult(result, context) },
+          outcome,
+        );
+        return from(recorded.then(() => result));
+      }),
+    );
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
+import type { OnEventMetadata } from '@nestjs/event-emitter';
+import type { EHREvent } from './ehr-event';
+import { eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
+
+/** One `@OnEvent` method, whichever patterns it was declared with. */
+export interface EventListener {
+  /** `ClassName.method`, for logs. */
+  readonly name: string;
+  invoke(event: EHREvent): unknown;
+}
+
+/**
+ * Indexes the `@OnEvent` methods of every provider and controller and answers
+ * "which listeners take this event" with each listener at most once, however
+ * many of the event's names its patterns match.
+ *
+ * Listeners are invoked directly rather than through Nest's wrapper, which
+ * swallows errors: the dispatcher must see failures (strict mode) and contain
+ * them (async mode) itself. Wildcard matching is EventEmitter2's own.
+ */
+@Injectable()
+export class EventListenerRegistry implements OnApplicationBootstrap {
+  private readonly logger = new Logger(EventListenerRegistry.name);
+  private readonly matcher = new EventEmitter2({ wildcard: true, delimiter: '.', maxListeners: 0 });
+  private readonly listenerOf = new Map<unknown, EventListener>();
+  private readonly byNames = new Map<string, EventListener[]>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    for (const wrapper of wrappers) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || wrapper.isAlias || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object | null;
+      if (!prototype) continue;
+      for (const methodKey of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[methodKey];
+        const metadata = (typeof method === 'function' && Reflect.getMetadata(EVENT_LISTENER_METADATA, method)) as
+          OnEventMetadata[] | undefined;
+        if (!metadata) continue;
+        const name = `${instance.constructor.name}.${methodKey}`;
+        if (!wrapper.isDependencyTreeStatic()) {
+          this.logger.warn(`${name} is request-scoped; EHR events are delivered only to singleton listeners`);
+          continue;
+        }
+        const patterns = metadata.flatMap(({ event }) => (Array.isArray(event) ? event : [event]));
+        this.add({ name, invoke: (event) => (method as (e: EHREvent) => unknown).call(instance, event) }, patterns);
+      }
+    }
+  }
+
+  /** Adds a listener under EventEmitter2 patterns (strings; symbols never match EHR events). */
+  add(listener: EventListener, patterns: ReadonlyArray<string | symbol>): void {
+    const handle = () => undefined;
+    this.listenerOf.set(handle, listener);
+    for (const pattern of patterns) {
+      if (typeof pattern !== 'string') continue;
+      this.warnIfUnmatchable(listener, pattern);
+      this.matcher.on(pattern, handle);
+    }
+    this.byNames.clear();
+  }
+
+  /** The listeners an event reaches, each once. */
+  listenersFor(event: EHREvent): EventListener[] {
+    const names = eventNames(event);
+    const key = names.length === 1 ? names[0] : names.join('|');
+    let listeners = this.byNames.get(key);
+    if (!listeners) {
+      const handles = new Set(names.flatMap((name) => this.matcher.listeners(name)));
+      listeners = [...handles].map((handle) => this.listenerOf.get(handle)).filter((l): l is EventListener => !!l);
+      this.byNames.set(key, listeners);
+    }
+    return listeners;
+  }
+
+  private warnIfUnmatchable(listener: EventListener, pattern: string): void {
+    if (!isGatewayPattern(pattern) || patternCanMatch(pattern)) return;
+    const suggestion = suggestPattern(pattern);
+    this.logger.warn(
+      `@OnEvent('${pattern}') on ${listener.name} can match no EHR event` +
+        (suggestion ? `; did you mean '${suggestion}'?` : ''),
+    );
+  }
+}

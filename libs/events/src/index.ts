@@ -1,0 +1,28 @@
+export { EHR_EVENT_CREATOR, REQUEST_ID_HEADER, SESSION_ID_HEADER } from './constants';
+export {
+  EHR_EVENT_TYPES,
+  EHREventType,
+  familyOf,
+  newEventId,
+  type BaseEventPayload,
+  type CdsEventPayload,
+  type EHREvent,
+  type EventFamily,
+  type EventPayload,
+  type EventPayloadMap,
+  type FhirEventPayload,
+  type GenericEventPayload,
+  type NoteReaderEventPayload,
+  type OperationOutcomeKind,
+} from './ehr-event';
+export { EVENT_NAMESPACES, eventNames, patternCanMatch, suggestPattern } from './event-routing';
+export { DefaultEhrEventCreator } from './default-event-creator';
+export { EventDeliveryError, type ListenerFailure } from './event-delivery.error';
+export { EventDispatcher } from './event-dispatcher';
+export { EventListenerRegistry, type EventListener } from './event-listener.registry';
+export { EventEmittingInterceptor, messageOfError, statusOfError } from './event-emitting.interceptor';
+export { EventsModule } from './events.module';
+export { EVENTS_MODULE_OPTIONS } from './events.module-definition';
+export { OperationEvents } from './operation-events.service';
+export { RequestContextService, requestIdOf } from './request-context';
+export * from './interfaces';

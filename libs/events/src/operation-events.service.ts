@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EHR_EVENT_CREATOR } from './constants';
+import { EHREvent, familyOf } from './ehr-event';
+import { EventDispatcher } from './event-dispatcher';
+import { EVENTS_MODULE_OPTIONS } from './events.module-definition';
+import type {
+  EhrEventCreator,
+  EventsModuleOptions,
+  OperationContext,
+  OperationDescriptor,
+  OperationOutcomeInfo,
+} from './interfaces';
+import { RequestContextService } from './request-context';
+
+/**
+ * Turns a finished operation into its event (through the injected creator)
+ * and delivers it in the configured mode. The one place protocol modules call.
+ */
+@Injectable()
+export class OperationEvents {
+  private readonly logger = new Logger(OperationEvents.name);
+  readonly enabled: boolean;
+  readonly strict: boolean;
+
+  constructor(
+    @Inject(EHR_EVENT_CREATOR) private readonly creator: EhrEventCreator,
+    private readonly dispatcher: EventDispatcher,
+    private readonly requestContext: RequestContextService,
+    @Inject(EVENTS_MODULE_OPTIONS) options: EventsModuleOptions,
+  ) {
+    this.enabled = options.enabled ?? true;
+    this.strict = options.deliveryMode === 'strict';
+  }
+
+  /**
+   * Records one operation. In async mode this returns at once and never rejects;
+   * in strict mode it resolves when every listener has taken the event and rejects
+   * (`EventDeliveryError`) when one failed.
+   */
+  async record(descriptor: OperationDescriptor, outcome: OperationOutcomeInfo): Promise<void> {
+    if (!this.enabled) return;
+    const context: OperationContext = {
+      ...descriptor,
+      family: familyOf(descriptor.eventType),
+      outcome,
+      request: this.requestContext.current(),
+    };
+    if (this.strict) {
+      const event = await this.creator.create(context);
+      if (event) await this.dispatcher.publish(event);
+      return;
+    }
+    try {
+      const created = this.creator.create(context);
+      if (created instanceof Promise) {
+        created.then(
+          (event) => this.emit(event),
+          (error: unknown) => this.logCreatorFailure(context, error),
+        );
+      } else {
+        this.emit(created);
+      }
+    } catch (error) {
+      this.logCreatorFailure(context, error);
+    }
+  }
+
+  private emit(event: EHREvent | null): void {
+    if (event) this.dispatcher.emit(event);
+  }
+
+  private logCreatorFailure(context: OperationContext, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Event creator failed for ${context.eventType} (${context.operation}): ${message}`);
+  }
+}

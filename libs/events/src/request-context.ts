@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { CLS_ID, ClsService } from 'nestjs-cls';
+import { REQUEST_ID_HEADER } from './constants';
+import type { RequestContext } from './interfaces';
+
+/** A request id we accept from a caller: short, printable, safe in logs and headers. */
+const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+type RequestWithId = IncomingMessage & { id?: unknown };
+
+/**
+ * The request id of an inbound HTTP request: its own `X-Request-Id` when acceptable,
+ * otherwise a new UUID. Stored on `req.id` so that every middleware (CLS, pino-http)
+ * agrees on one id.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  const request = req as RequestWithId;
+  if (typeof request.id === 'string') return request.id;
+  const header = req.headers[REQUEST_ID_HEADER];
+  const id = typeof header === 'string' && ACCEPTABLE_REQUEST_ID.test(header) ? header : randomUUID();
+  request.id = id;
+  return id;
+}
+
+const USER = 'ehr.user';
+const CLIENT_IP = 'ehr.clientIp';
+const SESSION_ID = 'ehr.sessionId';
+
+/** Reads and writes the request context of the current async flow (AsyncLocalStorage through nestjs-cls). */
+@Injectable()
+export class RequestContextService {
+  constructor(private readonly cls: ClsService) {}
+
+  current(): RequestContext {
+    if (!this.cls.isActive()) return {};
+    return {
+      requestId: this.cls.getId(),
+      user: this.cls.get(USER),
+      clientIp: this.cls.get(CLIENT_IP),
+      sessionId: this.cls.get(SESSION_ID),
+    };
+  }
+
+  /** Records the authenticated caller for the rest of this request. */
+  setUser(user: string): void {
+    if (this.cls.isActive()) this.cls.set(USER, user);
+  }
+
+  /** Runs `fn` in a fresh context, for operations that do not arrive over HTTP. */
+  run<T>(context: RequestContext, fn: () => T): T {
+    return this.cls.run(() => {
+      this.cls.set(CLS_ID, context.requestId ?? randomUUID());
+      this.assign(context);
+      return fn();
+    });
+  }
+
+  /** Fills the context of an inbound request (called by the CLS middleware). */
+  assign(context: Omit<RequestContext, 'requestId'>): void {
+    if (context.user !== undefined) this.cls.set(USER, context.user);
+    if (context.clientIp !== undefined) this.cls.set(CLIENT_IP, context.clientIp);
+    if (context.sessionId !== undefined) this.cls.set(SESSION_ID, context.sessionId);
+  }
+}
