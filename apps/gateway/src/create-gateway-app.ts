@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,8 +7,11 @@ import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 
 /** Builds the gateway application (not listening yet): the one place main.ts and the e2e suites share. */
-export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
+export async function createGatewayApp(
+  config: GatewayConfig,
+  extraImports: DynamicModule['imports'] = [],
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, extraImports), {
     bufferLogs: true,
     bodyParser: false,
   });

@@ -26,10 +26,12 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
 /** The runnable gateway: composes the libraries according to a validated configuration. */
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig): DynamicModule {
+  /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
+  static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
+        ...extraImports,
         LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
         EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
         TerminusModule,

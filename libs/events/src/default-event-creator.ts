@@ -7,25 +7,27 @@ import type { EhrEventCreator, OperationContext } from './interfaces';
 export class DefaultEhrEventCreator implements EhrEventCreator {
   create(context: OperationContext): EHREvent {
     const { outcome } = context;
-    const payload: Record<string, unknown> = {
+    // One fixed object shape for every event (absent fields are undefined and vanish from JSON):
+    // cheaper than adding properties one by one on this per-operation path.
+    const payload = {
+      ...context.details,
       operation: context.operation,
       source: context.source,
-      ...context.details,
       outcome: outcome.outcome,
       status: outcome.status,
+      error: outcome.error,
+      resourceType: context.resourceType,
+      resourceId: context.resourceId,
+      versionId: context.versionId,
+      resource: context.resource,
     };
-    if (context.resourceType !== undefined) payload.resourceType = context.resourceType;
-    if (context.resourceId !== undefined) payload.resourceId = context.resourceId;
-    if (context.versionId !== undefined) payload.versionId = context.versionId;
-    if (context.resource !== undefined) payload.resource = context.resource;
-    if (outcome.error !== undefined) payload.error = outcome.error;
     return {
       id: newEventId(),
       eventType: context.eventType,
       sourceSystem: context.source,
       timestamp: new Date().toISOString(),
       correlationId: context.request.requestId,
-      payload: payload as EHREvent['payload'],
+      payload,
       metadata: {},
     };
   }

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Observable, catchError, from, mergeMap } from 'rxjs';
-import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
+import { Observable, catchError, from, mergeMap, tap } from 'rxjs';
+import type { OperationDescriptor } from './interfaces';
 import { OperationEvents } from './operation-events.service';
 
 /** The protocol status of a failed operation: the exception's own, else 500. */
@@ -27,8 +27,8 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
   protected abstract describe(context: ExecutionContext): OperationDescriptor | null;
 
   /** Fields the handler's result adds to the descriptor (resource id, result count, ...). */
-  protected describeResult(_result: unknown, _context: ExecutionContext): Partial<OperationDescriptor> {
-    return {};
+  protected describeResult(_result: unknown, _context: ExecutionContext): Partial<OperationDescriptor> | undefined {
+    return undefined;
   }
 
   /** The module's own switch; `false` turns this module's events off. */
@@ -48,29 +48,41 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
     if (!this.operationEvents.enabled || !this.eventsEnabled()) return next.handle();
     const descriptor = this.describe(context);
     if (!descriptor) return next.handle();
+    const succeeded = (result: unknown) => {
+      const fromResult = this.describeResult(result, context);
+      return this.operationEvents.record(fromResult ? { ...descriptor, ...fromResult } : descriptor, {
+        outcome: 'success',
+        status: this.successStatus(context),
+      });
+    };
+    const failed = (error: unknown) =>
+      this.operationEvents.record(descriptor, {
+        outcome: 'failure',
+        status: statusOfError(error),
+        error: messageOfError(error),
+      });
+
+    if (!this.operationEvents.strict) {
+      // Async mode: record() returns nothing and never throws, so a plain tap suffices.
+      return next.handle().pipe(
+        tap({
+          next: (result) => void succeeded(result),
+          error: (error) => void failed(error),
+        }),
+      );
+    }
     return next.handle().pipe(
-      catchError((error: unknown) => {
-        const outcome: OperationOutcomeInfo = {
-          outcome: 'failure',
-          status: statusOfError(error),
-          error: messageOfError(error),
-        };
-        const recorded = this.operationEvents.record(descriptor, outcome).catch(() => undefined);
-        return from(
-          recorded.then(() => {
-            throw error;
-          }),
-        );
-      }),
-      // After catchError, so that a strict-mode delivery failure is not recorded as a second event.
-      mergeMap((result: unknown) => {
-        const outcome: OperationOutcomeInfo = { outcome: 'success', status: this.successStatus(context) };
-        const recorded = this.operationEvents.record(
-          { ...descriptor, ...this.describeResult(result, context) },
-          outcome,
-        );
-        return from(recorded.then(() => result));
-      }),
+      catchError((error: unknown) =>
+        from(
+          Promise.resolve(failed(error))
+            .catch(() => undefined)
+            .then(() => {
+              throw error;
+            }),
+        ),
+      ),
+      // After catchError, so that a delivery failure is not recorded as a second event.
+      mergeMap((result: unknown) => from(Promise.resolve(succeeded(result)).then(() => result))),
     );
   }
 }

@@ -26,7 +26,8 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
   private readonly logger = new Logger(EventListenerRegistry.name);
   private readonly matcher = new EventEmitter2({ wildcard: true, delimiter: '.', maxListeners: 0 });
   private readonly listenerOf = new Map<unknown, EventListener>();
-  private readonly byNames = new Map<string, EventListener[]>();
+  /** Resolved listeners per event type and resource type; cleared when a listener is added. */
+  private readonly byRoute = new Map<string, EventListener[]>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -65,18 +66,18 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
       this.warnIfUnmatchable(listener, pattern);
       this.matcher.on(pattern, handle);
     }
-    this.byNames.clear();
+    this.byRoute.clear();
   }
 
   /** The listeners an event reaches, each once. */
   listenersFor(event: EHREvent): EventListener[] {
-    const names = eventNames(event);
-    const key = names.length === 1 ? names[0] : names.join('|');
-    let listeners = this.byNames.get(key);
+    const resourceType = (event.payload as { resourceType?: unknown }).resourceType;
+    const key = typeof resourceType === 'string' ? `${event.eventType}|${resourceType}` : event.eventType;
+    let listeners = this.byRoute.get(key);
     if (!listeners) {
-      const handles = new Set(names.flatMap((name) => this.matcher.listeners(name)));
+      const handles = new Set(eventNames(event).flatMap((name) => this.matcher.listeners(name)));
       listeners = [...handles].map((handle) => this.listenerOf.get(handle)).filter((l): l is EventListener => !!l);
-      this.byNames.set(key, listeners);
+      this.byRoute.set(key, listeners);
     }
     return listeners;
   }

@@ -59,6 +59,7 @@ export function suggestPattern(pattern: string): string | undefined {
     ),
     `${pattern}.*`,
     `${pattern}.**`,
+    ...segments.map((_, i) => [...segments.slice(0, i), '*'].join('.')).reverse(),
     ...segments.map((_, i) => [...segments.slice(0, i), '**'].join('.')),
   ];
   return candidates.find(

@@ -33,11 +33,11 @@ export class OperationEvents {
   }
 
   /**
-   * Records one operation. In async mode this returns at once and never rejects;
-   * in strict mode it resolves when every listener has taken the event and rejects
-   * (`EventDeliveryError`) when one failed.
+   * Records one operation. In async mode this returns nothing at once and never
+   * throws; in strict mode it returns a promise that resolves when every listener
+   * has taken the event and rejects (`EventDeliveryError`) when one failed.
    */
-  async record(descriptor: OperationDescriptor, outcome: OperationOutcomeInfo): Promise<void> {
+  record(descriptor: OperationDescriptor, outcome: OperationOutcomeInfo): void | Promise<void> {
     if (!this.enabled) return;
     const context: OperationContext = {
       ...descriptor,
@@ -45,11 +45,7 @@ export class OperationEvents {
       outcome,
       request: this.requestContext.current(),
     };
-    if (this.strict) {
-      const event = await this.creator.create(context);
-      if (event) await this.dispatcher.publish(event);
-      return;
-    }
+    if (this.strict) return this.publish(context);
     try {
       const created = this.creator.create(context);
       if (created instanceof Promise) {
@@ -63,6 +59,11 @@ export class OperationEvents {
     } catch (error) {
       this.logCreatorFailure(context, error);
     }
+  }
+
+  private async publish(context: OperationContext): Promise<void> {
+    const event = await this.creator.create(context);
+    if (event) await this.dispatcher.publish(event);
   }
 
   private emit(event: EHREvent | null): void {

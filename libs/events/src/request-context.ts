@@ -24,9 +24,9 @@ export function requestIdOf(req: IncomingMessage): string {
   return id;
 }
 
-const USER = 'ehr.user';
-const CLIENT_IP = 'ehr.clientIp';
-const SESSION_ID = 'ehr.sessionId';
+/** The context fields besides the request id (which is nestjs-cls's own id), kept as one object under a symbol key. */
+const CONTEXT = Symbol('ehr-gateway:request-context');
+type ContextFields = Omit<RequestContext, 'requestId'>;
 
 /** Reads and writes the request context of the current async flow (AsyncLocalStorage through nestjs-cls). */
 @Injectable()
@@ -35,32 +35,28 @@ export class RequestContextService {
 
   current(): RequestContext {
     if (!this.cls.isActive()) return {};
-    return {
-      requestId: this.cls.getId(),
-      user: this.cls.get(USER),
-      clientIp: this.cls.get(CLIENT_IP),
-      sessionId: this.cls.get(SESSION_ID),
-    };
+    const fields: ContextFields | undefined = this.cls.get(CONTEXT);
+    return { requestId: this.cls.getId(), ...fields };
   }
 
   /** Records the authenticated caller for the rest of this request. */
   setUser(user: string): void {
-    if (this.cls.isActive()) this.cls.set(USER, user);
+    if (this.cls.isActive()) this.assign({ user });
   }
 
   /** Runs `fn` in a fresh context, for operations that do not arrive over HTTP. */
   run<T>(context: RequestContext, fn: () => T): T {
     return this.cls.run(() => {
       this.cls.set(CLS_ID, context.requestId ?? randomUUID());
-      this.assign(context);
+      const { requestId: _requestId, ...fields } = context;
+      this.assign(fields);
       return fn();
     });
   }
 
-  /** Fills the context of an inbound request (called by the CLS middleware). */
-  assign(context: Omit<RequestContext, 'requestId'>): void {
-    if (context.user !== undefined) this.cls.set(USER, context.user);
-    if (context.clientIp !== undefined) this.cls.set(CLIENT_IP, context.clientIp);
-    if (context.sessionId !== undefined) this.cls.set(SESSION_ID, context.sessionId);
+  /** Adds fields to the context of the current request (the CLS middleware fills client IP and session). */
+  assign(fields: ContextFields): void {
+    const current: ContextFields | undefined = this.cls.get(CONTEXT);
+    this.cls.set(CONTEXT, { ...current, ...fields });
   }
 }

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError, loadGatewayConfig } from './gateway-config';
+
+function configFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'gateway-config-')), 'gateway.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadGatewayConfig', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    expect(loadGatewayConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      environment: 'development',
+      logLevel: 'debug',
+      apiKeys: [],
+      events: { deliveryMode: 'async', enabled: true },
+      corsOrigins: ['*'],
+      bodyLimit: '1mb',
+    });
+  });
+
+  it('reads the environment', () => {
+    const config = loadGatewayConfig({
+      PORT: '8080',
+      NODE_ENV: 'production',
+      GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb',
+      EVENTS_DELIVERY: 'strict',
+      EVENTS_ENABLED: 'false',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      logLevel: 'info',
+      apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+      events: { deliveryMode: 'strict', enabled: false },
+    });
+  });
+
+  it('names every invalid key', () => {
+    let error: unknown;
+    try {
+      loadGatewayConfig({ PORT: '70000', LOG_LEVEL: 'loud', EVENTS_ENABLED: 'maybe' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const problems = (error as ConfigValidationError).problems.join('\n');
+    expect(problems).toMatch(/^PORT="70000": PORT must not be greater than 65535/m);
+    expect(problems).toMatch(/^LOG_LEVEL="loud"/m);
+    expect(problems).toMatch(/^EVENTS_ENABLED="maybe"/m);
+  });
+
+  it('refuses short API keys without printing them', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_API_KEYS: 'short-secret' })).toThrow(
+      /GATEWAY_API_KEYS=<redacted>: GATEWAY_API_KEYS: each key must be at least 16 characters/,
+    );
+    expect(() => loadGatewayConfig({ GATEWAY_API_KEYS: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('reads a YAML file, with the environment taking precedence', () => {
+    const path = configFile(
+      'PORT: 4000\nEVENTS_DELIVERY: strict\nCORS_ORIGINS: [https://a.example, https://b.example]\n',
+    );
+    const config = loadGatewayConfig({ GATEWAY_CONFIG_FILE: path, PORT: '5000' });
+    expect(config.port).toBe(5000);
+    expect(config.events.deliveryMode).toBe('strict');
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('refuses unknown keys and unreadable files', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_CONFIG_FILE: configFile('PROT: 4000\n') })).toThrow(/PROT: unknown key/);
+    expect(() => loadGatewayConfig({ GATEWAY_CONFIG_FILE: '/nonexistent/gateway.yaml' })).toThrow(
+      /GATEWAY_CONFIG_FILE: cannot read/,
+    );
+    expect(() => loadGatewayConfig({ GATEWAY_CONFIG_FILE: configFile('- a\n- b\n') })).toThrow(/must hold a mapping/);
+  });
+});

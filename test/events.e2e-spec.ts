@@ -1,0 +1,343 @@
+import { INestApplication, Injectable, Provider } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import {
+  EHR_EVENT_CREATOR,
+  EHREvent,
+  EhrEventCreator,
+  EventDispatcher,
+  EventsModule,
+  EventsModuleExtras,
+  EventsModuleOptions,
+  OperationContext,
+  newEventId,
+} from '@ehr-gateway/events';
+import request from 'supertest';
+import { CapturingLogger } from './support/capturing-logger';
+import { FailingListeners, FixtureOperationsModule, PatternListeners } from './support/events-fixture';
+
+interface FixtureApp {
+  app: INestApplication;
+  logger: CapturingLogger;
+  dispatcher: EventDispatcher;
+}
+
+async function createFixtureApp(
+  options: EventsModuleOptions & EventsModuleExtras = {},
+  providers: Provider[] = [PatternListeners],
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder,
+): Promise<FixtureApp> {
+  let builder = Test.createTestingModule({
+    imports: [EventsModule.forRoot(options), FixtureOperationsModule],
+    providers,
+  });
+  if (override) builder = override(builder);
+  const moduleRef = await builder.compile();
+  const logger = new CapturingLogger();
+  const app = moduleRef.createNestApplication({ logger });
+  await app.init();
+  return { app, logger, dispatcher: app.get(EventDispatcher) };
+}
+
+/** Records every event it gets. */
+@Injectable()
+class EventLog {
+  readonly events: EHREvent[] = [];
+  @OnEvent('**') take(event: EHREvent) {
+    this.events.push(event);
+  }
+}
+
+describe('events (e2e)', () => {
+  let fixture: FixtureApp | undefined;
+  afterEach(async () => {
+    await fixture?.app.close();
+    fixture = undefined;
+  });
+
+  describe('routing', () => {
+    let listeners: PatternListeners;
+    beforeEach(async () => {
+      fixture = await createFixtureApp();
+      listeners = fixture.app.get(PatternListeners);
+    });
+
+    async function perform(path: string) {
+      await request(fixture!.app.getHttpServer()).get(path).expect(200);
+      await fixture!.dispatcher.idle();
+    }
+
+    it('delivers a Patient read to every pattern that names it, once each', async () => {
+      await perform('/ops/fhir.read/Patient/p1');
+      expect(listeners.received).toEqual({
+        'fhir.read': [expect.any(String)],
+        'fhir.patient.*': [expect.any(String)],
+        'fhir.*.read': [expect.any(String)],
+        'fhir.*': [expect.any(String)],
+        'fhir.**': [expect.any(String)],
+        '**': [expect.any(String)],
+        stacked: [expect.any(String)],
+      });
+      const ids = new Set(Object.values(listeners.received).flat());
+      expect(ids.size).toBe(1);
+    });
+
+    it('keeps resource-scoped patterns to their resource and operation', async () => {
+      await perform('/ops/fhir.search/Observation');
+      expect(listeners.count('fhir.read')).toBe(0);
+      expect(listeners.count('fhir.patient.*')).toBe(0);
+      expect(listeners.count('fhir.*.read')).toBe(0);
+      expect(listeners.count('fhir.*')).toBe(1);
+      expect(listeners.count('fhir.**')).toBe(1);
+      expect(listeners.count('**')).toBe(1);
+
+      await perform('/ops/fhir.update/Patient/p1');
+      expect(listeners.count('fhir.patient.*')).toBe(1);
+      expect(listeners.count('stacked')).toBe(1);
+    });
+
+    it('reaches three-segment CDS names with cds.** but never with cds.*, and warns about cds.*', async () => {
+      await perform('/ops/cds.patient.view');
+      expect(listeners.count('cds.**')).toBe(1);
+      expect(listeners.count('**')).toBe(1);
+      expect(listeners.count('cds.*')).toBe(0);
+      expect(listeners.count('fhir.**')).toBe(0);
+      expect(fixture!.logger.messages('warn')).toContain(
+        "@OnEvent('cds.*') on PatternListeners.onMistyped can match no EHR event; did you mean 'cds.**'?",
+      );
+    });
+
+    it('emits a FHIR event without a resource type under its type name only', async () => {
+      await perform('/ops/fhir.read');
+      expect(listeners.count('fhir.read')).toBe(1);
+      expect(listeners.count('fhir.*.read')).toBe(0);
+      expect(listeners.count('stacked')).toBe(1);
+    });
+  });
+
+  describe('the event', () => {
+    it('carries the operation, outcome, UTC timestamp, a time-sortable id and the request id', async () => {
+      fixture = await createFixtureApp({}, [EventLog]);
+      const log = fixture.app.get(EventLog);
+      const server = fixture.app.getHttpServer();
+      const first = await request(server).get('/ops/fhir.read/Patient/p1').set('X-Request-Id', 'req-42');
+      expect(first.headers['x-request-id']).toBe('req-42');
+      const second = await request(server).get('/ops/fhir.read/Patient/p2');
+      expect(second.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      await fixture.dispatcher.idle();
+
+      const [a, b] = log.events;
+      expect(a).toMatchObject({
+        eventType: 'fhir.read',
+        sourceSystem: 'fixture',
+        correlationId: 'req-42',
+        payload: { operation: 'read', resourceType: 'Patient', resourceId: 'p1', outcome: 'success', status: 200 },
+        metadata: {},
+      });
+      expect(a.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(b.correlationId).toBe(second.headers['x-request-id']);
+      expect(a.id < b.id).toBe(true);
+      expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    });
+
+    it('is emitted for failed operations with the failure status', async () => {
+      fixture = await createFixtureApp({}, [EventLog]);
+      await request(fixture.app.getHttpServer()).get('/ops/fhir.delete/Patient/p1?fail=409').expect(409);
+      await fixture.dispatcher.idle();
+      expect(fixture.app.get(EventLog).events).toEqual([
+        expect.objectContaining({
+          eventType: 'fhir.delete',
+          payload: expect.objectContaining({ outcome: 'failure', status: 409, error: 'fixture failure 409' }),
+        }),
+      ]);
+    });
+
+    it('replaces a hostile X-Request-Id with a generated one', async () => {
+      fixture = await createFixtureApp({}, [EventLog]);
+      const response = await request(fixture.app.getHttpServer())
+        .get('/ops/ehr.generic')
+        .set('X-Request-Id', 'x'.repeat(500));
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('is not emitted when events are turned off', async () => {
+      fixture = await createFixtureApp({ enabled: false }, [EventLog]);
+      await request(fixture.app.getHttpServer()).get('/ops/fhir.read/Patient/p1').expect(200);
+      await fixture.dispatcher.idle();
+      expect(fixture.app.get(EventLog).events).toHaveLength(0);
+    });
+  });
+
+  describe('failing listeners', () => {
+    let unhandled: unknown[];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    beforeEach(() => {
+      unhandled = [];
+      process.on('unhandledRejection', onUnhandled);
+    });
+    afterEach(() => {
+      process.off('unhandledRejection', onUnhandled);
+    });
+
+    it('leave the response a 200 and the process without unhandled rejections (async mode)', async () => {
+      fixture = await createFixtureApp({}, [FailingListeners, EventLog]);
+      const response = await request(fixture.app.getHttpServer()).get('/ops/fhir.read/Patient/p1').expect(200);
+      expect(response.body.id).toBe('p1');
+      await fixture.dispatcher.idle();
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(fixture.app.get(FailingListeners).calls).toBe(3);
+      expect(fixture.app.get(EventLog).events).toHaveLength(1);
+      expect(unhandled).toEqual([]);
+      const errors = fixture.logger.messages('error').join('\n');
+      expect(errors).toContain('FailingListeners.throwsSync failed on fhir.read');
+      expect(errors).toContain('FailingListeners.rejects failed on fhir.read');
+      expect(errors).toContain('FailingListeners.rejectsUnsuppressed failed on fhir.read');
+    });
+
+    it('never delay the response in async mode', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      @Injectable()
+      class SlowListener {
+        finished = false;
+        @OnEvent('**') async wait() {
+          await gate;
+          this.finished = true;
+        }
+      }
+      fixture = await createFixtureApp({}, [SlowListener]);
+      await request(fixture.app.getHttpServer()).get('/ops/fhir.read/Patient/p1').expect(200);
+      expect(fixture.app.get(SlowListener).finished).toBe(false);
+      release();
+      await fixture.dispatcher.idle();
+      expect(fixture.app.get(SlowListener).finished).toBe(true);
+    });
+
+    it('turn the response into a 500 without data in strict mode', async () => {
+      fixture = await createFixtureApp({ deliveryMode: 'strict' }, [FailingListeners]);
+      const response = await request(fixture.app.getHttpServer()).get('/ops/fhir.read/Patient/p1').expect(500);
+      expect(JSON.stringify(response.body)).not.toContain('operation-data');
+      expect(response.body.message).toMatch(/Event fhir\.read .* was not delivered: 3 listener\(s\) failed/);
+      expect(unhandled).toEqual([]);
+    });
+
+    it('in strict mode the response waits for every listener', async () => {
+      const order: string[] = [];
+      @Injectable()
+      class AuditListener {
+        @OnEvent('fhir.**') async audit() {
+          await new Promise((resolve) => setImmediate(resolve));
+          order.push('audited');
+        }
+      }
+      fixture = await createFixtureApp({ deliveryMode: 'strict' }, [AuditListener]);
+      await request(fixture.app.getHttpServer()).get('/ops/fhir.read/Patient/p1').expect(200);
+      order.push('responded');
+      expect(order).toEqual(['audited', 'responded']);
+    });
+  });
+
+  describe('the event creator', () => {
+    /** The README's example: who, from where, in which session; marked for HIPAA audit. */
+    @Injectable()
+    class HipaaEventCreator implements EhrEventCreator {
+      create(context: OperationContext): EHREvent {
+        return {
+          id: newEventId(),
+          eventType: context.eventType,
+          sourceSystem: context.source,
+          timestamp: new Date().toISOString(),
+          correlationId: context.request.requestId,
+          payload: {
+            operation: context.operation,
+            outcome: context.outcome.outcome,
+            status: context.outcome.status,
+            resourceType: context.resourceType,
+            resourceId: context.resourceId,
+            userId: context.request.user,
+            sessionId: context.request.sessionId,
+            clientIp: context.request.clientIp,
+          },
+          metadata: { compliance: 'HIPAA', auditRequired: true },
+        };
+      }
+    }
+
+    async function readOnce(): Promise<EHREvent[]> {
+      await request(fixture!.app.getHttpServer())
+        .get('/ops/fhir.read/Patient/p1')
+        .set('X-Session-Id', 'session-7')
+        .expect(200);
+      await fixture!.dispatcher.idle();
+      return fixture!.app.get(EventLog).events;
+    }
+
+    it('is replaced by a class through forRoot', async () => {
+      fixture = await createFixtureApp({ eventCreator: HipaaEventCreator }, [EventLog]);
+      const [event] = await readOnce();
+      expect(event.metadata).toEqual({ compliance: 'HIPAA', auditRequired: true });
+      expect(event.payload).toMatchObject({ sessionId: 'session-7', clientIp: expect.stringMatching(/127\.0\.0\.1/) });
+    });
+
+    it('is replaced by a factory through forRoot', async () => {
+      fixture = await createFixtureApp({ eventCreator: { useFactory: () => new HipaaEventCreator() } }, [EventLog]);
+      const [event] = await readOnce();
+      expect(event.metadata.compliance).toBe('HIPAA');
+    });
+
+    it('is replaced by a value through forRoot', async () => {
+      fixture = await createFixtureApp({ eventCreator: { useValue: new HipaaEventCreator() } }, [EventLog]);
+      const [event] = await readOnce();
+      expect(event.metadata.auditRequired).toBe(true);
+    });
+
+    it('is replaced through Test.overrideProvider', async () => {
+      fixture = await createFixtureApp({}, [EventLog], (builder) =>
+        builder.overrideProvider(EHR_EVENT_CREATOR).useClass(HipaaEventCreator),
+      );
+      const [event] = await readOnce();
+      expect(event.metadata.compliance).toBe('HIPAA');
+    });
+
+    it('suppresses the event by returning null', async () => {
+      fixture = await createFixtureApp({ eventCreator: { useValue: { create: () => null } } }, [EventLog]);
+      expect(await readOnce()).toEqual([]);
+    });
+
+    it('failing in async mode costs the event, not the response', async () => {
+      const failing = {
+        create: () => {
+          throw new Error('creator broke');
+        },
+      };
+      fixture = await createFixtureApp({ eventCreator: { useValue: failing } }, [EventLog]);
+      expect(await readOnce()).toEqual([]);
+      expect(fixture.logger.messages('error').join()).toContain(
+        'Event creator failed for fhir.read (read): creator broke',
+      );
+    });
+  });
+
+  it('turns 1,000 concurrent requests into exactly 1,000 events', async () => {
+    fixture = await createFixtureApp({}, [EventLog]);
+    await fixture.app.listen(0, '127.0.0.1');
+    const url = await fixture.app.getUrl();
+    const responses = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        fetch(`${url}/ops/fhir.read/Patient/p${i}`, { headers: { 'X-Request-Id': `r${i}` } }),
+      ),
+    );
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    await Promise.all(responses.map((response) => response.arrayBuffer()));
+    await fixture.dispatcher.idle();
+
+    const events = fixture.app.get(EventLog).events;
+    expect(events).toHaveLength(1000);
+    expect(new Set(events.map((event) => event.id)).size).toBe(1000);
+    expect(new Set(events.map((event) => event.correlationId))).toEqual(
+      new Set(Array.from({ length: 1000 }, (_, i) => `r${i}`)),
+    );
+    expect(new Set(events.map((event) => event.payload.resourceId)).size).toBe(1000);
+  });
+});
