@@ -7,7 +7,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  // ignoreDynamic keeps `await import()` native, so ESM-only packages (fhir-kit-client) load through Jest's ESM support.
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, module: { ...swc.module, ignoreDynamic: true }, swcrc: false }] },
   moduleNameMapper: { '^@ehr-gateway/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 20000,
 };

@@ -14,6 +14,7 @@ import {
 } from '@ehr-gateway/events';
 import request from 'supertest';
 import { CapturingLogger } from './support/capturing-logger';
+import { EventLog } from './support/event-log';
 import { FailingListeners, FixtureOperationsModule, PatternListeners } from './support/events-fixture';
 
 interface FixtureApp {
@@ -37,15 +38,6 @@ async function createFixtureApp(
   const app = moduleRef.createNestApplication({ logger });
   await app.init();
   return { app, logger, dispatcher: app.get(EventDispatcher) };
-}
-
-/** Records every event it gets. */
-@Injectable()
-class EventLog {
-  readonly events: EHREvent[] = [];
-  @OnEvent('**') take(event: EHREvent) {
-    this.events.push(event);
-  }
 }
 
 describe('events (e2e)', () => {

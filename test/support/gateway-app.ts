@@ -2,12 +2,21 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app';
 
-/** The composed gateway, configured from an environment-like record (defaults: test environment, silent logs). */
+/**
+ * The composed gateway, configured from an environment-like record. Defaults:
+ * test environment, silent logs, an in-memory store seeded with 3 patients.
+ */
 export async function createTestGateway(
   env: Record<string, string> = {},
   extraImports: DynamicModule['imports'] = [],
 ): Promise<INestApplication> {
-  const config = loadGatewayConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const config = loadGatewayConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    FHIR_STORE_PATH: ':memory:',
+    FHIR_SEED_PATIENTS: '3',
+    ...env,
+  });
   const app = await createGatewayApp(config, extraImports);
   await app.init();
   return app;

@@ -2,9 +2,26 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
+import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+
+const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
+
+/** A body the parsers refused (malformed, too large) answers in the protocol's own error form. */
+function answerBodyParserErrors(error: unknown, request: Request, response: Response, next: NextFunction): void {
+  const parserError = error as { status?: number; type?: string; message?: string };
+  if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
+  if (request.path.startsWith('/fhir')) {
+    const { status, outcome } = bodyParserOutcome(parserError);
+    response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
+    return;
+  }
+  const status = parserError.status ?? 400;
+  response.status(status).json({ statusCode: status, message: parserError.message });
+}
 
 /** Builds the gateway application (not listening yet): the one place main.ts and the e2e suites share. */
 export async function createGatewayApp(
@@ -17,8 +34,11 @@ export async function createGatewayApp(
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  // ETags are the FHIR version ids the sources set, never Express's hash of the body.
+  app.set('etag', false);
+  app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_MEDIA_TYPES });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.use(answerBodyParserErrors);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'X-Session-Id'],

@@ -2,9 +2,11 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
+import { FhirModule } from '@ehr-gateway/fhir';
+import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import type { GatewayConfig } from './config/gateway-config';
+import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { loggerOptions } from './logging';
@@ -35,6 +37,17 @@ export class GatewayModule {
         LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
         EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
         TerminusModule,
+        FhirModule.forRootAsync({
+          imports: [FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients })],
+          inject: [FhirStore],
+          useFactory: (store: FhirStore) => ({
+            backends: { [LOCAL_SOURCE]: store },
+            sources: config.fhir.sources,
+            defaultSource: config.fhir.defaultSource,
+            allowInsecureHttp: config.fhir.allowInsecureHttp,
+            includeResourceInEvents: config.fhir.includeResourceInEvents,
+          }),
+        }),
       ],
       controllers: [HealthController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, EventLogListener, ...apiKeyGuard(config)],

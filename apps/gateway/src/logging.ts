@@ -25,6 +25,19 @@ export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMe
       genReqId: requestId,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       autoLogging: { ignore: (req) => req.url === '/health' },
+      // Request lines carry the path only (a query string can hold PHI such as a name search),
+      // and successful requests log at debug: PHI-bearing detail never reaches info-level logs.
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       transport: pretty
         ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l' } }
         : undefined,

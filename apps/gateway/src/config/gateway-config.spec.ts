@@ -20,7 +20,35 @@ describe('loadGatewayConfig', () => {
       events: { deliveryMode: 'async', enabled: true },
       corsOrigins: ['*'],
       bodyLimit: '1mb',
+      fhir: {
+        sources: {},
+        defaultSource: 'local',
+        storePath: './data/fhir-store.sqlite',
+        seedPatients: 100,
+        allowInsecureHttp: false,
+        includeResourceInEvents: false,
+      },
     });
+  });
+
+  it('validates FHIR sources at boot, naming the source and never its secret', () => {
+    const sources = (value: Record<string, string>) => ({ FHIR_SOURCES: JSON.stringify(value) });
+    expect(loadGatewayConfig(sources({ epic: 'fhir://epic.example.org/api/FHIR/R4' })).fhir.sources).toEqual({
+      epic: 'fhir://epic.example.org/api/FHIR/R4',
+    });
+    expect(() => loadGatewayConfig(sources({ metadata: 'https://x.example/fhir' }))).toThrow(/'metadata' is reserved/);
+    expect(() => loadGatewayConfig(sources({ local: 'https://x.example/fhir' }))).toThrow(/embedded store's name/);
+    expect(() => loadGatewayConfig(sources({ lab: 'http://lab.example.org/fhir' }))).toThrow(
+      /source 'lab': http:\/\/ is allowed only for loopback hosts/,
+    );
+    expect(() =>
+      loadGatewayConfig(sources({ epic: 'fhir://epic.example.org/R4?client_id=app&client_secret=s3cr3t-value' })),
+    ).toThrow(/source 'epic': client_id needs token_url/);
+    expect(() =>
+      loadGatewayConfig(sources({ epic: 'fhir://epic.example.org/R4?client_id=app&client_secret=s3cr3t-value' })),
+    ).not.toThrow(/s3cr3t/);
+    expect(() => loadGatewayConfig({ FHIR_SOURCES: '{not json' })).toThrow(/FHIR_SOURCES: must be a JSON object/);
+    expect(() => loadGatewayConfig({ FHIR_DEFAULT_SOURCE: 'epic' })).toThrow(/FHIR_DEFAULT_SOURCE="epic"/);
   });
 
   it('reads the environment', () => {

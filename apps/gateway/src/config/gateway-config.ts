@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
+import { SourceConfigError, resolveSource } from '@ehr-gateway/fhir';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,6 +64,36 @@ class GatewayEnvironment {
   @IsOptional()
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'BODY_LIMIT must look like 512kb or 5mb' })
   BODY_LIMIT?: string;
+
+  /** JSON object of source name -> connection string or base URL. */
+  @IsOptional()
+  @IsString()
+  FHIR_SOURCES?: string;
+
+  @IsOptional()
+  @IsString()
+  FHIR_DEFAULT_SOURCE?: string;
+
+  @IsOptional()
+  @IsString()
+  FHIR_STORE_PATH?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  FHIR_SEED_PATIENTS?: number;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  FHIR_ALLOW_INSECURE_HTTP?: boolean;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  FHIR_EVENTS_INCLUDE_RESOURCE?: boolean;
 }
 
 export interface GatewayConfig {
@@ -76,6 +107,15 @@ export interface GatewayConfig {
   /** `['*']` allows any origin. */
   corsOrigins: string[];
   bodyLimit: string;
+  fhir: {
+    /** Upstream sources by name (connection strings or base URLs), validated. */
+    sources: Record<string, string>;
+    defaultSource: string;
+    storePath: string;
+    seedPatients: number;
+    allowInsecureHttp: boolean;
+    includeResourceInEvents: boolean;
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -94,9 +134,15 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'EVENTS_ENABLED',
   'CORS_ORIGINS',
   'BODY_LIMIT',
+  'FHIR_SOURCES',
+  'FHIR_DEFAULT_SOURCE',
+  'FHIR_STORE_PATH',
+  'FHIR_SEED_PATIENTS',
+  'FHIR_ALLOW_INSECURE_HTTP',
+  'FHIR_EVENTS_INCLUDE_RESOURCE',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS']);
+const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES']);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -115,7 +161,14 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigValidationError(unknown.map((key) => `${key}: unknown key in ${path}`));
   }
   return Object.fromEntries(
-    Object.entries(parsed).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : String(value)]),
+    Object.entries(parsed).map(([key, value]) => [
+      key,
+      Array.isArray(value)
+        ? value.join(',')
+        : typeof value === 'object' && value !== null
+          ? JSON.stringify(value)
+          : String(value),
+    ]),
   );
 }
 
@@ -141,6 +194,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     );
   }
   const environment = parsed.NODE_ENV ?? 'development';
+  const allowInsecureHttp = parsed.FHIR_ALLOW_INSECURE_HTTP ?? false;
+  const sources = parseFhirSources(parsed.FHIR_SOURCES, allowInsecureHttp);
+  const defaultSource = parsed.FHIR_DEFAULT_SOURCE ?? LOCAL_SOURCE;
+  if (defaultSource !== LOCAL_SOURCE && !(defaultSource in sources)) {
+    throw new ConfigValidationError([`FHIR_DEFAULT_SOURCE="${defaultSource}": not the name of a configured source`]);
+  }
   return {
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? '0.0.0.0',
@@ -150,5 +209,49 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     events: { deliveryMode: parsed.EVENTS_DELIVERY ?? 'async', enabled: parsed.EVENTS_ENABLED ?? true },
     corsOrigins: parsed.CORS_ORIGINS ?? ['*'],
     bodyLimit: parsed.BODY_LIMIT ?? '1mb',
+    fhir: {
+      sources,
+      defaultSource,
+      storePath: parsed.FHIR_STORE_PATH ?? './data/fhir-store.sqlite',
+      seedPatients: parsed.FHIR_SEED_PATIENTS ?? 100,
+      allowInsecureHttp,
+      includeResourceInEvents: parsed.FHIR_EVENTS_INCLUDE_RESOURCE ?? false,
+    },
   };
+}
+
+/** The embedded store's source name. */
+export const LOCAL_SOURCE = 'local';
+
+/**
+ * `FHIR_SOURCES`: a JSON object of name -> connection string. Each is resolved
+ * now so that a bad source stops the boot; messages name the source, never its secret.
+ */
+function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean): Record<string, string> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigValidationError(['FHIR_SOURCES: must be a JSON object of source name to connection string']);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigValidationError(['FHIR_SOURCES: must be a JSON object of source name to connection string']);
+  }
+  const problems: string[] = [];
+  for (const [name, connection] of Object.entries(parsed)) {
+    if (name === LOCAL_SOURCE) problems.push(`FHIR_SOURCES: '${LOCAL_SOURCE}' is the embedded store's name`);
+    else if (typeof connection !== 'string')
+      problems.push(`FHIR_SOURCES: source '${name}' must be a connection string`);
+    else {
+      try {
+        resolveSource(name, connection, allowInsecureHttp);
+      } catch (error) {
+        if (!(error instanceof SourceConfigError)) throw error;
+        problems.push(`FHIR_SOURCES: ${error.message}`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return parsed as Record<string, string>;
 }

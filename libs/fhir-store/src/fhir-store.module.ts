@@ -1,0 +1,51 @@
+import { ConfigurableModuleBuilder, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { FhirStore } from './fhir-store';
+import { syntheticPatientBundles } from './synthetic/synthetic-patients';
+
+export interface FhirStoreModuleOptions {
+  /** SQLite file, or `:memory:`. Default `./data/fhir-store.sqlite`. */
+  path?: string;
+  /** Synthetic patients to create when the store has none. Default 100; 0 seeds nothing. */
+  seedPatients?: number;
+}
+
+export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
+  new ConfigurableModuleBuilder<FhirStoreModuleOptions>().setClassMethodName('forRoot').build();
+
+const DEFAULT_PATH = './data/fhir-store.sqlite';
+
+/** The embedded FHIR store, seeded with synthetic patients on first start. Inject `FhirStore`. */
+@Module({
+  providers: [
+    {
+      provide: FhirStore,
+      useFactory: (options: FhirStoreModuleOptions) => new FhirStore({ path: options.path ?? DEFAULT_PATH }),
+      inject: [FHIR_STORE_MODULE_OPTIONS],
+    },
+  ],
+  exports: [FhirStore],
+})
+export class FhirStoreModule extends ConfigurableFhirStoreModule implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('FhirStore');
+
+  constructor(
+    private readonly store: FhirStore,
+    @Inject(FHIR_STORE_MODULE_OPTIONS) private readonly options: FhirStoreModuleOptions,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    const patients = this.options.seedPatients ?? 100;
+    if (patients <= 0 || !this.store.isEmpty('Patient')) return;
+    for (const bundle of syntheticPatientBundles({ patients })) {
+      const response = await this.store.request({ method: 'POST', path: '', body: bundle });
+      if (response.status !== 200) throw new Error(`Seeding the FHIR store failed: ${JSON.stringify(response.body)}`);
+    }
+    this.logger.log(`Seeded ${patients} synthetic patients`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

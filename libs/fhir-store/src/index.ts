@@ -1,0 +1,3 @@
+export { FhirStore, type FhirStoreOptions } from './fhir-store';
+export { FhirStoreModule, FHIR_STORE_MODULE_OPTIONS, type FhirStoreModuleOptions } from './fhir-store.module';
+export { syntheticPatientBundles, type SyntheticOptions } from './synthetic/synthetic-patients';

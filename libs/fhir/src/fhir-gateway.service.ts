@@ -1,0 +1,285 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { OperationEvents } from '@ehr-gateway/events';
+import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import { FhirError } from './errors/fhir-error';
+import { isOperationOutcome } from './errors/operation-outcome';
+import { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+import { EVENT_TYPE_OF, FhirOperation, entryOperation, toFhirRequest } from './interaction';
+import type { FhirResponse } from './interfaces/fhir-backend.interface';
+import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
+import { assertResourceType } from './resource-types';
+import { FhirSources } from './sources/fhir-sources';
+
+export interface SourceOption {
+  /** The source to use; the default source when absent. */
+  source?: string;
+}
+
+export type SearchParams = string | Record<string, string | number | Array<string | number>>;
+
+const DEFAULT_MAX_PAGES = 10;
+
+function toQuery(params: SearchParams | undefined): string | undefined {
+  if (params === undefined || typeof params === 'string') return params?.replace(/^\?/, '') || undefined;
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
+  }
+  return query.toString() || undefined;
+}
+
+function versionFromEtag(etag: string | undefined): string | undefined {
+  return etag?.match(/^(?:W\/)?"(.+)"$/)?.[1];
+}
+
+/** `Type/id[/_history/vid]` from a Location header. */
+function idFromLocation(location: string | undefined): { id?: string; versionId?: string } {
+  const match = location?.match(
+    /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?(?:[?#].*)?$/,
+  );
+  return { id: match?.[2], versionId: match?.[3] };
+}
+
+/**
+ * Every FHIR interaction against every source, from HTTP and from code alike,
+ * and the one place FHIR events are emitted: one per operation, one per entry
+ * of a transaction or batch, none for `capabilities`.
+ */
+@Injectable()
+export class FhirGateway {
+  constructor(
+    private readonly sources: FhirSources,
+    private readonly operationEvents: OperationEvents,
+    @Inject(FHIR_MODULE_OPTIONS) private readonly options: FhirModuleOptions,
+  ) {}
+
+  /** Performs an operation and returns the source's raw answer (any status); transport failures throw `FhirError`. */
+  async execute(sourceName: string | undefined, operation: FhirOperation): Promise<FhirResponse> {
+    let name = sourceName ?? this.sources.defaultSource;
+    try {
+      const resolved = this.sources.get(sourceName);
+      name = resolved.name;
+      if (operation.resourceType !== undefined) assertResourceType(operation.resourceType);
+      const response = await resolved.backend.request(toFhirRequest(operation));
+      await this.recordResponse(name, operation, response);
+      return response;
+    } catch (error) {
+      if (!(error instanceof FhirError)) throw error;
+      await this.recordFailure(name, operation, error.status, error.message);
+      throw error;
+    }
+  }
+
+  async read<T extends Resource = Resource>(resourceType: string, id: string, options: SourceOption = {}): Promise<T> {
+    return this.expect<T>(options.source, { interaction: 'read', resourceType, id });
+  }
+
+  async vread<T extends Resource = Resource>(
+    resourceType: string,
+    id: string,
+    versionId: string,
+    options: SourceOption = {},
+  ): Promise<T> {
+    return this.expect<T>(options.source, { interaction: 'vread', resourceType, id, versionId });
+  }
+
+  /**
+   * One search request; with `followNext`, the `next` pages too (up to `maxPages`),
+   * their entries gathered into the first page's Bundle.
+   */
+  async search<T extends Resource = Resource>(
+    resourceType: string,
+    params?: SearchParams,
+    options: SourceOption & { followNext?: boolean; maxPages?: number } = {},
+  ): Promise<Bundle<T>> {
+    if (!options.followNext) {
+      return this.expect<Bundle<T>>(options.source, { interaction: 'search', resourceType, query: toQuery(params) });
+    }
+    let first: Bundle<T> | undefined;
+    for await (const page of this.searchPages<T>(resourceType, params, options)) {
+      if (!first) first = { ...page, entry: [...(page.entry ?? [])] };
+      else first.entry!.push(...(page.entry ?? []));
+    }
+    first!.link = first!.link?.filter((link) => link.relation !== 'next');
+    return first!;
+  }
+
+  /** The pages of a search, one request (and one event) per page, up to `maxPages`. */
+  async *searchPages<T extends Resource = Resource>(
+    resourceType: string,
+    params?: SearchParams,
+    options: SourceOption & { maxPages?: number } = {},
+  ): AsyncGenerator<Bundle<T>> {
+    const maxPages = options.maxPages ?? this.options.maxSearchPages ?? DEFAULT_MAX_PAGES;
+    const { backend } = this.sources.get(options.source);
+    let query = toQuery(params);
+    for (let page = 0; page < maxPages; page++) {
+      const bundle = await this.expect<Bundle<T>>(options.source, { interaction: 'search', resourceType, query });
+      yield bundle;
+      const next = bundle.link?.find((link) => link.relation === 'next')?.url;
+      if (!next) return;
+      const relative = next.startsWith(backend.baseUrl) ? next.slice(backend.baseUrl.length) : next;
+      query = relative.includes('?') ? relative.slice(relative.indexOf('?') + 1) : undefined;
+      if (!query) return;
+    }
+  }
+
+  async create<T extends Resource>(resource: T, options: SourceOption & { ifNoneExist?: string } = {}): Promise<T> {
+    const headers = options.ifNoneExist ? { 'if-none-exist': options.ifNoneExist } : undefined;
+    return this.expect<T>(options.source, {
+      interaction: 'create',
+      resourceType: resource.resourceType,
+      body: resource,
+      headers,
+    });
+  }
+
+  async update<T extends Resource>(resource: T, options: SourceOption & { ifMatch?: string } = {}): Promise<T> {
+    if (!resource.id) throw FhirError.badRequest('update needs a resource with an id');
+    const headers = options.ifMatch ? { 'if-match': options.ifMatch } : undefined;
+    return this.expect<T>(options.source, {
+      interaction: 'update',
+      resourceType: resource.resourceType,
+      id: resource.id,
+      body: resource,
+      headers,
+    });
+  }
+
+  async patch<T extends Resource = Resource>(
+    resourceType: string,
+    id: string,
+    operations: unknown[],
+    options: SourceOption & { ifMatch?: string } = {},
+  ): Promise<T> {
+    const headers = options.ifMatch ? { 'if-match': options.ifMatch } : undefined;
+    return this.expect<T>(options.source, { interaction: 'patch', resourceType, id, body: operations, headers });
+  }
+
+  async delete(resourceType: string, id: string, options: SourceOption = {}): Promise<void> {
+    await this.expect(options.source, { interaction: 'delete', resourceType, id });
+  }
+
+  async history(
+    resourceType: string,
+    id?: string,
+    options: SourceOption & { params?: SearchParams } = {},
+  ): Promise<Bundle> {
+    return this.expect<Bundle>(options.source, {
+      interaction: 'history',
+      resourceType,
+      id,
+      query: toQuery(options.params),
+    });
+  }
+
+  async transaction(bundle: Bundle, options: SourceOption = {}): Promise<Bundle> {
+    return this.expect<Bundle>(options.source, { interaction: 'transaction', body: bundle });
+  }
+
+  async batch(bundle: Bundle, options: SourceOption = {}): Promise<Bundle> {
+    return this.expect<Bundle>(options.source, { interaction: 'batch', body: bundle });
+  }
+
+  async capabilities(options: SourceOption = {}): Promise<CapabilityStatement> {
+    return this.expect<CapabilityStatement>(options.source, { interaction: 'capabilities' });
+  }
+
+  /** Runs an operation and returns its body, or throws the source's error as a `FhirError`. */
+  private async expect<T>(source: string | undefined, operation: FhirOperation): Promise<T> {
+    const response = await this.execute(source, operation);
+    if (response.status >= 400) {
+      throw new FhirError(
+        response.status,
+        isOperationOutcome(response.body) ? response.body : `FHIR source answered HTTP ${response.status}`,
+      );
+    }
+    return response.body as T;
+  }
+
+  private async recordResponse(source: string, operation: FhirOperation, response: FhirResponse): Promise<void> {
+    if (operation.interaction === 'capabilities') return;
+    if (operation.interaction === 'transaction' || operation.interaction === 'batch') {
+      await this.recordEntries(source, operation, response);
+      return;
+    }
+    const body = response.body as (Resource & { total?: number; entry?: unknown[] }) | undefined;
+    const failed = response.status >= 400;
+    const fromLocation = idFromLocation(response.headers.location);
+    const isResource = !failed && body?.resourceType === operation.resourceType;
+    await this.record(source, operation, response.status, {
+      resourceId: operation.id ?? fromLocation.id ?? (isResource ? body?.id : undefined),
+      versionId:
+        operation.versionId ??
+        fromLocation.versionId ??
+        versionFromEtag(response.headers.etag) ??
+        (isResource ? body?.meta?.versionId : undefined),
+      resultCount:
+        operation.interaction === 'search' && !failed ? (body?.total ?? body?.entry?.length ?? 0) : undefined,
+      resource: isResource ? body : undefined,
+      error: failed ? failureMessage(response) : undefined,
+    });
+  }
+
+  /** One event per entry of a transaction or batch, with that entry's own operation and status. */
+  private async recordEntries(source: string, operation: FhirOperation, response: FhirResponse): Promise<void> {
+    const requestEntries = (operation.body as Bundle | undefined)?.entry ?? [];
+    const responseEntries = response.status < 400 ? ((response.body as Bundle | undefined)?.entry ?? []) : [];
+    for (const [index, entry] of requestEntries.entries()) {
+      if (!entry.request?.method || !entry.request.url) continue;
+      const entryOp = entryOperation(entry.request.method, entry.request.url);
+      const result = responseEntries[index]?.response;
+      const status = result ? Number.parseInt(result.status, 10) : response.status >= 400 ? response.status : 500;
+      const location = idFromLocation(result?.location);
+      await this.record(source, entryOp, status, {
+        resourceId: entryOp.id ?? location.id,
+        versionId: location.versionId ?? versionFromEtag(result?.etag),
+        resource: status < 400 ? entry.resource : undefined,
+        error: status >= 400 ? (failureMessage(response) ?? `entry failed with HTTP ${status}`) : undefined,
+      });
+    }
+  }
+
+  private async recordFailure(source: string, operation: FhirOperation, status: number, error: string): Promise<void> {
+    if (operation.interaction === 'capabilities') return;
+    if (operation.interaction === 'transaction' || operation.interaction === 'batch') {
+      await this.recordEntries(source, operation, { status, headers: {}, body: undefined });
+      return;
+    }
+    await this.record(source, operation, status, { resourceId: operation.id, versionId: operation.versionId, error });
+  }
+
+  private async record(
+    source: string,
+    operation: FhirOperation,
+    status: number,
+    facts: { resourceId?: string; versionId?: string; resultCount?: number; resource?: unknown; error?: string },
+  ): Promise<void> {
+    if (this.options.events === false) return;
+    const interaction = operation.interaction as keyof typeof EVENT_TYPE_OF;
+    await this.operationEvents.record(
+      {
+        eventType: EVENT_TYPE_OF[interaction],
+        operation: interaction,
+        source,
+        resourceType: operation.resourceType,
+        resourceId: facts.resourceId,
+        versionId: facts.versionId,
+        resource: this.options.includeResourceInEvents ? facts.resource : undefined,
+        details: facts.resultCount === undefined ? undefined : { resultCount: facts.resultCount },
+      },
+      status < 400
+        ? { outcome: 'success', status }
+        : { outcome: 'failure', status, error: facts.error ?? `HTTP ${status}` },
+    );
+  }
+}
+
+function failureMessage(response: FhirResponse): string | undefined {
+  if (response.status < 400) return undefined;
+  const body = response.body;
+  if (isOperationOutcome(body)) {
+    return body.issue?.map((issue) => issue.diagnostics ?? issue.details?.text ?? issue.code).join('; ');
+  }
+  return `HTTP ${response.status}`;
+}

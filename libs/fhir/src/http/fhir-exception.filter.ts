@@ -1,0 +1,40 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { FHIR_JSON } from '../constants';
+import { FhirError } from '../errors/fhir-error';
+import { issueCodeForStatus, operationOutcome } from '../errors/operation-outcome';
+
+/** Every error under `/fhir` answers as an OperationOutcome with the right status. */
+@Catch()
+export class FhirExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('FhirGateway');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, outcome, headers } = toOutcome(exception, this.logger);
+    response.status(status).set(headers).type(FHIR_JSON).send(JSON.stringify(outcome));
+  }
+}
+
+function toOutcome(exception: unknown, logger: Logger) {
+  if (exception instanceof FhirError) {
+    const headers = exception.headers['retry-after'] ? { 'retry-after': exception.headers['retry-after'] } : {};
+    return { status: exception.status, outcome: exception.outcome, headers };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return { status, outcome: operationOutcome(issueCodeForStatus(status), exception.message), headers: {} };
+  }
+  logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
+  return { status: 500, outcome: operationOutcome('exception', 'Internal gateway error'), headers: {} };
+}
+
+/** The OperationOutcome answer for a body the JSON parser refused (malformed or too large). */
+export function bodyParserOutcome(error: { status?: number; type?: string; message?: string }) {
+  const status = error.status ?? 400;
+  const diagnostics =
+    error.type === 'entity.too.large'
+      ? 'Request body exceeds the size limit'
+      : `Malformed JSON body: ${error.message ?? 'parse error'}`;
+  return { status, outcome: operationOutcome(issueCodeForStatus(status), diagnostics) };
+}

@@ -1,0 +1,240 @@
+import { All, Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Request, Response } from 'express';
+import { FHIR_JSON } from '../constants';
+import { FhirError } from '../errors/fhir-error';
+import { FhirGateway } from '../fhir-gateway.service';
+import { FhirHandlersExplorer } from '../handlers/fhir-handlers.explorer';
+import { FhirOperation } from '../interaction';
+import type { FhirResponse } from '../interfaces/fhir-backend.interface';
+import { FhirSources } from '../sources/fhir-sources';
+import { assertAcceptsJson, assertJsonBody } from './content-negotiation';
+import { FhirExceptionFilter } from './fhir-exception.filter';
+import { gatewayCapabilityStatement } from './gateway-capability';
+import { rewriteLinks } from './link-rewriter';
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const PASSED_REQUEST_HEADERS = ['if-match', 'if-none-exist', 'if-none-match', 'prefer'] as const;
+const PASSED_RESPONSE_HEADERS = ['etag', 'last-modified', 'location', 'content-location', 'retry-after'] as const;
+/** Parameters about the response format, answered by the gateway rather than passed on. */
+const FORMAT_PARAMETERS = new Set(['_format', '_pretty']);
+
+function checkId(value: string, what: string): string {
+  if (!ID.test(value)) throw FhirError.badRequest(`'${value}' is not a valid FHIR ${what}`);
+  return value;
+}
+
+function passedHeaders(request: Request): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const name of PASSED_REQUEST_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+function queryOf(request: Request): string | undefined {
+  const index = request.originalUrl.indexOf('?');
+  if (index < 0) return undefined;
+  const params = new URLSearchParams(request.originalUrl.slice(index + 1));
+  for (const name of FORMAT_PARAMETERS) params.delete(name);
+  return params.toString() || undefined;
+}
+
+function checkResourceBody(body: unknown, resourceType: string, id?: string): void {
+  const resource = body as Resource | undefined;
+  if (!resource || typeof resource !== 'object' || Array.isArray(resource)) {
+    throw FhirError.badRequest(`The body must be a ${resourceType} resource`);
+  }
+  if (resource.resourceType !== resourceType) {
+    throw FhirError.badRequest(
+      `Resource type '${String(resource.resourceType)}' does not match the URL's '${resourceType}'`,
+    );
+  }
+  if (id !== undefined && resource.id !== id) {
+    throw FhirError.badRequest(`The resource id '${String(resource.id)}' does not match the URL's '${id}'`);
+  }
+}
+
+/** The operation an HTTP request under `/fhir/{source}/...` asks for. */
+function operationOf(request: Request, segments: string[]): FhirOperation {
+  const method = request.method;
+  const headers = passedHeaders(request);
+  const query = queryOf(request);
+  const [resourceType, second, third, fourth] = segments;
+  const unsupported = () => new FhirError(405, `${method} is not supported on /${segments.join('/')}`);
+  if (segments.length === 1) {
+    if (method === 'GET') return { interaction: 'search', resourceType, query, headers };
+    if (method === 'POST') {
+      assertJsonBody(request, false);
+      checkResourceBody(request.body, resourceType);
+      return { interaction: 'create', resourceType, body: request.body, headers };
+    }
+    throw unsupported();
+  }
+  if (segments.length === 2 && second === '_search') {
+    if (method !== 'POST') throw unsupported();
+    assertJsonBody(request, true);
+    const form = new URLSearchParams(request.body as Record<string, string>).toString();
+    return {
+      interaction: 'search',
+      resourceType,
+      query: [query, form].filter(Boolean).join('&') || undefined,
+      headers,
+    };
+  }
+  if (segments.length === 2 && second === '_history') {
+    if (method !== 'GET') throw unsupported();
+    return { interaction: 'history', resourceType, query, headers };
+  }
+  if (segments.length === 2) {
+    const id = checkId(second, 'id');
+    switch (method) {
+      case 'GET':
+        return { interaction: 'read', resourceType, id, headers };
+      case 'PUT':
+        assertJsonBody(request, false);
+        checkResourceBody(request.body, resourceType, id);
+        return { interaction: 'update', resourceType, id, body: request.body, headers };
+      case 'PATCH':
+        assertJsonBody(request, false);
+        if (!Array.isArray(request.body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
+        return { interaction: 'patch', resourceType, id, body: request.body, headers };
+      case 'DELETE':
+        return { interaction: 'delete', resourceType, id, headers };
+      default:
+        throw unsupported();
+    }
+  }
+  if (third === '_history' && segments.length <= 4) {
+    if (method !== 'GET') throw unsupported();
+    const id = checkId(second, 'id');
+    return fourth === undefined
+      ? { interaction: 'history', resourceType, id, query, headers }
+      : { interaction: 'vread', resourceType, id, versionId: checkId(fourth, 'version id'), headers };
+  }
+  throw FhirError.badRequest(`Unsupported FHIR path '/${segments.join('/')}'`);
+}
+
+/** The FHIR REST surface of every source, plus the gateway's own metadata, status and custom handlers. */
+@ApiTags('fhir')
+@Controller('fhir')
+@UseFilters(FhirExceptionFilter)
+export class FhirController {
+  constructor(
+    private readonly gateway: FhirGateway,
+    private readonly sources: FhirSources,
+    private readonly handlers: FhirHandlersExplorer,
+  ) {}
+
+  @Get('metadata')
+  metadata(@Req() request: Request, @Res() response: Response): void {
+    assertAcceptsJson(request);
+    const statement = gatewayCapabilityStatement(
+      this.gatewayBase(request),
+      this.sources.names(),
+      this.sources.defaultSource,
+      [...this.handlers.transforms.keys()],
+      [...this.handlers.aggregates.keys()],
+    );
+    response.status(200).type(FHIR_JSON).send(JSON.stringify(statement));
+  }
+
+  /** Each source's reachability, auth mode and token state; never a secret or a token. */
+  @Get('status')
+  async status(): Promise<{ defaultSource: string; sources: Record<string, unknown> }> {
+    return { defaultSource: this.sources.defaultSource, sources: await this.sources.statuses() };
+  }
+
+  @Get('transform/:type/:id')
+  async transform(
+    @Param('type') type: string,
+    @Param('id') id: string,
+    @Query('source') source: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const handler = this.handlers.transforms.get(type);
+    if (!handler) throw FhirError.notFound(`No @FhirTransform handler for '${type}'`);
+    if (source !== undefined) this.sources.get(source);
+    const resource = await handler(checkId(id, 'id'), source ?? this.sources.defaultSource);
+    response.status(200).type(FHIR_JSON).send(JSON.stringify(resource));
+  }
+
+  @Get('aggregate/:type')
+  async aggregate(
+    @Param('type') type: string,
+    @Query('id') id: string | undefined,
+    @Query('sources') sources: string | string[] | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const handler = this.handlers.aggregates.get(type);
+    if (!handler) throw FhirError.notFound(`No @FhirAggregate handler for '${type}'`);
+    if (typeof id !== 'string' || id === '') throw FhirError.badRequest('aggregate needs an id parameter');
+    const names = sources === undefined ? this.sources.names() : Array.isArray(sources) ? sources : [sources];
+    names.forEach((name) => this.sources.get(name));
+    const result = (await handler(checkId(id, 'id'), names)) as Bundle | Resource[];
+    const bundle: Bundle = Array.isArray(result)
+      ? {
+          resourceType: 'Bundle',
+          type: 'collection',
+          total: result.length,
+          entry: result.map((resource) => ({ resource })),
+        }
+      : result;
+    response.status(200).type(FHIR_JSON).send(JSON.stringify(bundle));
+  }
+
+  /** `POST /fhir/{source}`: a transaction or batch Bundle. */
+  @ApiExcludeEndpoint()
+  @All(':source')
+  async base(@Param('source') source: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    assertAcceptsJson(request);
+    if (request.method !== 'POST') throw new FhirError(405, `${request.method} is not supported on a source's base`);
+    assertJsonBody(request, false);
+    const bundle = request.body as Bundle | undefined;
+    if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
+      throw FhirError.badRequest('POST to a source needs a Bundle of type transaction or batch');
+    }
+    await this.forward(source, { interaction: bundle.type, body: bundle }, request, response);
+  }
+
+  @ApiExcludeEndpoint()
+  @All(':source/*path')
+  async route(
+    @Param('source') source: string,
+    @Param('path') path: string[],
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    assertAcceptsJson(request);
+    const segments = (Array.isArray(path) ? path : [path]).filter(Boolean);
+    if (segments.length === 1 && segments[0] === 'metadata' && request.method === 'GET') {
+      await this.forward(source, { interaction: 'capabilities' }, request, response);
+      return;
+    }
+    await this.forward(source, operationOf(request, segments), request, response);
+  }
+
+  private async forward(source: string, operation: FhirOperation, request: Request, response: Response): Promise<void> {
+    const { backend } = this.sources.get(source);
+    const upstream = await this.gateway.execute(source, operation);
+    this.send(response, rewriteLinks(upstream, backend.baseUrl, `${this.gatewayBase(request)}/${source}`));
+  }
+
+  private send(response: Response, answer: FhirResponse): void {
+    response.status(answer.status);
+    for (const name of PASSED_RESPONSE_HEADERS) {
+      if (answer.headers[name]) response.setHeader(name, answer.headers[name]);
+    }
+    if (answer.body === undefined) {
+      response.end();
+      return;
+    }
+    response.type(FHIR_JSON).send(JSON.stringify(answer.body));
+  }
+
+  private gatewayBase(request: Request): string {
+    return `${request.protocol}://${request.get('host')}/fhir`;
+  }
+}

@@ -1,0 +1,27 @@
+export { FHIR_JSON, FHIR_VERSION, RESERVED_SOURCE_NAMES } from './constants';
+export { FhirError } from './errors/fhir-error';
+export { isOperationOutcome, issueCodeForStatus, operationOutcome } from './errors/operation-outcome';
+export { loadFhirDefinitions, validateFhirResource } from './definitions';
+export { assertResourceType, resourceTypes } from './resource-types';
+export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
+export { FhirModule } from './fhir.module';
+export { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+export { FhirSources } from './sources/fhir-sources';
+export {
+  resolveSource,
+  SourceConfigError,
+  type SourceAuth,
+  type SourceConfig,
+  type SourceDefinition,
+} from './sources/source-definition';
+export { FhirAggregate, FhirTransform } from './handlers/fhir-handler.decorators';
+export { FhirExceptionFilter, bodyParserOutcome } from './http/fhir-exception.filter';
+export type { FhirInteraction, FhirOperation } from './interaction';
+export type {
+  BackendStatus,
+  FhirBackend,
+  FhirRequest,
+  FhirResponse,
+  HttpMethod,
+} from './interfaces/fhir-backend.interface';
+export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';

@@ -1,0 +1,19 @@
+import type { SourceConfig } from '../sources/source-definition';
+import type { FhirBackend } from './fhir-backend.interface';
+
+export interface FhirModuleOptions {
+  /** Upstream FHIR servers by name: connection strings or objects. */
+  sources?: Record<string, SourceConfig>;
+  /** In-process backends by name (the embedded store registers itself here as `local`). */
+  backends?: Record<string, FhirBackend>;
+  /** The source used when none is named; default: the first backend, else the first source. */
+  defaultSource?: string;
+  /** Allow `http://` to hosts other than loopback. Default false. */
+  allowInsecureHttp?: boolean;
+  /** Put the resource itself in events. Default false: events carry references, not PHI. */
+  includeResourceInEvents?: boolean;
+  /** `false` turns this module's events off. Default true. */
+  events?: boolean;
+  /** Upper bound on pages fetched when a search follows `next` links. Default 10. */
+  maxSearchPages?: number;
+}
