@@ -7,6 +7,9 @@ import { EventLog, EventLogModule } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 
 type FhirKitClient = import('fhir-kit-client').Client;
+type FhirKitResource = import('fhir-kit-client').FhirResource;
+/** fhir-kit-client types resources loosely; our fixtures are `@medplum/fhirtypes`. */
+const asBody = (resource: object) => resource as FhirKitResource;
 
 const patient: Patient = {
   resourceType: 'Patient',
@@ -42,7 +45,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
 
   it('runs every interaction through a real FHIR client, one event each', async () => {
     await events();
-    const created = (await client.create({ resourceType: 'Patient', body: patient })) as Patient;
+    const created = (await client.create({ resourceType: 'Patient', body: asBody(patient) })) as unknown as Patient;
     expect(created).toMatchObject({ resourceType: 'Patient', id: expect.any(String), meta: { versionId: '1' } });
     expect(await events()).toEqual([
       expect.objectContaining({
@@ -59,15 +62,15 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
       }),
     ]);
 
-    const read = (await client.read({ resourceType: 'Patient', id: created.id! })) as Patient;
+    const read = (await client.read({ resourceType: 'Patient', id: created.id! })) as unknown as Patient;
     expect(read.name?.[0].family).toBe('Okafor');
     expect((await events()).map((e) => [e.eventType, e.payload.operation])).toEqual([['fhir.read', 'read']]);
 
     const updated = (await client.update({
       resourceType: 'Patient',
       id: created.id!,
-      body: { ...read, gender: 'other' },
-    })) as Patient;
+      body: asBody({ ...read, gender: 'other' }),
+    })) as unknown as Patient;
     expect(updated.meta?.versionId).toBe('2');
     expect((await events()).map((e) => [e.eventType, e.payload.operation, e.payload.versionId])).toEqual([
       ['fhir.update', 'update', '2'],
@@ -77,21 +80,24 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
       resourceType: 'Patient',
       id: created.id!,
       jsonPatch: [{ op: 'replace', path: '/birthDate', value: '1961-04-13' }],
-    })) as Patient;
+    })) as unknown as Patient;
     expect(patched).toMatchObject({ birthDate: '1961-04-13', meta: { versionId: '3' } });
     expect((await events()).map((e) => [e.eventType, e.payload.operation])).toEqual([['fhir.update', 'patch']]);
 
-    const v1 = (await client.vread({ resourceType: 'Patient', id: created.id!, version: '1' })) as Patient;
+    const v1 = (await client.vread({ resourceType: 'Patient', id: created.id!, version: '1' })) as unknown as Patient;
     expect(v1.gender).toBe('female');
     expect((await events()).map((e) => [e.eventType, e.payload.operation, e.payload.versionId])).toEqual([
       ['fhir.read', 'vread', '1'],
     ]);
 
-    const history = (await client.history({ resourceType: 'Patient', id: created.id! })) as Bundle;
+    const history = (await client.history({ resourceType: 'Patient', id: created.id! })) as unknown as Bundle;
     expect(history).toMatchObject({ type: 'history', total: 3 });
     expect((await events()).map((e) => [e.eventType, e.payload.operation])).toEqual([['fhir.read', 'history']]);
 
-    const found = (await client.search({ resourceType: 'Patient', searchParams: { family: 'okafor' } })) as Bundle;
+    const found = (await client.search({
+      resourceType: 'Patient',
+      searchParams: { family: 'okafor' },
+    })) as unknown as Bundle;
     expect(found.total).toBe(1);
     const [searchEvent] = await events();
     expect(searchEvent).toMatchObject({
@@ -137,7 +143,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
         },
       ],
     };
-    const response = (await client.transaction({ body: bundle })) as Bundle;
+    const response = (await client.transaction({ body: asBody(bundle) })) as unknown as Bundle;
     expect(response.type).toBe('transaction-response');
     expect(response.entry?.map((entry) => entry.response?.status)).toEqual(['201', '201']);
     const observation = response.entry![1].resource as Observation;
@@ -154,7 +160,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
     const byPatient = (await client.search({
       resourceType: 'Observation',
       searchParams: { patient: `Patient/${patientId}`, code: 'http://loinc.org|8867-4' },
-    })) as Bundle;
+    })) as unknown as Bundle;
     expect(byPatient.total).toBe(1);
     await events();
 
@@ -181,7 +187,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
     const afterFailure = (await client.search({
       resourceType: 'Patient',
       searchParams: { identifier: 'urn:test:mrn|T-3' },
-    })) as Bundle;
+    })) as unknown as Bundle;
     expect(afterFailure.total).toBe(0);
     expect((await events()).map((e) => [e.eventType, e.payload.outcome])).toEqual([
       ['fhir.create', 'failure'],
@@ -194,12 +200,14 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
     const first = (await client.search({
       resourceType: 'Observation',
       searchParams: { _count: 5, _sort: '-_lastUpdated' },
-    })) as Bundle;
+    })) as unknown as Bundle;
     expect(first.entry).toHaveLength(5);
     expect(first.total).toBeGreaterThan(5);
     const next = first.link?.find((link) => link.relation === 'next')?.url;
     expect(next).toMatch(new RegExp(`^${baseUrl}/Observation\\?`));
-    const second = (await client.nextPage({ bundle: first })) as Bundle;
+    const second = (await client.nextPage({
+      bundle: asBody(first) as FhirKitResource & { link: Array<{ relation: string; url: string }> },
+    })) as unknown as Bundle;
     expect(second.entry).toHaveLength(5);
     const ids = new Set([...first.entry!, ...second.entry!].map((entry) => entry.resource!.id));
     expect(ids.size).toBe(10);

