@@ -15,6 +15,7 @@ export async function createTestGateway(
     LOG_LEVEL: 'silent',
     FHIR_STORE_PATH: ':memory:',
     FHIR_SEED_PATIENTS: '3',
+    CDS_FEEDBACK_PATH: ':memory:',
     ...env,
   });
   const app = await createGatewayApp(config, extraImports);

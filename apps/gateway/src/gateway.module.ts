@@ -2,11 +2,13 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
+import { CdsModule } from '@ehr-gateway/cds';
 import { FhirModule } from '@ehr-gateway/fhir';
 import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
+import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { loggerOptions } from './logging';
@@ -48,6 +50,15 @@ export class GatewayModule {
             includeResourceInEvents: config.fhir.includeResourceInEvents,
           }),
         }),
+        CdsModule.forRoot({
+          basePath: config.cds.basePath,
+          jwt: config.cds.jwt,
+          allowedFhirServerHosts: config.cds.allowedFhirServerHosts,
+          prefetchSource: config.cds.prefetchSource,
+          prefetchTimeoutMs: config.cds.prefetchTimeoutMs,
+          feedbackPath: config.cds.feedbackPath,
+        }),
+        SampleCdsServicesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: GATEWAY_CONFIG, useValue: config }, EventLogListener, ...apiKeyGuard(config)],

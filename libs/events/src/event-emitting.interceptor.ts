@@ -31,6 +31,11 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
     return undefined;
   }
 
+  /** Fields a failure adds to the descriptor. */
+  protected describeFailure(_error: unknown, _context: ExecutionContext): Partial<OperationDescriptor> | undefined {
+    return undefined;
+  }
+
   /** The module's own switch; `false` turns this module's events off. */
   protected eventsEnabled(): boolean {
     return true;
@@ -55,12 +60,14 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
         status: this.successStatus(context),
       });
     };
-    const failed = (error: unknown) =>
-      this.operationEvents.record(descriptor, {
+    const failed = (error: unknown) => {
+      const fromError = this.describeFailure(error, context);
+      return this.operationEvents.record(fromError ? { ...descriptor, ...fromError } : descriptor, {
         outcome: 'failure',
         status: statusOfError(error),
         error: messageOfError(error),
       });
+    };
 
     if (!this.operationEvents.strict) {
       // Async mode: record() returns nothing and never throws, so a plain tap suffices.

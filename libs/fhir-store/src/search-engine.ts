@@ -1,5 +1,4 @@
 import {
-  Filter,
   SearchRequest,
   evalFhirPath,
   formatSearchQuery,
@@ -51,16 +50,20 @@ export function parseSearch(resourceType: string, query: string): SearchRequest 
 
 /** Narrows the candidates through the reference index when the search names a patient or subject. */
 function candidates(index: ResourceIndex, request: SearchRequest): Iterable<Resource> {
-  const indexed = (request.filters ?? []).find(
-    (filter: Filter) =>
-      (INDEXED_REFERENCE_PARAMS as readonly string[]).includes(filter.code) &&
-      filter.operator === 'eq' &&
-      filter.value.includes('/') &&
-      !filter.value.includes(','),
-  );
-  return indexed
-    ? index.referencing(request.resourceType, indexed.code, indexed.value)
-    : index.live(request.resourceType);
+  const params = getSearchParameters(request.resourceType) ?? {};
+  for (const filter of request.filters ?? []) {
+    if (!(INDEXED_REFERENCE_PARAMS as readonly string[]).includes(filter.code) || filter.operator !== 'eq') continue;
+    if (filter.value.includes(',')) continue;
+    // A bare id names a reference when the parameter targets one type only (`Observation?patient=123`).
+    const targets = params[filter.code]?.target ?? [];
+    const reference = filter.value.includes('/')
+      ? filter.value
+      : targets.length === 1
+        ? `${targets[0]}/${filter.value}`
+        : undefined;
+    if (reference) return index.referencing(request.resourceType, filter.code, reference);
+  }
+  return index.live(request.resourceType);
 }
 
 function sortKey(resource: Resource, code: string, expression: string | undefined): string {

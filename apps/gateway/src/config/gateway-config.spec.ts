@@ -28,7 +28,33 @@ describe('loadGatewayConfig', () => {
         allowInsecureHttp: false,
         includeResourceInEvents: false,
       },
+      cds: {
+        basePath: 'cds-services',
+        jwt: { enabled: false, issuers: {}, allowedJkuHosts: [] },
+        allowedFhirServerHosts: [],
+        prefetchSource: undefined,
+        prefetchTimeoutMs: 3000,
+        feedbackPath: './data/cds-feedback.sqlite',
+      },
     });
+  });
+
+  it('refuses JWT verification without an allow-listed issuer, and non-https JWK Set URLs', () => {
+    expect(() => loadGatewayConfig({ CDS_JWT_ENABLED: 'true' })).toThrow(
+      /CDS_JWT_ISSUERS must allow-list at least one issuer/,
+    );
+    expect(() =>
+      loadGatewayConfig({
+        CDS_JWT_ENABLED: 'true',
+        CDS_JWT_ISSUERS: JSON.stringify({ ehr: 'http://ehr.example.org/jwks' }),
+      }),
+    ).toThrow(/issuer 'ehr' needs an https JWK Set URL/);
+    expect(
+      loadGatewayConfig({
+        CDS_JWT_ENABLED: 'true',
+        CDS_JWT_ISSUERS: JSON.stringify({ ehr: 'https://ehr.example.org/jwks' }),
+      }).cds.jwt,
+    ).toEqual({ enabled: true, issuers: { ehr: { jwksUrl: 'https://ehr.example.org/jwks' } }, allowedJkuHosts: [] });
   });
 
   it('validates FHIR sources at boot, naming the source and never its secret', () => {

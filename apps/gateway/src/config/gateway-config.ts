@@ -94,6 +94,45 @@ class GatewayEnvironment {
   @Transform(toBoolean)
   @IsBoolean()
   FHIR_EVENTS_INCLUDE_RESOURCE?: boolean;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9/_-]*$/, { message: 'CDS_BASE_PATH must be a path without leading slash' })
+  CDS_BASE_PATH?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  CDS_JWT_ENABLED?: boolean;
+
+  /** JSON object of issuer -> JWK Set URL. */
+  @IsOptional()
+  @IsString()
+  CDS_JWT_ISSUERS?: string;
+
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  CDS_JWT_ALLOWED_JKU_HOSTS?: string[];
+
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  CDS_ALLOWED_FHIR_SERVER_HOSTS?: string[];
+
+  @IsOptional()
+  @IsString()
+  CDS_PREFETCH_SOURCE?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  CDS_PREFETCH_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  CDS_FEEDBACK_PATH?: string;
 }
 
 export interface GatewayConfig {
@@ -115,6 +154,14 @@ export interface GatewayConfig {
     seedPatients: number;
     allowInsecureHttp: boolean;
     includeResourceInEvents: boolean;
+  };
+  cds: {
+    basePath: string;
+    jwt: { enabled: boolean; issuers: Record<string, { jwksUrl: string }>; allowedJkuHosts: string[] };
+    allowedFhirServerHosts: string[];
+    prefetchSource?: string;
+    prefetchTimeoutMs: number;
+    feedbackPath: string;
   };
 }
 
@@ -140,6 +187,14 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'FHIR_SEED_PATIENTS',
   'FHIR_ALLOW_INSECURE_HTTP',
   'FHIR_EVENTS_INCLUDE_RESOURCE',
+  'CDS_BASE_PATH',
+  'CDS_JWT_ENABLED',
+  'CDS_JWT_ISSUERS',
+  'CDS_JWT_ALLOWED_JKU_HOSTS',
+  'CDS_ALLOWED_FHIR_SERVER_HOSTS',
+  'CDS_PREFETCH_SOURCE',
+  'CDS_PREFETCH_TIMEOUT_MS',
+  'CDS_FEEDBACK_PATH',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES']);
@@ -200,6 +255,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (defaultSource !== LOCAL_SOURCE && !(defaultSource in sources)) {
     throw new ConfigValidationError([`FHIR_DEFAULT_SOURCE="${defaultSource}": not the name of a configured source`]);
   }
+  const cdsIssuers = parseIssuers(parsed.CDS_JWT_ISSUERS);
+  const cdsJwtEnabled = parsed.CDS_JWT_ENABLED ?? false;
+  if (cdsJwtEnabled && Object.keys(cdsIssuers).length === 0) {
+    throw new ConfigValidationError(['CDS_JWT_ENABLED=true: CDS_JWT_ISSUERS must allow-list at least one issuer']);
+  }
+  const prefetchSource = parsed.CDS_PREFETCH_SOURCE;
+  if (prefetchSource !== undefined && prefetchSource !== LOCAL_SOURCE && !(prefetchSource in sources)) {
+    throw new ConfigValidationError([`CDS_PREFETCH_SOURCE="${prefetchSource}": not the name of a configured source`]);
+  }
   return {
     port: parsed.PORT ?? 3000,
     host: parsed.HOST ?? '0.0.0.0',
@@ -216,6 +280,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       seedPatients: parsed.FHIR_SEED_PATIENTS ?? 100,
       allowInsecureHttp,
       includeResourceInEvents: parsed.FHIR_EVENTS_INCLUDE_RESOURCE ?? false,
+    },
+    cds: {
+      basePath: parsed.CDS_BASE_PATH ?? 'cds-services',
+      jwt: { enabled: cdsJwtEnabled, issuers: cdsIssuers, allowedJkuHosts: parsed.CDS_JWT_ALLOWED_JKU_HOSTS ?? [] },
+      allowedFhirServerHosts: parsed.CDS_ALLOWED_FHIR_SERVER_HOSTS ?? [],
+      prefetchSource,
+      prefetchTimeoutMs: parsed.CDS_PREFETCH_TIMEOUT_MS ?? 3000,
+      feedbackPath: parsed.CDS_FEEDBACK_PATH ?? './data/cds-feedback.sqlite',
     },
   };
 }
@@ -254,4 +326,33 @@ function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean)
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return parsed as Record<string, string>;
+}
+
+/** `CDS_JWT_ISSUERS`: a JSON object of issuer -> JWK Set URL (https, or http on loopback). */
+function parseIssuers(value: string | undefined): Record<string, { jwksUrl: string }> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigValidationError(['CDS_JWT_ISSUERS: must be a JSON object of issuer to JWK Set URL']);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigValidationError(['CDS_JWT_ISSUERS: must be a JSON object of issuer to JWK Set URL']);
+  }
+  const problems: string[] = [];
+  const issuers: Record<string, { jwksUrl: string }> = {};
+  for (const [issuer, url] of Object.entries(parsed)) {
+    let valid: boolean;
+    try {
+      const parsedUrl = new URL(String(url));
+      valid = parsedUrl.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(parsedUrl.hostname);
+    } catch {
+      valid = false;
+    }
+    if (valid) issuers[issuer] = { jwksUrl: String(url) };
+    else problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return issuers;
 }

@@ -1,0 +1,18 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { CdsModuleOptions } from './interfaces/cds-module-options.interface';
+
+export interface CdsModuleExtras {
+  isGlobal?: boolean;
+  /** Route prefix (static: routes are fixed when the module graph is built). Default `cds-services`. */
+  basePath?: string;
+}
+
+export const {
+  ConfigurableModuleClass: ConfigurableCdsModule,
+  MODULE_OPTIONS_TOKEN: CDS_MODULE_OPTIONS,
+  OPTIONS_TYPE: CDS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: CDS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<CdsModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras<CdsModuleExtras>({ isGlobal: false, basePath: 'cds-services' }, (definition) => definition)
+  .build();

@@ -1,0 +1,58 @@
+import { Controller, Inject, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CDS_MODULE_OPTIONS, ConfigurableCdsModule } from './cds.module-definition';
+import { CdsServicesExplorer } from './cds-services.explorer';
+import { FeedbackStore } from './feedback/feedback.store';
+import { CdsController } from './http/cds.controller';
+import { CdsEventsInterceptor } from './http/cds-events.interceptor';
+import type { CdsModuleOptions } from './interfaces/cds-module-options.interface';
+import { CdsJwtVerifier } from './jwt/cds-jwt.verifier';
+import { PrefetchService } from './prefetch/prefetch.service';
+
+/** The CDS controller mounted at a configurable path. */
+function cdsControllerAt(basePath: string): Type<CdsController> {
+  @Controller(basePath)
+  class MountedCdsController extends CdsController {}
+  return MountedCdsController;
+}
+
+/**
+ * CDS Hooks 2.0: discovery, invoke and feedback for every `@CdsService`
+ * provider, with prefetch fetch-on-miss and optional JWT verification.
+ * Needs `EventsModule` and `FhirModule`.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    CdsServicesExplorer,
+    PrefetchService,
+    CdsJwtVerifier,
+    CdsEventsInterceptor,
+    {
+      provide: FeedbackStore,
+      useFactory: (options: CdsModuleOptions) =>
+        new FeedbackStore(options.feedbackPath ?? './data/cds-feedback.sqlite'),
+      inject: [CDS_MODULE_OPTIONS],
+    },
+  ],
+  exports: [CdsServicesExplorer, FeedbackStore],
+})
+export class CdsModule extends ConfigurableCdsModule implements OnApplicationShutdown {
+  constructor(@Inject(FeedbackStore) private readonly feedback: FeedbackStore) {
+    super();
+  }
+
+  static override forRoot(options: Parameters<typeof ConfigurableCdsModule.forRoot>[0]) {
+    const definition = super.forRoot(options);
+    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services')] };
+  }
+
+  static override forRootAsync(options: Parameters<typeof ConfigurableCdsModule.forRootAsync>[0]) {
+    const definition = super.forRootAsync(options);
+    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services')] };
+  }
+
+  onApplicationShutdown(): void {
+    this.feedback.close();
+  }
+}

@@ -1,0 +1,21 @@
+export { CdsService } from './decorators/cds-service.decorator';
+export { CdsModule } from './cds.module';
+export { CDS_MODULE_OPTIONS } from './cds.module-definition';
+export { CdsServicesExplorer } from './cds-services.explorer';
+export { CdsError } from './http/cds-errors';
+export { FeedbackStore } from './feedback/feedback.store';
+export { responseProblems } from './http/response-validation';
+export { renderPrefetchTemplate } from './prefetch/prefetch-template';
+export type {
+  CdsAction,
+  CdsCard,
+  CdsLink,
+  CdsRequest,
+  CdsResponse,
+  CdsServiceDefinition,
+  CdsServiceHandler,
+  CdsSource,
+  CdsSuggestion,
+  FhirAuthorization,
+} from './interfaces/cds.interfaces';
+export type { CdsJwtOptions, CdsModuleOptions } from './interfaces/cds-module-options.interface';
