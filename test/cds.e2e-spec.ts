@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { FeedbackStore } from '@ehr-gateway/cds';
-import { EHREvent, EventDispatcher } from '@ehr-gateway/events';
+import { EHREvent, EHREventType, EventDispatcher } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, MedicationRequest, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
@@ -190,7 +190,7 @@ describe('CDS Hooks (e2e)', () => {
       patientView(patient.id!, { prefetch: { practitioner: null } }),
     ).expect(200);
     expect(response.body.cards[0].summary).toBe('practitioner=null patient=Patient/Penn');
-    const [event] = (await events()).filter((e) => e.eventType === 'cds.patient.view');
+    const [event] = (await events()).filter((e) => e.eventType === EHREventType.CDS_PATIENT_VIEW);
     expect(event.payload.prefetchFetched).toEqual(['patient']);
   });
 
