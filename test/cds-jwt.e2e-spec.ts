@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { exportJWK, SignJWT } from 'jose';
 import { createTestGateway } from './support/gateway-app';
+import { serviceAvailable } from './support/services';
 
 const ISSUER = 'https://ehr.example.org';
 
@@ -108,5 +109,38 @@ describe('CDS Hooks JWT verification (e2e)', () => {
       body: '{}',
     });
     expect(feedback.status).toBe(401);
+  });
+
+  describe('with the replay store in Redis, shared by two gateway instances', () => {
+    let second: INestApplication | undefined;
+    let first: INestApplication | undefined;
+    afterAll(async () => {
+      await first?.close();
+      await second?.close();
+    });
+
+    it('refuses on one instance a token already used on the other', async () => {
+      if (!(await serviceAvailable('Redis', '127.0.0.1', 6379))) return;
+      const env = {
+        CDS_JWT_ENABLED: 'true',
+        CDS_JWT_ISSUERS: JSON.stringify({ [ISSUER]: jwks.url }),
+        CDS_JWT_REPLAY_REDIS_URL: 'redis://127.0.0.1:6379',
+      };
+      first = await createTestGateway(env);
+      second = await createTestGateway(env);
+      await first.listen(0, '127.0.0.1');
+      await second.listen(0, '127.0.0.1');
+      // The audience is the exact URL called: the same path on each instance's own port.
+      const jti = `shared-${randomUUID()}`;
+      const firstUrl = `${await first.getUrl()}/cds-services`;
+      const secondUrl = `${await second.getUrl()}/cds-services`;
+      const forFirst = await token({ aud: firstUrl, jti });
+      expect((await fetch(firstUrl, { headers: { authorization: `Bearer ${forFirst}` } })).status).toBe(200);
+      const forSecond = await token({ aud: secondUrl, jti });
+      const replayed = await fetch(secondUrl, { headers: { authorization: `Bearer ${forSecond}` } });
+      expect(replayed.status).toBe(401);
+      const fresh = await token({ aud: secondUrl });
+      expect((await fetch(secondUrl, { headers: { authorization: `Bearer ${fresh}` } })).status).toBe(200);
+    });
   });
 });

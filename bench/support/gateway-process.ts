@@ -6,11 +6,24 @@ export interface GatewayProcess {
   process: ChildProcess;
 }
 
-/** Starts the gateway in its own process with the given environment; resolves with its base URL. */
-export function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
-  const child = fork(join(__dirname, 'gateway-server.ts'), [], {
+/**
+ * Starts the gateway (or another server script that reports its URL over IPC)
+ * in its own process with the given environment; resolves with its base URL.
+ */
+export function startGatewayProcess(
+  env: Record<string, string>,
+  script = join(__dirname, 'gateway-server.ts'),
+): Promise<GatewayProcess> {
+  const child = fork(script, [], {
     execArgv: ['-r', '@swc-node/register'],
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', FHIR_STORE_PATH: ':memory:', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      FHIR_STORE_PATH: ':memory:',
+      CDS_FEEDBACK_PATH: ':memory:',
+      ...env,
+    },
   });
   return new Promise((resolve, reject) => {
     child.once('message', (url) => resolve({ url: url as string, process: child }));

@@ -30,7 +30,7 @@ describe('loadGatewayConfig', () => {
       },
       cds: {
         basePath: 'cds-services',
-        jwt: { enabled: false, issuers: {}, allowedJkuHosts: [] },
+        jwt: { enabled: false, issuers: {}, allowedJkuHosts: [], replayRedisUrl: undefined },
         allowedFhirServerHosts: [],
         prefetchSource: undefined,
         prefetchTimeoutMs: 3000,
@@ -54,7 +54,12 @@ describe('loadGatewayConfig', () => {
         CDS_JWT_ENABLED: 'true',
         CDS_JWT_ISSUERS: JSON.stringify({ ehr: 'https://ehr.example.org/jwks' }),
       }).cds.jwt,
-    ).toEqual({ enabled: true, issuers: { ehr: { jwksUrl: 'https://ehr.example.org/jwks' } }, allowedJkuHosts: [] });
+    ).toEqual({
+      enabled: true,
+      issuers: { ehr: { jwksUrl: 'https://ehr.example.org/jwks' } },
+      allowedJkuHosts: [],
+      replayRedisUrl: undefined,
+    });
   });
 
   it('validates FHIR sources at boot, naming the source and never its secret', () => {

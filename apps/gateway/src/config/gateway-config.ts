@@ -115,6 +115,10 @@ class GatewayEnvironment {
   CDS_JWT_ALLOWED_JKU_HOSTS?: string[];
 
   @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'CDS_JWT_REPLAY_REDIS_URL must be a redis:// or rediss:// URL' })
+  CDS_JWT_REPLAY_REDIS_URL?: string;
+
+  @IsOptional()
   @Transform(toList)
   @IsString({ each: true })
   CDS_ALLOWED_FHIR_SERVER_HOSTS?: string[];
@@ -157,7 +161,12 @@ export interface GatewayConfig {
   };
   cds: {
     basePath: string;
-    jwt: { enabled: boolean; issuers: Record<string, { jwksUrl: string }>; allowedJkuHosts: string[] };
+    jwt: {
+      enabled: boolean;
+      issuers: Record<string, { jwksUrl: string }>;
+      allowedJkuHosts: string[];
+      replayRedisUrl?: string;
+    };
     allowedFhirServerHosts: string[];
     prefetchSource?: string;
     prefetchTimeoutMs: number;
@@ -191,13 +200,14 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'CDS_JWT_ENABLED',
   'CDS_JWT_ISSUERS',
   'CDS_JWT_ALLOWED_JKU_HOSTS',
+  'CDS_JWT_REPLAY_REDIS_URL',
   'CDS_ALLOWED_FHIR_SERVER_HOSTS',
   'CDS_PREFETCH_SOURCE',
   'CDS_PREFETCH_TIMEOUT_MS',
   'CDS_FEEDBACK_PATH',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES']);
+const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -283,7 +293,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     cds: {
       basePath: parsed.CDS_BASE_PATH ?? 'cds-services',
-      jwt: { enabled: cdsJwtEnabled, issuers: cdsIssuers, allowedJkuHosts: parsed.CDS_JWT_ALLOWED_JKU_HOSTS ?? [] },
+      jwt: {
+        enabled: cdsJwtEnabled,
+        issuers: cdsIssuers,
+        allowedJkuHosts: parsed.CDS_JWT_ALLOWED_JKU_HOSTS ?? [],
+        replayRedisUrl: parsed.CDS_JWT_REPLAY_REDIS_URL,
+      },
       allowedFhirServerHosts: parsed.CDS_ALLOWED_FHIR_SERVER_HOSTS ?? [],
       prefetchSource,
       prefetchTimeoutMs: parsed.CDS_PREFETCH_TIMEOUT_MS ?? 3000,

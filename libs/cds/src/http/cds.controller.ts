@@ -14,6 +14,14 @@ import { responseProblems } from './response-validation';
 
 type CdsHttpRequest = Request & { [CDS_CALL_FACTS]?: CdsCallFacts };
 
+/** The body with `context` and `prefetch` reduced to empty objects of the same kind. */
+function shallow(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const { context, prefetch, ...rest } = body as Record<string, unknown>;
+  const emptied = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? {} : value);
+  return { ...rest, context: emptied(context), prefetch: emptied(prefetch) };
+}
+
 /**
  * The CDS Hooks 2.0 routes. The path prefix is applied by `CdsModule`
  * (`@Controller(basePath)` on a subclass), so it can be configured.
@@ -83,8 +91,10 @@ export class CdsController {
   }
 
   private validate(definition: CdsServiceDefinition, body: unknown): CdsRequestDto {
-    const problems = problemsOf(CdsRequestDto, body);
     const request = body as CdsRequestDto;
+    // The base DTO checks that context and prefetch are objects; their contents are checked
+    // below (context per hook, prefetch per key), so class-transformer need not copy them whole.
+    const problems = problemsOf(CdsRequestDto, shallow(body));
     if (problems.length === 0) {
       if (request.hook !== definition.hook) {
         problems.push(

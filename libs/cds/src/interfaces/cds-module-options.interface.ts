@@ -7,6 +7,8 @@ export interface CdsJwtOptions {
   allowedJkuHosts?: string[];
   /** Clock skew allowed on exp/iat/nbf, seconds. Default 60. */
   clockToleranceSeconds?: number;
+  /** Redis URL for the `jti` replay store, shared by every gateway instance. Default: in this process's memory. */
+  replayRedisUrl?: string;
 }
 
 export interface CdsModuleOptions {

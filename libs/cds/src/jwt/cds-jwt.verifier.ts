@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Request } from 'express';
 import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
 import { CdsUnauthorizedError } from '../http/cds-errors';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
-import { InMemoryReplayStore, ReplayStore } from './replay-store';
+import { createClient } from 'redis';
+import { InMemoryReplayStore, RedisReplayStore, ReplayStore } from './replay-store';
 
 const ALGORITHMS = ['RS384', 'ES384'];
 const DEFAULT_CLOCK_TOLERANCE_S = 60;
@@ -18,10 +19,11 @@ const DEFAULT_CLOCK_TOLERANCE_S = 60;
  * the reason goes to the log, never the token.
  */
 @Injectable()
-export class CdsJwtVerifier implements OnModuleInit {
+export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('CdsJwt');
   private readonly keySets = new Map<string, JWTVerifyGetKey>();
-  private readonly replays: ReplayStore = new InMemoryReplayStore();
+  private replays: ReplayStore = new InMemoryReplayStore();
+  private redis?: ReturnType<typeof createClient>;
 
   constructor(@Inject(CDS_MODULE_OPTIONS) private readonly options: CdsModuleOptions) {}
 
@@ -29,7 +31,7 @@ export class CdsJwtVerifier implements OnModuleInit {
     return this.options.jwt?.enabled === true;
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     if (!this.enabled) {
       this.logger.warn(
         'CDS Hooks JWT verification is OFF: any caller can invoke CDS services. Turn it on outside local development.',
@@ -39,6 +41,24 @@ export class CdsJwtVerifier implements OnModuleInit {
     if (Object.keys(this.options.jwt!.issuers).length === 0) {
       throw new Error('CDS JWT verification is on but no issuer is allow-listed');
     }
+    const redisUrl = this.options.jwt!.replayRedisUrl;
+    if (redisUrl) {
+      // Fail closed: while Redis is unreachable, replay checks fail and calls get a 401.
+      this.redis = createClient({
+        url: redisUrl,
+        socket: {
+          connectTimeout: 5000,
+          reconnectStrategy: (retries) => (retries < 5 ? 200 * (retries + 1) : new Error('Redis unreachable')),
+        },
+      });
+      this.redis.on('error', (error: Error) => this.logger.error(`Replay store (Redis): ${error.message}`));
+      await this.redis.connect();
+      this.replays = new RedisReplayStore(this.redis);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis?.isOpen) await this.redis.close();
   }
 
   async verify(request: Request): Promise<string> {

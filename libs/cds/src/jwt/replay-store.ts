@@ -19,3 +19,31 @@ export class InMemoryReplayStore implements ReplayStore {
     return true;
   }
 }
+
+/** The narrow part of a Redis client the replay store needs (node-redis's `set`). */
+export interface RedisSetClient {
+  set(
+    key: string,
+    value: string,
+    options: { condition: 'NX'; expiration: { type: 'EXAT'; value: number } },
+  ): Promise<string | null>;
+}
+
+/**
+ * A replay store shared by every gateway instance that uses the same Redis:
+ * `SET key 1 NX EXAT exp` remembers a `jti` atomically until its token expires.
+ */
+export class RedisReplayStore implements ReplayStore {
+  constructor(
+    private readonly client: RedisSetClient,
+    private readonly prefix = 'ehr-gateway:cds-jti:',
+  ) {}
+
+  async remember(jti: string, expiresAt: number): Promise<boolean> {
+    const reply = await this.client.set(`${this.prefix}${jti}`, '1', {
+      condition: 'NX',
+      expiration: { type: 'EXAT', value: Math.ceil(expiresAt) },
+    });
+    return reply === 'OK';
+  }
+}
