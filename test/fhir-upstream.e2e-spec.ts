@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { EHREvent, EventDispatcher } from '@ehr-gateway/events';
-import { FhirGateway } from '@ehr-gateway/fhir';
+import { FhirGateway, FhirSources } from '@ehr-gateway/fhir';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { exportJWK } from 'jose';
 import request from 'supertest';
@@ -28,6 +28,8 @@ async function gatewayWith(sources: Record<string, string>) {
     },
   };
 }
+
+const sourcesOf = (app: INestApplication) => app.get(FhirSources);
 
 /** A port nothing listens on: bound, read, released. */
 async function closedPort(): Promise<number> {
@@ -229,6 +231,15 @@ describe('FHIR gateway to upstream servers (e2e)', () => {
         ['fhir.update', 'remote', 200],
         ['fhir.update', 'remote', 412],
       ]);
+    });
+
+    it('takes a source added at runtime through FhirSources', async () => {
+      sourcesOf(subject.app).addSource('late', upstreamUrl);
+      const bundle = await subject.gateway.search('Patient', { _count: 1 }, { source: 'late' });
+      expect(bundle.total).toBeGreaterThanOrEqual(4);
+      expect(() => sourcesOf(subject.app).addSource('late', upstreamUrl)).toThrow(/configured twice/);
+      expect(() => sourcesOf(subject.app).addSource('status', upstreamUrl)).toThrow(/reserved/);
+      expect((await subject.events()).map((e) => [e.eventType, e.sourceSystem])).toEqual([['fhir.search', 'late']]);
     });
 
     it('rewrites paging links to the gateway and follows them', async () => {
