@@ -66,7 +66,3 @@ export function suggestPattern(pattern: string): string | undefined {
     (candidate): candidate is string => !!candidate && candidate !== '**' && patternCanMatch(candidate),
   );
 }
-
-export function isEventType(value: string): value is EHREventType {
-  return (EHR_EVENT_TYPES as readonly string[]).includes(value);
-}

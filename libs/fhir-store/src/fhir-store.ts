@@ -8,6 +8,7 @@ import {
   FhirResponse,
   assertResourceType,
   isOperationOutcome,
+  loadFhirDefinitions,
   operationOutcome,
   validateFhirResource,
 } from '@ehr-gateway/fhir';
@@ -89,6 +90,8 @@ export class FhirStore implements FhirBackend {
 
   constructor(options: FhirStoreOptions) {
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
+    // The reference index is computed from the search-parameter definitions: load them first.
+    loadFhirDefinitions();
     this.repository = new SqliteResourceRepository(options.path);
     for (const version of this.repository.latestVersions()) this.index.put(version);
   }
