@@ -4,7 +4,7 @@
  * gateway does: with nothing loaded yet. Prints the patient id.
  */
 import type { Patient } from '@medplum/fhirtypes';
-import { FhirStore } from '../../libs/fhir-store/src/fhir-store';
+import { FhirStore } from '@ehr-gateway/fhir-store';
 
 void (async () => {
   const store = new FhirStore({ path: process.argv[2] });

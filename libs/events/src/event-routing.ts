@@ -1,4 +1,4 @@
-import { EHR_EVENT_TYPES, EHREvent, EHREventType } from './ehr-event';
+import { EHR_EVENT_TYPES, EHREvent } from './ehr-event';
 
 /** Namespaces the gateway emits in; listener patterns there are checked at bootstrap. */
 export const EVENT_NAMESPACES = ['ehr', 'fhir', 'cds', 'notereader'] as const;
