@@ -82,4 +82,23 @@ describe('gateway (e2e)', () => {
     expect(stderr).toMatch(/PORT="eighty"/);
     expect(stderr).toMatch(/EVENTS_DELIVERY="sometimes"/);
   });
+
+  it('leaves the CDS routes to the CDS JWT check when it is on, and guards them with API keys when it is off', async () => {
+    app = await createTestGateway({ GATEWAY_API_KEYS: KEY_A });
+    await request(app.getHttpServer()).get('/cds-services').expect(401);
+    await request(app.getHttpServer()).get('/cds-services').set('X-API-Key', KEY_A).expect(200);
+    const fhir = await request(app.getHttpServer()).get('/fhir/local/Patient').expect(401);
+    expect(fhir.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'security' }] });
+    await app.close();
+
+    app = await createTestGateway({
+      GATEWAY_API_KEYS: KEY_A,
+      CDS_JWT_ENABLED: 'true',
+      CDS_JWT_ISSUERS: JSON.stringify({ 'https://ehr.example.org': 'https://ehr.example.org/jwks.json' }),
+    });
+    const cds = await request(app.getHttpServer()).get('/cds-services');
+    expect(cds.status).toBe(401);
+    expect(cds.text).toBe(''); // the CDS check's bare 401, not the API-key guard's JSON
+    await request(app.getHttpServer()).get('/fhir/local/Patient').expect(401);
+  });
 });

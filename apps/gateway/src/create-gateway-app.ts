@@ -41,7 +41,17 @@ export async function createGatewayApp(
   app.use(answerBodyParserErrors);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id', 'X-Session-Id'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'X-API-Key',
+      'X-Request-Id',
+      'X-Session-Id',
+      'If-Match',
+      'If-None-Match',
+      'If-None-Exist',
+      'Prefer',
+    ],
     exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Last-Modified'],
   });
   app.enableShutdownHooks();

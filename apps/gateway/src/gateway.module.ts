@@ -21,7 +21,12 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(config.apiKeys, reflector, requestContext),
+        new ApiKeyGuard(
+          config.apiKeys,
+          reflector,
+          requestContext,
+          config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],
+        ),
       inject: [Reflector, RequestContextService],
     },
   ];

@@ -25,10 +25,15 @@ function presentedKey(request: Request): string | undefined {
 export class ApiKeyGuard implements CanActivate {
   private readonly keyDigests: Buffer[];
 
+  /**
+   * @param exemptPrefixes paths authenticated by their protocol's own check instead
+   *   (the CDS Hooks routes when CDS JWT verification is on: an EHR sends its JWT, not an API key)
+   */
   constructor(
     apiKeys: string[],
     private readonly reflector: Reflector,
     private readonly requestContext: RequestContextService,
+    private readonly exemptPrefixes: string[] = [],
   ) {
     this.keyDigests = apiKeys.map(digest);
   }
@@ -38,6 +43,8 @@ export class ApiKeyGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<Request>();
     if (isPublic || request.method === 'OPTIONS') return true;
+    if (this.exemptPrefixes.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`)))
+      return true;
 
     const key = presentedKey(request);
     if (key === undefined)
