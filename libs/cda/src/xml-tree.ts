@@ -1,0 +1,99 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/**
+ * An XML element in document order, as fast-xml-parser's `preserveOrder`
+ * model holds it: `{ [tagName]: children, ':@': attributes }`; text is
+ * `{ '#text': value }`, comments `{ '#comment': [...] }`, CDATA `{ '#cdata': [...] }`.
+ * Everything the parser saw is kept, so serializing gives the document back.
+ */
+export type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+export const ATTRIBUTE_PREFIX = '@_';
+const META_KEYS = new Set([':@', '#text', '#comment', '#cdata', '?xml']);
+
+export class XmlSecurityError extends Error {}
+export class XmlSyntaxError extends Error {}
+
+const OPTIONS = {
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTRIBUTE_PREFIX,
+  commentPropName: '#comment',
+  cdataPropName: '#cdata',
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: true,
+  ignoreDeclaration: false,
+  ignorePiTags: false,
+} as const;
+
+/** Parses XML into the ordered tree. Refuses any DTD (no entity can be declared, so none is expanded or fetched). */
+export function parseXml(xml: string, maxBytes: number): XmlNode[] {
+  if (Buffer.byteLength(xml, 'utf8') > maxBytes)
+    throw new XmlSecurityError(`XML exceeds the size limit of ${maxBytes} bytes`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    throw new XmlSecurityError('XML with a DTD (DOCTYPE or ENTITY declaration) is not accepted');
+  // The parser itself is lenient (an unclosed tag is accepted): check well-formedness first.
+  const verdict = XMLValidator.validate(xml);
+  if (verdict !== true) throw new XmlSyntaxError(`${verdict.err.msg} (line ${verdict.err.line})`);
+  return new XMLParser(OPTIONS).parse(xml) as XmlNode[];
+}
+
+export function serializeXml(nodes: XmlNode[]): string {
+  return new XMLBuilder({ ...OPTIONS, format: false, suppressEmptyNode: false }).build(nodes);
+}
+
+/** The element name of a node, or undefined for text, comments and declarations. */
+export function tagOf(node: XmlNode): string | undefined {
+  return Object.keys(node).find((key) => !META_KEYS.has(key));
+}
+
+/** The name without its namespace prefix. */
+export const localName = (tag: string) => tag.slice(tag.indexOf(':') + 1);
+
+export function childNodes(node: XmlNode): XmlNode[] {
+  const tag = tagOf(node);
+  return tag ? ((node[tag] as XmlNode[]) ?? []) : [];
+}
+
+export function children(node: XmlNode, name: string): XmlNode[] {
+  return childNodes(node).filter((child) => {
+    const tag = tagOf(child);
+    return tag !== undefined && localName(tag) === name;
+  });
+}
+
+export const child = (node: XmlNode, name: string): XmlNode | undefined => children(node, name)[0];
+
+/** Follows a path of element names (`entry/act/entryRelationship`), collecting every match. */
+export function descend(node: XmlNode, path: string): XmlNode[] {
+  return path.split('/').reduce<XmlNode[]>((nodes, name) => nodes.flatMap((n) => children(n, name)), [node]);
+}
+
+export const attr = (node: XmlNode | undefined, name: string): string | undefined =>
+  node?.[':@']?.[`${ATTRIBUTE_PREFIX}${name}`];
+
+/** The concatenated text content of a node and its descendants. */
+export function textOf(node: XmlNode | undefined): string {
+  if (!node) return '';
+  if (typeof node['#text'] === 'string' || typeof node['#text'] === 'number') return String(node['#text']);
+  if (Array.isArray(node['#cdata'])) return (node['#cdata'] as XmlNode[]).map(textOf).join('');
+  return childNodes(node).map(textOf).join('');
+}
+
+/** Builds an element node. */
+export function element(
+  name: string,
+  attributes: Record<string, string | undefined> = {},
+  content: XmlNode[] = [],
+): XmlNode {
+  const attrs = Object.fromEntries(
+    Object.entries(attributes)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([key, value]) => [`${ATTRIBUTE_PREFIX}${key}`, value]),
+  );
+  return { [name]: content, ...(Object.keys(attrs).length > 0 ? { ':@': attrs } : {}) };
+}
+
+export const text = (value: string): XmlNode => ({ '#text': value });
