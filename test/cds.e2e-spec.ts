@@ -163,7 +163,8 @@ describe('CDS Hooks (e2e)', () => {
   });
 
   it('patient-view and encounter-discharge sample services reason over the store', async () => {
-    const seeded = (await app.get(FhirGateway).search<Patient>('Patient', { _count: 1, _sort: '_id' })).entry![0]
+    // The first synthetic patient (MRN100000): seeded, so it has vital signs and labs.
+    const seeded = (await app.get(FhirGateway).search<Patient>('Patient', { identifier: 'MRN100000' })).entry![0]
       .resource!;
     const vitals = await invoke('vitals-review', patientView(seeded.id!)).expect(200);
     expect(vitals.body.cards[0]).toMatchObject({

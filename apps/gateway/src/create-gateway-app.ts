@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
+import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
@@ -10,18 +11,33 @@ import { GatewayModule } from './gateway.module';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
 
+const SOAP_MEDIA_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
+
 /** A body the parsers refused (malformed, too large) answers in the protocol's own error form. */
-function answerBodyParserErrors(error: unknown, request: Request, response: Response, next: NextFunction): void {
-  const parserError = error as { status?: number; type?: string; message?: string };
-  if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
-  if (request.path.startsWith('/fhir')) {
-    const { status, outcome } = bodyParserOutcome(parserError);
-    response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
-    return;
-  }
-  const status = parserError.status ?? 400;
-  response.status(status).json({ statusCode: status, message: parserError.message });
-}
+const answerBodyParserErrors =
+  (config: GatewayConfig) =>
+  (error: unknown, request: Request, response: Response, next: NextFunction): void => {
+    const parserError = error as { status?: number; type?: string; message?: string };
+    if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
+    if (request.path === `/${config.notereader.path}`) {
+      const reason =
+        parserError.type === 'entity.too.large'
+          ? 'The SOAP message exceeds the size limit'
+          : `Unreadable SOAP message: ${parserError.message}`;
+      response
+        .status(500)
+        .type('text/xml; charset=utf-8')
+        .send(faultEnvelope(new SoapFault('Client', reason)));
+      return;
+    }
+    if (request.path.startsWith('/fhir')) {
+      const { status, outcome } = bodyParserOutcome(parserError);
+      response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
+      return;
+    }
+    const status = parserError.status ?? 400;
+    response.status(status).json({ statusCode: status, message: parserError.message });
+  };
 
 /** Builds the gateway application (not listening yet): the one place main.ts and the e2e suites share. */
 export async function createGatewayApp(
@@ -38,7 +54,12 @@ export async function createGatewayApp(
   app.set('etag', false);
   app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_MEDIA_TYPES });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
-  app.use(answerBodyParserErrors);
+  // SOAP bodies (NoteReader) arrive as XML text; base64 makes a document about a third larger.
+  app.useBodyParser('text', {
+    limit: Math.ceil(config.notereader.maxDocumentBytes * 1.4) + 64 * 1024,
+    type: SOAP_MEDIA_TYPES,
+  });
+  app.use(answerBodyParserErrors(config));
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     allowedHeaders: [

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule } from '@ehr-gateway/cds';
 import { FhirModule } from '@ehr-gateway/fhir';
+import { NoteReaderModule } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -11,6 +12,7 @@ import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
+import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -64,9 +66,19 @@ export class GatewayModule {
           feedbackPath: config.cds.feedbackPath,
         }),
         SampleCdsServicesModule,
+        NoteReaderModule.forRoot({
+          path: config.notereader.path,
+          handlerErrors: config.notereader.handlerErrors,
+          maxDocumentBytes: config.notereader.maxDocumentBytes,
+        }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, EventLogListener, ...apiKeyGuard(config)],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        EventLogListener,
+        ProblemExtractionHandler,
+        ...apiKeyGuard(config),
+      ],
     };
   }
 }

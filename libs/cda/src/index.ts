@@ -9,3 +9,15 @@ export {
 export { CODE_SYSTEMS, systemOid, systemUri } from './code-systems';
 export { SECTION_TYPES, type SectionKind, type SectionType } from './mapping/sections';
 export { createCdaDocument, type CdaNoteSection, type NewCdaDocument } from './cda-builder';
+export {
+  attr,
+  children,
+  childNodes,
+  localName,
+  parseXml,
+  tagOf,
+  textOf,
+  XmlSecurityError,
+  XmlSyntaxError,
+  type XmlNode,
+} from './xml-tree';

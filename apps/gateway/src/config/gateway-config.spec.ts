@@ -36,6 +36,7 @@ describe('loadGatewayConfig', () => {
         prefetchTimeoutMs: 3000,
         feedbackPath: './data/cds-feedback.sqlite',
       },
+      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5 * 1024 * 1024 },
     });
   });
 

@@ -137,6 +137,21 @@ class GatewayEnvironment {
   @IsOptional()
   @IsString()
   CDS_FEEDBACK_PATH?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9/_-]*$/, { message: 'NOTEREADER_PATH must be a path without leading slash' })
+  NOTEREADER_PATH?: string;
+
+  @IsOptional()
+  @IsIn(['fault', 'error-element'])
+  NOTEREADER_HANDLER_ERRORS?: 'fault' | 'error-element';
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  NOTEREADER_MAX_DOCUMENT_BYTES?: number;
 }
 
 export interface GatewayConfig {
@@ -172,6 +187,7 @@ export interface GatewayConfig {
     prefetchTimeoutMs: number;
     feedbackPath: string;
   };
+  notereader: { path: string; handlerErrors: 'fault' | 'error-element'; maxDocumentBytes: number };
 }
 
 export class ConfigValidationError extends Error {
@@ -205,6 +221,9 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'CDS_PREFETCH_SOURCE',
   'CDS_PREFETCH_TIMEOUT_MS',
   'CDS_FEEDBACK_PATH',
+  'NOTEREADER_PATH',
+  'NOTEREADER_HANDLER_ERRORS',
+  'NOTEREADER_MAX_DOCUMENT_BYTES',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
@@ -303,6 +322,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       prefetchSource,
       prefetchTimeoutMs: parsed.CDS_PREFETCH_TIMEOUT_MS ?? 3000,
       feedbackPath: parsed.CDS_FEEDBACK_PATH ?? './data/cds-feedback.sqlite',
+    },
+    notereader: {
+      path: parsed.NOTEREADER_PATH ?? 'notereader',
+      handlerErrors: parsed.NOTEREADER_HANDLER_ERRORS ?? 'fault',
+      maxDocumentBytes: parsed.NOTEREADER_MAX_DOCUMENT_BYTES ?? 5 * 1024 * 1024,
     },
   };
 }

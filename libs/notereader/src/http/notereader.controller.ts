@@ -1,0 +1,43 @@
+import { Body, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { SOAP_ACTION } from '../constants';
+import { NoteReaderService } from '../notereader.service';
+import { readProcessDocument } from '../soap/process-document-request';
+import { SoapFault } from '../soap/soap-fault';
+import { noteReaderWsdl } from '../soap/wsdl';
+import { NOTE_FACTS, NoteReaderEventsInterceptor, NoteReaderHttpRequest } from './notereader-events.interceptor';
+import { SoapFaultFilter } from './soap-fault.filter';
+
+/** The SOAP 1.1 NoteReader endpoint. The path is applied by `NoteReaderModule` (configurable). */
+@ApiExcludeController()
+@UseFilters(SoapFaultFilter)
+@UseInterceptors(NoteReaderEventsInterceptor)
+export class NoteReaderController {
+  constructor(private readonly notereader: NoteReaderService) {}
+
+  /** `GET ?wsdl`: the contract, with this endpoint's address. */
+  @Get()
+  wsdl(@Query('wsdl') wsdl: string | undefined, @Req() request: Request, @Res() response: Response): void {
+    if (wsdl === undefined) throw new SoapFault('Client', 'GET serves only the WSDL: add ?wsdl');
+    const location = `${request.protocol}://${request.get('host')}${request.baseUrl}${request.path}`;
+    response.status(200).type('text/xml; charset=utf-8').send(noteReaderWsdl(location));
+  }
+
+  @Post()
+  @HttpCode(200)
+  async processDocument(
+    @Body() body: unknown,
+    @Req() request: NoteReaderHttpRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    const action = request.headers.soapaction;
+    if (typeof action === 'string' && action.replace(/"/g, '').split(/[/#]/).pop() !== SOAP_ACTION) {
+      throw new SoapFault('Client', `Unknown SOAPAction ${action}; this endpoint serves ${SOAP_ACTION}`);
+    }
+    const call = readProcessDocument(body, this.notereader.maxDocumentBytes);
+    const envelope = await this.notereader.process(call, (request[NOTE_FACTS] ??= {}));
+    response.type('text/xml; charset=utf-8');
+    return envelope;
+  }
+}

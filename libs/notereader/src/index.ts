@@ -1,0 +1,5 @@
+export { NoteReaderHandler } from './decorators';
+export { NoteReaderModule } from './notereader.module';
+export { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
+export { SoapFault, faultEnvelope } from './soap/soap-fault';
+export type { NoteReaderHandlerFn, NoteReaderModuleOptions, NoteReaderRequest, NoteReaderResult } from './interfaces';

@@ -1,0 +1,40 @@
+import type { CdaDocument, CdaFhirView, InsertableResource } from '@ehr-gateway/cda';
+
+/** A signed note, as the NoteReader handler receives it. */
+export interface NoteReaderRequest {
+  sessionId?: string;
+  workType?: string;
+  organizationId?: string;
+  document: CdaDocument;
+  /** The document as FHIR (patient, problems, medications, allergies, note sections). */
+  fhir: CdaFhirView;
+}
+
+/**
+ * What a handler answers: resources to add as coded entries, and/or a
+ * replacement document, and/or an error message for the response's `Error`
+ * element. Nothing (`undefined`) returns the document unchanged.
+ */
+export interface NoteReaderResult {
+  resources?: InsertableResource[];
+  document?: CdaDocument;
+  error?: string;
+}
+
+export type NoteReaderHandlerFn = (
+  request: NoteReaderRequest,
+) => NoteReaderResult | void | Promise<NoteReaderResult | void>;
+
+export interface NoteReaderModuleOptions {
+  /** Largest decoded CDA document, bytes. Default 5 MB. */
+  maxDocumentBytes?: number;
+  /**
+   * What a throwing handler produces: `fault` (default) a `soap:Server` fault, so
+   * that Epic records the call as failed and can retry it; `error-element` a
+   * normal response whose `Error` element carries the message and whose
+   * `Document` is the note unchanged.
+   */
+  handlerErrors?: 'fault' | 'error-element';
+  /** `false` turns NoteReader events off. */
+  events?: boolean;
+}

@@ -1,0 +1,11 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { NoteReaderModuleOptions } from './interfaces';
+
+export const {
+  ConfigurableModuleClass: ConfigurableNoteReaderModule,
+  MODULE_OPTIONS_TOKEN: NOTEREADER_MODULE_OPTIONS,
+} = new ConfigurableModuleBuilder<NoteReaderModuleOptions>()
+  .setClassMethodName('forRoot')
+  // The path is static (routes are fixed when the module graph is built), so it is an extra.
+  .setExtras({ path: 'notereader' }, (definition) => definition)
+  .build();
