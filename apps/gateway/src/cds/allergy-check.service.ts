@@ -65,3 +65,16 @@ export class AllergyCheckService implements CdsServiceHandler<OrderContext> {
     return { cards };
   }
 }
+
+/** order-select: the same check as soon as orders are selected, before signing. */
+@CdsService({
+  id: 'allergy-check-select',
+  hook: 'order-select',
+  title: 'Drug-allergy check on selection',
+  description: 'Flags selected draft medication orders that conflict with a recorded allergy',
+  prefetch: {
+    patient: 'Patient/{{context.patientId}}',
+    allergies: 'AllergyIntolerance?patient={{context.patientId}}&clinical-status=active',
+  },
+})
+export class AllergyCheckOnSelectService extends AllergyCheckService {}

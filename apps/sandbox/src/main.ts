@@ -1,0 +1,23 @@
+import { USAGE, UsageError, parseSandboxArgs } from './sandbox-options';
+import { runSandbox } from './sandbox';
+
+/** `npm run sandbox -- <scenario> [options]`: an EHR simulator that drives a running gateway. */
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseSandboxArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  try {
+    const run = await runSandbox(options);
+    process.exitCode = run.exitCode;
+  } catch (error) {
+    process.stderr.write(`sandbox: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();
