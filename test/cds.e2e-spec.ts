@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { FeedbackStore } from '@ehr-gateway/cds';
-import { EHREvent, EHREventType, EventDispatcher } from '@ehr-gateway/events';
+import { EHREvent, EHREventType } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, MedicationRequest, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { CdsTestServicesModule } from './support/cds-test-services';
-import { EventLog, EventLogModule } from './support/event-log';
+import { EventLogModule, eventsOf } from './support/event-log';
 import { sharedFixtures } from './support/fixtures';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
@@ -36,12 +36,7 @@ describe('CDS Hooks (e2e)', () => {
       EventLogModule,
       CdsTestServicesModule,
     ]);
-    const dispatcher = app.get(EventDispatcher);
-    const log = app.get(EventLog);
-    events = async () => {
-      await dispatcher.idle();
-      return log.drain();
-    };
+    events = eventsOf(app);
     const fhir = app.get(FhirGateway);
     patient = await fhir.create<Patient>({
       resourceType: 'Patient',

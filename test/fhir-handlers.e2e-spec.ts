@@ -1,10 +1,10 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import { EHREvent, EventDispatcher } from '@ehr-gateway/events';
+import type { EHREvent } from '@ehr-gateway/events';
 import { FhirAggregate, FhirError, FhirGateway, FhirTransform } from '@ehr-gateway/fhir';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { EventLog, EventLogModule } from './support/event-log';
+import { EventLogModule, eventsOf } from './support/event-log';
 import { sharedFixtures } from './support/fixtures';
 import { createTestGateway } from './support/gateway-app';
 
@@ -44,12 +44,7 @@ describe('FHIR custom handlers and external fixtures (e2e)', () => {
 
   beforeAll(async () => {
     app = await createTestGateway({}, [EventLogModule, ClinicalHandlersModule]);
-    const dispatcher = app.get(EventDispatcher);
-    const log = app.get(EventLog);
-    events = async () => {
-      await dispatcher.idle();
-      return log.drain();
-    };
+    events = eventsOf(app);
   });
   afterAll(async () => app.close());
 

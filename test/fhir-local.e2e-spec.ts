@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { EHREvent, EHREventType, EventDispatcher } from '@ehr-gateway/events';
+import { EHREvent, EHREventType } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { EventLog, EventLogModule } from './support/event-log';
+import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 
 type FhirKitClient = import('fhir-kit-client').Client;
@@ -22,8 +22,7 @@ const patient: Patient = {
 describe('FHIR gateway on the embedded store (e2e)', () => {
   let app: INestApplication;
   let client: FhirKitClient;
-  let log: EventLog;
-  let dispatcher: EventDispatcher;
+  let events: () => Promise<EHREvent[]>;
   let baseUrl: string;
 
   beforeAll(async () => {
@@ -32,16 +31,10 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
     baseUrl = `${await app.getUrl()}/fhir/local`;
     const { Client } = await import('fhir-kit-client');
     client = new Client({ baseUrl });
-    log = app.get(EventLog);
-    dispatcher = app.get(EventDispatcher);
+    /** The events the last step produced. */
+    events = eventsOf(app);
   });
   afterAll(async () => app.close());
-
-  /** The events the last step produced. */
-  async function events(): Promise<EHREvent[]> {
-    await dispatcher.idle();
-    return log.drain();
-  }
 
   it('runs every interaction through a real FHIR client, one event each', async () => {
     await events();

@@ -1,44 +1,25 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { EHREvent, EventDispatcher } from '@ehr-gateway/events';
 import { FhirGateway, FhirSources } from '@ehr-gateway/fhir';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { exportJWK } from 'jose';
 import request from 'supertest';
-import { EventLog, EventLogModule } from './support/event-log';
+import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
+import { unusedPort } from './support/ports';
 
 const SECRET = 's3cr3t-client-secret';
 
 async function gatewayWith(sources: Record<string, string>) {
   const app = await createTestGateway({ FHIR_SOURCES: JSON.stringify(sources) }, [EventLogModule]);
-  const dispatcher = app.get(EventDispatcher);
-  const log = app.get(EventLog);
-  return {
-    app,
-    gateway: app.get(FhirGateway),
-    events: async (): Promise<EHREvent[]> => {
-      await dispatcher.idle();
-      return log.drain();
-    },
-  };
+  return { app, gateway: app.get(FhirGateway), events: eventsOf(app) };
 }
 
 const sourcesOf = (app: INestApplication) => app.get(FhirSources);
-
-/** A port nothing listens on: bound, read, released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('FHIR gateway to upstream servers (e2e)', () => {
   describe('OAuth2 client credentials with a secret', () => {
@@ -171,7 +152,7 @@ describe('FHIR gateway to upstream servers (e2e)', () => {
   });
 
   it('answers a closed port with 502', async () => {
-    const subject = await gatewayWith({ gone: `http://127.0.0.1:${await closedPort()}/fhir` });
+    const subject = await gatewayWith({ gone: `http://127.0.0.1:${await unusedPort()}/fhir` });
     try {
       const response = await request(subject.app.getHttpServer()).get('/fhir/gone/Patient/1').expect(502);
       expect(response.body.issue[0]).toMatchObject({

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { CdaDocument, createCdaDocument } from '@ehr-gateway/cda';
-import { EHREvent, EHREventType, EventDispatcher } from '@ehr-gateway/events';
+import { EHREvent, EHREventType } from '@ehr-gateway/events';
 import type { Condition, Patient } from '@medplum/fhirtypes';
 import { createClientAsync } from 'soap';
 import request from 'supertest';
-import { EventLog, EventLogModule } from './support/event-log';
+import { EventLogModule, eventsOf } from './support/event-log';
 import { sharedFixtures } from './support/fixtures';
 import { createTestGateway } from './support/gateway-app';
 
@@ -52,12 +52,7 @@ describe('NoteReader (e2e)', () => {
     app = await createTestGateway({}, [EventLogModule]);
     await app.listen(0, '127.0.0.1');
     url = `${await app.getUrl()}/notereader`;
-    const dispatcher = app.get(EventDispatcher);
-    const log = app.get(EventLog);
-    events = async () => {
-      await dispatcher.idle();
-      return log.drain();
-    };
+    events = eventsOf(app);
   });
   afterAll(async () => app.close());
 

@@ -1,5 +1,4 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -7,14 +6,7 @@ import { parseSandboxArgs } from '../apps/sandbox/src/sandbox-options';
 import { runSandbox } from '../apps/sandbox/src/sandbox';
 import { isAllergicToPenicillin, loadPatients } from '../apps/sandbox/src/synthetic-ehr';
 import { createTestGateway } from './support/gateway-app';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { unusedPort } from './support/ports';
 
 describe('sandbox (e2e)', () => {
   let app: INestApplication;
@@ -91,14 +83,14 @@ describe('sandbox (e2e)', () => {
     const faulted = await run(`notereader --cda ${file}`);
     expect(faulted.exitCode).toBe(1);
     expect(faulted.results[0].problem).toMatch(/^SOAP fault: Document is not a usable CDA document/);
-    const port = await freePort();
+    const port = await unusedPort();
     await expect(
       runSandbox(parseSandboxArgs(['patient-view', '--url', `http://127.0.0.1:${port}`]), print),
     ).rejects.toThrow(/fetch failed/);
   });
 
   it('signs its CDS calls with its own key when the gateway verifies JWTs', async () => {
-    const jwksPort = await freePort();
+    const jwksPort = await unusedPort();
     const secured = await createTestGateway({
       FHIR_SEED_PATIENTS: '2',
       CDS_JWT_ENABLED: 'true',

@@ -6,9 +6,8 @@
  * specification expects.
  */
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import type { Bundle } from '@medplum/fhirtypes';
-import { mean, ratio, LoadResult } from '../support/autocannon';
+import { LoadResult, load, mean, ratio } from '../support/autocannon';
 import { startGatewayProcess } from '../support/gateway-process';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -21,23 +20,8 @@ const patientView = (patientId: string) =>
     context: { userId: 'Practitioner/example', patientId },
   });
 
-async function post(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json' },
-    connections,
-    duration: seconds,
-  });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
-}
+const post = (url: string, body: string, connections: number, seconds: number) =>
+  load(url, connections, seconds, { body, headers: { 'content-type': 'application/json' } });
 
 void (async () => {
   const server = await startGatewayProcess({ FHIR_SEED_PATIENTS: '100' }, join(__dirname, 'fixed-card-server.ts'));

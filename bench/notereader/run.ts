@@ -5,10 +5,9 @@
  * same payload, same run.
  */
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { CdaDocument } from '@ehr-gateway/cda';
 import type { Condition } from '@medplum/fhirtypes';
-import { ratio } from '../support/autocannon';
+import { load, ratio } from '../support/autocannon';
 import { startGatewayProcess } from '../support/gateway-process';
 import { benchDocument } from './documents';
 
@@ -40,22 +39,11 @@ const envelope = (xml: string) =>
   '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><ProcessDocument xmlns="urn:epic-com:Common.2013.Services">' +
   `<SessionID>bench</SessionID><Document>${Buffer.from(xml).toString('base64')}</Document></ProcessDocument></s:Body></s:Envelope>`;
 
-async function post(url: string, body: string) {
-  const result = await autocannon({
-    url,
-    method: 'POST',
+const post = (url: string, body: string) =>
+  load(url, 10, SECONDS, {
     body,
     headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"ProcessDocument"' },
-    connections: 10,
-    duration: SECONDS,
   });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-  };
-}
 
 void (async () => {
   const small = benchDocument(30);
@@ -78,10 +66,10 @@ void (async () => {
     console.log('| handler | req/s | p50 ms | p99 ms | errors | ratio |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     console.log(
-      `| no-op | ${Math.round(baseline.rps)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors} | 1.00 |`,
+      `| no-op | ${Math.round(baseline.requestsPerSecond)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors + baseline.non2xx} | 1.00 |`,
     );
     console.log(
-      `| gateway sample (problem extraction) | ${Math.round(sample.rps)} | ${sample.p50} | ${sample.p99} | ${sample.errors} | ${ratio(sample.rps, baseline.rps)} |`,
+      `| gateway sample (problem extraction) | ${Math.round(sample.requestsPerSecond)} | ${sample.p50} | ${sample.p99} | ${sample.errors + sample.non2xx} | ${ratio(sample.requestsPerSecond, baseline.requestsPerSecond)} |`,
     );
   } finally {
     gateway.process.kill();

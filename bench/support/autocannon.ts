@@ -9,9 +9,19 @@ export interface LoadResult {
   non2xx: number;
 }
 
-/** One autocannon run against `url`; latencies in milliseconds. */
-export async function load(url: string, connections: number, seconds: number): Promise<LoadResult> {
-  const result = await autocannon({ url, connections, duration: seconds });
+export interface PostRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** One autocannon run against `url` (a GET, or the POST given); latencies in milliseconds. */
+export async function load(url: string, connections: number, seconds: number, post?: PostRequest): Promise<LoadResult> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    ...(post ? { method: 'POST', ...post } : {}),
+  });
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,

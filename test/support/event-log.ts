@@ -1,6 +1,6 @@
-import { Injectable, Module } from '@nestjs/common';
+import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { EHREvent } from '@ehr-gateway/events';
+import { EHREvent, EventDispatcher } from '@ehr-gateway/events';
 
 /** Records every event it gets, for tests to count and inspect. */
 @Injectable()
@@ -19,3 +19,13 @@ export class EventLog {
 
 @Module({ providers: [EventLog], exports: [EventLog] })
 export class EventLogModule {}
+
+/** A function that waits for every emitted event to be delivered, then returns (and forgets) the events so far. */
+export function eventsOf(app: INestApplicationContext): () => Promise<EHREvent[]> {
+  const dispatcher = app.get(EventDispatcher);
+  const log = app.get(EventLog);
+  return async () => {
+    await dispatcher.idle();
+    return log.drain();
+  };
+}

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
 import type { OnEventMetadata } from '@nestjs/event-emitter';
+import { findDecoratedMethods } from './decorated-methods';
 import type { EHREvent } from './ehr-event';
 import { eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
 
@@ -35,25 +36,16 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
-    for (const wrapper of wrappers) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || wrapper.isAlias || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object | null;
-      if (!prototype) continue;
-      for (const methodKey of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[methodKey];
-        const metadata = (typeof method === 'function' && Reflect.getMetadata(EVENT_LISTENER_METADATA, method)) as
-          OnEventMetadata[] | undefined;
-        if (!metadata) continue;
-        const name = `${instance.constructor.name}.${methodKey}`;
-        if (!wrapper.isDependencyTreeStatic()) {
-          this.logger.warn(`${name} is request-scoped; EHR events are delivered only to singleton listeners`);
-          continue;
-        }
-        const patterns = metadata.flatMap(({ event }) => (Array.isArray(event) ? event : [event]));
-        this.add({ name, invoke: (event) => (method as (e: EHREvent) => unknown).call(instance, event) }, patterns);
+    const methods = findDecoratedMethods<OnEventMetadata[]>(this.discovery, this.scanner, EVENT_LISTENER_METADATA, {
+      controllers: true,
+    });
+    for (const { name, metadata, isStatic, invoke } of methods) {
+      if (!isStatic) {
+        this.logger.warn(`${name} is request-scoped; EHR events are delivered only to singleton listeners`);
+        continue;
       }
+      const patterns = metadata.flatMap(({ event }) => (Array.isArray(event) ? event : [event]));
+      this.add({ name, invoke: (event) => invoke(event) }, patterns);
     }
   }
 

@@ -1,14 +1,14 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { findDecoratedMethods } from '@ehr-gateway/events';
 import { NOTEREADER_HANDLER_METADATA } from './constants';
-import type { NoteReaderHandlerFn } from './interfaces';
+import type { NoteReaderHandlerFn, NoteReaderRequest } from './interfaces';
 
 /** Finds the one `@NoteReaderHandler()` method; two stop the boot, none leaves documents unchanged. */
 @Injectable()
 export class NoteReaderHandlerExplorer implements OnModuleInit {
   private readonly logger = new Logger('NoteReader');
   handler?: NoteReaderHandlerFn;
-  handlerName?: string;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -16,21 +16,17 @@ export class NoteReaderHandlerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object | null;
-      if (!prototype) continue;
-      for (const key of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[key];
-        if (typeof method !== 'function' || !Reflect.getMetadata(NOTEREADER_HANDLER_METADATA, method)) continue;
-        const name = `${instance.constructor.name}.${key}`;
-        if (this.handler)
-          throw new Error(`@NoteReaderHandler() is declared twice (${this.handlerName} and ${name}); there can be one`);
-        this.handler = (request) => (method as NoteReaderHandlerFn).call(instance, request);
-        this.handlerName = name;
-      }
+    const handlers = findDecoratedMethods<boolean>(this.discovery, this.scanner, NOTEREADER_HANDLER_METADATA);
+    if (handlers.length > 1) {
+      throw new Error(
+        `@NoteReaderHandler() is declared twice (${handlers.map((h) => h.name).join(' and ')}); there can be one`,
+      );
     }
-    if (!this.handler) this.logger.warn('No @NoteReaderHandler(): NoteReader documents are returned unchanged');
+    const [found] = handlers;
+    if (!found) {
+      this.logger.warn('No @NoteReaderHandler(): NoteReader documents are returned unchanged');
+      return;
+    }
+    this.handler = (request: NoteReaderRequest) => found.invoke(request) as ReturnType<NoteReaderHandlerFn>;
   }
 }

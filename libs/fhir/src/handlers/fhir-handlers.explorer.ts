@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { findDecoratedMethods } from '@ehr-gateway/events';
 import { FHIR_AGGREGATE_METADATA, FHIR_TRANSFORM_METADATA } from '../constants';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -16,27 +17,19 @@ export class FhirHandlersExplorer implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object | null;
-      if (!prototype) continue;
-      for (const key of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[key];
-        if (typeof method !== 'function') continue;
-        this.register(this.transforms, FHIR_TRANSFORM_METADATA, method as Handler, instance, key);
-        this.register(this.aggregates, FHIR_AGGREGATE_METADATA, method as Handler, instance, key);
-      }
-    }
+    this.register(this.transforms, FHIR_TRANSFORM_METADATA, '@FhirTransform');
+    this.register(this.aggregates, FHIR_AGGREGATE_METADATA, '@FhirAggregate');
   }
 
-  private register(map: Map<string, Handler>, metadataKey: symbol, method: Handler, instance: object, key: string) {
-    const resourceType = Reflect.getMetadata(metadataKey, method) as string | undefined;
-    if (!resourceType) return;
-    const kind = metadataKey === FHIR_TRANSFORM_METADATA ? '@FhirTransform' : '@FhirAggregate';
-    if (map.has(resourceType)) {
-      throw new Error(`${kind}('${resourceType}') is declared twice (again on ${instance.constructor.name}.${key})`);
+  private register(map: Map<string, Handler>, metadataKey: symbol, decorator: string): void {
+    for (const { name, metadata: resourceType, invoke } of findDecoratedMethods<string>(
+      this.discovery,
+      this.scanner,
+      metadataKey,
+    )) {
+      if (map.has(resourceType))
+        throw new Error(`${decorator}('${resourceType}') is declared twice (again on ${name})`);
+      map.set(resourceType, invoke);
     }
-    map.set(resourceType, (...args) => method.apply(instance, args));
   }
 }
