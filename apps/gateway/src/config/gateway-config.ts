@@ -334,21 +334,27 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 /** The embedded store's source name. */
 export const LOCAL_SOURCE = 'local';
 
-/**
- * `FHIR_SOURCES`: a JSON object of name -> connection string. Each is resolved
- * now so that a bad source stops the boot; messages name the source, never its secret.
- */
-function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean): Record<string, string> {
+/** A configuration value that holds a JSON object (`{}` when absent). */
+function parseJsonObject(key: string, value: string | undefined, shape: string): Record<string, unknown> {
   if (value === undefined) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new ConfigValidationError(['FHIR_SOURCES: must be a JSON object of source name to connection string']);
+    parsed = undefined;
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigValidationError(['FHIR_SOURCES: must be a JSON object of source name to connection string']);
+    throw new ConfigValidationError([`${key}: must be a JSON object of ${shape}`]);
   }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * `FHIR_SOURCES`: a JSON object of name -> connection string. Each is resolved
+ * now so that a bad source stops the boot; messages name the source, never its secret.
+ */
+function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean): Record<string, string> {
+  const parsed = parseJsonObject('FHIR_SOURCES', value, 'source name to connection string');
   const problems: string[] = [];
   for (const [name, connection] of Object.entries(parsed)) {
     if (name === LOCAL_SOURCE) problems.push(`FHIR_SOURCES: '${LOCAL_SOURCE}' is the embedded store's name`);
@@ -369,16 +375,7 @@ function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean)
 
 /** `CDS_JWT_ISSUERS`: a JSON object of issuer -> JWK Set URL (https, or http on loopback). */
 function parseIssuers(value: string | undefined): Record<string, { jwksUrl: string }> {
-  if (value === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new ConfigValidationError(['CDS_JWT_ISSUERS: must be a JSON object of issuer to JWK Set URL']);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigValidationError(['CDS_JWT_ISSUERS: must be a JSON object of issuer to JWK Set URL']);
-  }
+  const parsed = parseJsonObject('CDS_JWT_ISSUERS', value, 'issuer to JWK Set URL');
   const problems: string[] = [];
   const issuers: Record<string, { jwksUrl: string }> = {};
   for (const [issuer, url] of Object.entries(parsed)) {
