@@ -215,7 +215,7 @@ describe('FHIR gateway to upstream servers (e2e)', () => {
     });
 
     it('takes a source added at runtime through FhirSources', async () => {
-      sourcesOf(subject.app).addSource('late', upstreamUrl);
+      subject.gateway.addSource('late', upstreamUrl);
       const bundle = await subject.gateway.search('Patient', { _count: 1 }, { source: 'late' });
       expect(bundle.total).toBeGreaterThanOrEqual(4);
       expect(() => sourcesOf(subject.app).addSource('late', upstreamUrl)).toThrow(/configured twice/);

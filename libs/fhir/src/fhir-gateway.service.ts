@@ -9,6 +9,7 @@ import type { FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { assertResourceType } from './resource-types';
 import { FhirSources } from './sources/fhir-sources';
+import type { SourceConfig } from './sources/source-definition';
 
 export interface SourceOption {
   /** The source to use; the default source when absent. */
@@ -52,6 +53,11 @@ export class FhirGateway {
     private readonly operationEvents: OperationEvents,
     @Inject(FHIR_MODULE_OPTIONS) private readonly options: FhirModuleOptions,
   ) {}
+
+  /** Adds an upstream source at runtime (a connection string or an object, validated like configuration). */
+  addSource(name: string, config: SourceConfig): void {
+    this.sources.addSource(name, config);
+  }
 
   /** Performs an operation and returns the source's raw answer (any status); transport failures throw `FhirError`. */
   async execute(sourceName: string | undefined, operation: FhirOperation): Promise<FhirResponse> {
