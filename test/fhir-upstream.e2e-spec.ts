@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { FhirGateway, FhirSources } from '@ehr-gateway/fhir';
+import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { exportJWK } from 'jose';
 import request from 'supertest';
@@ -18,8 +18,6 @@ async function gatewayWith(sources: Record<string, string>) {
   const app = await createTestGateway({ FHIR_SOURCES: JSON.stringify(sources) }, [EventLogModule]);
   return { app, gateway: app.get(FhirGateway), events: eventsOf(app) };
 }
-
-const sourcesOf = (app: INestApplication) => app.get(FhirSources);
 
 describe('FHIR gateway to upstream servers (e2e)', () => {
   describe('OAuth2 client credentials with a secret', () => {
@@ -218,8 +216,8 @@ describe('FHIR gateway to upstream servers (e2e)', () => {
       subject.gateway.addSource('late', upstreamUrl);
       const bundle = await subject.gateway.search('Patient', { _count: 1 }, { source: 'late' });
       expect(bundle.total).toBeGreaterThanOrEqual(4);
-      expect(() => sourcesOf(subject.app).addSource('late', upstreamUrl)).toThrow(/configured twice/);
-      expect(() => sourcesOf(subject.app).addSource('status', upstreamUrl)).toThrow(/reserved/);
+      expect(() => subject.gateway.addSource('late', upstreamUrl)).toThrow(/configured twice/);
+      expect(() => subject.gateway.addSource('status', upstreamUrl)).toThrow(/reserved/);
       expect((await subject.events()).map((e) => [e.eventType, e.sourceSystem])).toEqual([['fhir.search', 'late']]);
     });
 
