@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
+import { EventBrokerModule, EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule } from '@ehr-gateway/cds';
 import { FhirModule } from '@ehr-gateway/fhir';
 import { NoteReaderModule } from '@ehr-gateway/notereader';
@@ -45,6 +45,7 @@ export class GatewayModule {
         ...extraImports,
         LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
         EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
+        ...(config.broker ? [EventBrokerModule.forRoot(config.broker)] : []),
         TerminusModule,
         FhirModule.forRootAsync({
           imports: [FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients })],

@@ -27,3 +27,7 @@ export { EVENTS_MODULE_OPTIONS } from './events.module-definition';
 export { OperationEvents } from './operation-events.service';
 export { RequestContextService, requestIdOf } from './request-context';
 export * from './interfaces';
+export { EventBrokerModule } from './broker/event-broker.module';
+export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';
+export type { EventBrokerOptions } from './broker/event-broker.options';
+export { toCloudEvent, type EhrCloudEvent } from './broker/cloud-event';

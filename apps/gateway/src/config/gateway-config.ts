@@ -139,6 +139,27 @@ class GatewayEnvironment {
   CDS_FEEDBACK_PATH?: string;
 
   @IsOptional()
+  @Matches(/^(nats|tls):\/\/\S+$/, { message: 'EVENTS_BROKER_URL must be a nats:// or tls:// URL' })
+  EVENTS_BROKER_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'EVENTS_BROKER_STREAM must be a JetStream stream name' })
+  EVENTS_BROKER_STREAM?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'EVENTS_BROKER_SUBJECT_PREFIX must be one subject token' })
+  EVENTS_BROKER_SUBJECT_PREFIX?: string;
+
+  @IsOptional()
+  @IsString()
+  EVENTS_OUTBOX_PATH?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  EVENTS_BROKER_INCLUDE_RESOURCE?: boolean;
+
+  @IsOptional()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9/_-]*$/, { message: 'NOTEREADER_PATH must be a path without leading slash' })
   NOTEREADER_PATH?: string;
 
@@ -188,6 +209,8 @@ export interface GatewayConfig {
     feedbackPath: string;
   };
   notereader: { path: string; handlerErrors: 'fault' | 'error-element'; maxDocumentBytes: number };
+  /** Absent: events stay in the process. */
+  broker?: { url: string; stream: string; subjectPrefix: string; outboxPath: string; includeResource: boolean };
 }
 
 export class ConfigValidationError extends Error {
@@ -221,6 +244,11 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'CDS_PREFETCH_SOURCE',
   'CDS_PREFETCH_TIMEOUT_MS',
   'CDS_FEEDBACK_PATH',
+  'EVENTS_BROKER_URL',
+  'EVENTS_BROKER_STREAM',
+  'EVENTS_BROKER_SUBJECT_PREFIX',
+  'EVENTS_OUTBOX_PATH',
+  'EVENTS_BROKER_INCLUDE_RESOURCE',
   'NOTEREADER_PATH',
   'NOTEREADER_HANDLER_ERRORS',
   'NOTEREADER_MAX_DOCUMENT_BYTES',
@@ -323,6 +351,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       prefetchTimeoutMs: parsed.CDS_PREFETCH_TIMEOUT_MS ?? 3000,
       feedbackPath: parsed.CDS_FEEDBACK_PATH ?? './data/cds-feedback.sqlite',
     },
+    broker: parsed.EVENTS_BROKER_URL
+      ? {
+          url: parsed.EVENTS_BROKER_URL,
+          stream: parsed.EVENTS_BROKER_STREAM ?? 'EHR_EVENTS',
+          subjectPrefix: parsed.EVENTS_BROKER_SUBJECT_PREFIX ?? 'ehr',
+          outboxPath: parsed.EVENTS_OUTBOX_PATH ?? './data/events-outbox.sqlite',
+          includeResource: parsed.EVENTS_BROKER_INCLUDE_RESOURCE ?? false,
+        }
+      : undefined,
     notereader: {
       path: parsed.NOTEREADER_PATH ?? 'notereader',
       handlerErrors: parsed.NOTEREADER_HANDLER_ERRORS ?? 'fault',

@@ -1,0 +1,33 @@
+import type { EHREvent } from '../ehr-event';
+
+/** An EHR event in a CloudEvents 1.0 envelope (JSON format). */
+export interface EhrCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: EHREvent;
+}
+
+/**
+ * Wraps an event for the broker. Resource bodies stay in the process unless
+ * `includeResource` says otherwise: what leaves carries references, not PHI.
+ */
+export function toCloudEvent(event: EHREvent, source: string, includeResource: boolean): EhrCloudEvent {
+  let data = event;
+  if (!includeResource && 'resource' in event.payload && event.payload.resource !== undefined) {
+    const { resource: _resource, ...payload } = event.payload;
+    data = { ...event, payload: payload };
+  }
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source,
+    type: event.eventType,
+    time: event.timestamp,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
