@@ -31,3 +31,5 @@ export { EventBrokerModule } from './broker/event-broker.module';
 export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';
 export type { EventBrokerOptions } from './broker/event-broker.options';
 export { toCloudEvent, type EhrCloudEvent } from './broker/cloud-event';
+export { EventConsumerModule } from './broker/event-consumer.module';
+export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';
