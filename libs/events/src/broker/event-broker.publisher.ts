@@ -105,8 +105,10 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
       return;
     }
     this.counters.dropped++;
-    this.logger.error(
-      `Event outbox full (${this.outbox.capacity} events): event ${id} is lost; metric dropped=${this.counters.dropped}`,
+    // Thrown (and logged by the dispatcher), so that in strict mode the request fails rather than
+    // complete without a durable record.
+    throw new Error(
+      `Event outbox full (${this.outbox.capacity} events): event ${id} was not recorded; dropped=${this.counters.dropped}`,
     );
   }
 
