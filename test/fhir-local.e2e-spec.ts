@@ -305,6 +305,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
     });
 
     it('answers an unknown source or resource type with a 404 OperationOutcome', async () => {
+      await events();
       expectOutcome(
         (await request(app.getHttpServer()).get('/fhir/nowhere/Patient/1').expect(404)).body,
         /Unknown FHIR source 'nowhere'/,
@@ -317,6 +318,17 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
         (await request(app.getHttpServer()).get('/fhir/local/Patient/does-not-exist').expect(404)).body,
         /Patient\/does-not-exist not found/,
       );
+      const failures = (await events()).map((e) => [
+        e.sourceSystem,
+        e.payload.resourceType,
+        e.payload.outcome,
+        e.payload.status,
+      ]);
+      expect(failures).toEqual([
+        ['nowhere', 'Patient', 'failure', 404],
+        ['local', 'Patinet', 'failure', 404],
+        ['local', 'Patient', 'failure', 404],
+      ]);
     });
 
     it('refuses unknown search parameters, invalid ids and unsupported formats', async () => {

@@ -217,8 +217,9 @@ export class FhirController {
   }
 
   private async forward(source: string, operation: FhirOperation, request: Request, response: Response): Promise<void> {
-    const { backend } = this.sources.get(source);
+    // execute() first: an unknown source is a failed operation, with its event.
     const upstream = await this.gateway.execute(source, operation);
+    const { backend } = this.sources.get(source);
     this.send(response, rewriteLinks(upstream, backend.baseUrl, `${this.gatewayBase(request)}/${source}`));
   }
 
