@@ -1,5 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
@@ -87,5 +88,14 @@ export async function createGatewayApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  if (config.transport) {
+    // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
+    // share a NATS queue group, so each message is handled once.
+    app.connectMicroservice<MicroserviceOptions>(
+      { transport: Transport.NATS, options: { servers: [config.transport], queue: 'ehr-gateway' } },
+      { inheritAppConfig: true },
+    );
+    await app.startAllMicroservices();
+  }
   return app;
 }

@@ -4,6 +4,7 @@ import { FhirGateway } from './fhir-gateway.service';
 import { ConfigurableFhirModule } from './fhir.module-definition';
 import { FhirHandlersExplorer } from './handlers/fhir-handlers.explorer';
 import { FhirController } from './http/fhir.controller';
+import { FhirMessagesController } from './messaging/fhir-messages.controller';
 import { FhirSources } from './sources/fhir-sources';
 
 /**
@@ -13,7 +14,7 @@ import { FhirSources } from './sources/fhir-sources';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [FhirController],
+  controllers: [FhirController, FhirMessagesController],
   providers: [FhirSources, FhirGateway, FhirHandlersExplorer],
   exports: [FhirGateway, FhirSources],
 })

@@ -37,6 +37,7 @@ describe('loadGatewayConfig', () => {
         feedbackPath: './data/cds-feedback.sqlite',
       },
       notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5 * 1024 * 1024 },
+      transport: undefined,
       broker: undefined,
     });
   });

@@ -143,6 +143,10 @@ class GatewayEnvironment {
   EVENTS_BROKER_URL?: string;
 
   @IsOptional()
+  @Matches(/^nats:\/\/\S+$/, { message: 'GATEWAY_TRANSPORT must be a nats:// URL' })
+  GATEWAY_TRANSPORT?: string;
+
+  @IsOptional()
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'EVENTS_BROKER_STREAM must be a JetStream stream name' })
   EVENTS_BROKER_STREAM?: string;
 
@@ -209,6 +213,8 @@ export interface GatewayConfig {
     feedbackPath: string;
   };
   notereader: { path: string; handlerErrors: 'fault' | 'error-element'; maxDocumentBytes: number };
+  /** NATS URL of the microservice transport; absent: HTTP only. */
+  transport?: string;
   /** Absent: events stay in the process. */
   broker?: { url: string; stream: string; subjectPrefix: string; outboxPath: string; includeResource: boolean };
 }
@@ -245,6 +251,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'CDS_PREFETCH_TIMEOUT_MS',
   'CDS_FEEDBACK_PATH',
   'EVENTS_BROKER_URL',
+  'GATEWAY_TRANSPORT',
   'EVENTS_BROKER_STREAM',
   'EVENTS_BROKER_SUBJECT_PREFIX',
   'EVENTS_OUTBOX_PATH',
@@ -351,6 +358,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       prefetchTimeoutMs: parsed.CDS_PREFETCH_TIMEOUT_MS ?? 3000,
       feedbackPath: parsed.CDS_FEEDBACK_PATH ?? './data/cds-feedback.sqlite',
     },
+    transport: parsed.GATEWAY_TRANSPORT,
     broker: parsed.EVENTS_BROKER_URL
       ? {
           url: parsed.EVENTS_BROKER_URL,

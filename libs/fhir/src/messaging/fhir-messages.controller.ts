@@ -1,0 +1,85 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { RequestContextService } from '@ehr-gateway/events';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { FhirError } from '../errors/fhir-error';
+import { FhirGateway, SearchParams } from '../fhir-gateway.service';
+
+/** What every FHIR message carries besides the operation's own fields. */
+interface FhirMessage {
+  source?: string;
+  /** Who asks (the calling service or user), for the request context and events. */
+  caller?: string;
+  requestId?: string;
+}
+
+/**
+ * The FHIR operations by message pattern, for other services when the gateway
+ * runs as a hybrid Nest microservice (`GATEWAY_TRANSPORT`). They go through the
+ * same `FhirGateway` (same validation, errors and one event per operation);
+ * errors come back as `{ status, outcome }`.
+ */
+@Controller()
+export class FhirMessagesController {
+  constructor(
+    private readonly gateway: FhirGateway,
+    private readonly requestContext: RequestContextService,
+  ) {}
+
+  @MessagePattern('fhir.read')
+  read(@Payload() message: FhirMessage & { resourceType: string; id: string }): Promise<Resource> {
+    return this.perform(message, () => this.gateway.read(message.resourceType, message.id, { source: message.source }));
+  }
+
+  @MessagePattern('fhir.search')
+  search(@Payload() message: FhirMessage & { resourceType: string; params?: SearchParams }): Promise<Bundle> {
+    return this.perform(message, () =>
+      this.gateway.search(message.resourceType, message.params, { source: message.source }),
+    );
+  }
+
+  @MessagePattern('fhir.create')
+  create(@Payload() message: FhirMessage & { resource: Resource; ifNoneExist?: string }): Promise<Resource> {
+    return this.perform(message, () =>
+      this.gateway.create(message.resource, { source: message.source, ifNoneExist: message.ifNoneExist }),
+    );
+  }
+
+  @MessagePattern('fhir.update')
+  update(@Payload() message: FhirMessage & { resource: Resource; ifMatch?: string }): Promise<Resource> {
+    return this.perform(message, () =>
+      this.gateway.update(message.resource, { source: message.source, ifMatch: message.ifMatch }),
+    );
+  }
+
+  @MessagePattern('fhir.delete')
+  async delete(@Payload() message: FhirMessage & { resourceType: string; id: string }): Promise<{ deleted: true }> {
+    await this.perform(message, () =>
+      this.gateway.delete(message.resourceType, message.id, { source: message.source }),
+    );
+    return { deleted: true };
+  }
+
+  @MessagePattern('fhir.transaction')
+  transaction(@Payload() message: FhirMessage & { bundle: Bundle }): Promise<Bundle> {
+    return this.perform(message, () =>
+      message.bundle?.type === 'batch'
+        ? this.gateway.batch(message.bundle, { source: message.source })
+        : this.gateway.transaction(message.bundle, { source: message.source }),
+    );
+  }
+
+  /** Runs an operation in a request context naming the caller; FHIR errors become `{ status, outcome }`. */
+  private perform<T>(message: FhirMessage, operation: () => Promise<T>): Promise<T> {
+    const caller = typeof message?.caller === 'string' ? message.caller.slice(0, 200) : undefined;
+    const requestId = typeof message?.requestId === 'string' ? message.requestId.slice(0, 128) : undefined;
+    return this.requestContext.run({ user: caller, requestId }, async () => {
+      try {
+        return await operation();
+      } catch (error) {
+        if (error instanceof FhirError) throw new RpcException({ status: error.status, outcome: error.outcome });
+        throw error;
+      }
+    });
+  }
+}
