@@ -7,6 +7,8 @@ import { EhrCloudEvent, EventBrokerPublisher, EventDispatcher } from '@ehr-gatew
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { createTestGateway } from './support/gateway-app';
 import { serviceAvailable } from './support/services';
@@ -33,12 +35,17 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
     await nc.close();
   });
 
-  async function gateway(url: string, outboxPath = join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.sqlite')) {
+  async function gateway(
+    url: string,
+    outboxPath = join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.sqlite'),
+    extra: Record<string, string> = {},
+  ) {
     const app = await createTestGateway({
       EVENTS_BROKER_URL: url,
       EVENTS_BROKER_STREAM: stream,
       EVENTS_BROKER_SUBJECT_PREFIX: prefix,
       EVENTS_OUTBOX_PATH: outboxPath,
+      ...extra,
     });
     apps.push(app);
     return { app, publisher: app.get(EventBrokerPublisher), outboxPath };
@@ -124,5 +131,37 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
     const second = await gateway(`nats://${NATS.host}:${NATS.port}`, first.outboxPath);
     await second.publisher.flushed(30_000);
     expect((await streamed()).length).toBe(ids + 5);
+  });
+
+  it('takes the events of two gateway instances into one stream without loss, and one per operation by HTTP or message', async () => {
+    if (!available) return;
+    const nats = `nats://${NATS.host}:${NATS.port}`;
+    const a = await gateway(nats, undefined, { GATEWAY_TRANSPORT: nats });
+    const b = await gateway(nats);
+    await Promise.all([a.publisher.flushed(), b.publisher.flushed()]);
+    const before = await streamed();
+
+    const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [nats] } });
+    await client.connect();
+    try {
+      const reads = Array.from({ length: 50 }, (_, i) =>
+        request((i % 2 ? a : b).app.getHttpServer())
+          .get('/fhir/local/Patient?_count=1')
+          .expect(200),
+      );
+      await Promise.all(reads);
+      await firstValueFrom(
+        client.send('fhir.search', { resourceType: 'Patient', params: { _count: 1 }, requestId: 'by-message' }),
+      );
+    } finally {
+      await client.close();
+    }
+    await Promise.all([a.app.get(EventDispatcher).idle(), b.app.get(EventDispatcher).idle()]);
+    await Promise.all([a.publisher.flushed(), b.publisher.flushed()]);
+
+    const fresh = (await streamed()).slice(before.length);
+    expect(fresh).toHaveLength(51);
+    expect(new Set(fresh.map((e) => e.id)).size).toBe(51);
+    expect(fresh.filter((e) => e.data.correlationId === 'by-message')).toHaveLength(1);
   });
 });
