@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import type { EHREvent } from '@ehr-gateway/events';
+import { randomUUID } from 'node:crypto';
+import { EHREvent, EHREventType } from '@ehr-gateway/events';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
@@ -71,5 +72,41 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
     expect((await events()).map((e) => [e.eventType, e.payload.outcome, e.payload.status])).toEqual([
       ['fhir.read', 'failure', 404],
     ]);
+  });
+
+  it('invokes CDS services by message pattern with the same validation and one event', async () => {
+    if (!available) return;
+    const bundle = await firstValueFrom(
+      client.send<Bundle<Patient>>('fhir.search', { resourceType: 'Patient', params: { _count: 1 } }),
+    );
+    const patientId = bundle.entry![0].resource!.id!;
+    await events();
+    const response = await firstValueFrom(
+      client.send<{ cards: unknown[] }>('cds.invoke', {
+        serviceId: 'vitals-review',
+        request: { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/1', patientId } },
+        caller: 'ehr-integration',
+        requestId: 'cds-msg-1',
+      }),
+    );
+    expect(response.cards).toHaveLength(1);
+    const cds = (await events()).filter((e) => e.eventType === EHREventType.CDS_PATIENT_VIEW);
+    expect(cds).toEqual([
+      expect.objectContaining({
+        correlationId: 'cds-msg-1',
+        payload: expect.objectContaining({ serviceId: 'vitals-review', outcome: 'success', cardsCount: 1 }),
+      }),
+    ]);
+
+    await expect(
+      firstValueFrom(
+        client.send('cds.invoke', { serviceId: 'vitals-review', request: { hook: 'patient-view', context: {} } }),
+      ),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: 'Invalid CDS Hooks request',
+      details: expect.arrayContaining(['hookInstance must be a UUID']),
+    });
+    await events();
   });
 });

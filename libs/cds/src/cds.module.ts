@@ -1,7 +1,9 @@
 import { Controller, Inject, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CDS_MODULE_OPTIONS, ConfigurableCdsModule } from './cds.module-definition';
+import { CdsInvoker } from './cds-invoker';
 import { CdsServicesExplorer } from './cds-services.explorer';
+import { CdsMessagesController } from './http/cds-messages.controller';
 import { FeedbackStore } from './feedback/feedback.store';
 import { CdsController } from './http/cds.controller';
 import { CdsEventsInterceptor } from './http/cds-events.interceptor';
@@ -25,6 +27,7 @@ function cdsControllerAt(basePath: string): Type<CdsController> {
   imports: [DiscoveryModule],
   providers: [
     CdsServicesExplorer,
+    CdsInvoker,
     PrefetchService,
     CdsJwtVerifier,
     CdsEventsInterceptor,
@@ -44,12 +47,12 @@ export class CdsModule extends ConfigurableCdsModule implements OnApplicationShu
 
   static override forRoot(options: Parameters<typeof ConfigurableCdsModule.forRoot>[0]) {
     const definition = super.forRoot(options);
-    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services')] };
+    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services'), CdsMessagesController] };
   }
 
   static override forRootAsync(options: Parameters<typeof ConfigurableCdsModule.forRootAsync>[0]) {
     const definition = super.forRootAsync(options);
-    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services')] };
+    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services'), CdsMessagesController] };
   }
 
   onApplicationShutdown(): void {

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { ExecutionContext, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import type { Request, Response } from 'express';
@@ -8,7 +8,7 @@ import { EventDispatcher } from './event-dispatcher';
 import { EventListenerRegistry } from './event-listener.registry';
 import { ConfigurableEventsModule } from './events.module-definition';
 import { OperationEvents } from './operation-events.service';
-import { RequestContextService, requestIdOf } from './request-context';
+import { RequestContextService, messageRequestId, requestIdOf } from './request-context';
 
 /**
  * The event system: `@OnEvent` listeners with `.`-delimited wildcards, the
@@ -32,6 +32,16 @@ import { RequestContextService, requestIdOf } from './request-context';
             clientIp: req.ip,
             sessionId: typeof session === 'string' ? session.slice(0, 128) : undefined,
           });
+        },
+      },
+      // For message handlers (`@UseMessageContext()`): the context comes from the message itself.
+      interceptor: {
+        mount: false,
+        generateId: true,
+        idGenerator: (context: ExecutionContext) => messageRequestId(context.switchToRpc().getData()),
+        setup: (cls, context: ExecutionContext) => {
+          const caller = (context.switchToRpc().getData<{ caller?: unknown } | undefined>() ?? {}).caller;
+          if (typeof caller === 'string') new RequestContextService(cls).assign({ user: caller.slice(0, 200) });
         },
       },
     }),

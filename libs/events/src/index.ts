@@ -25,7 +25,7 @@ export { EventEmittingInterceptor, messageOfError, statusOfError } from './event
 export { EventsModule } from './events.module';
 export { EVENTS_MODULE_OPTIONS } from './events.module-definition';
 export { OperationEvents } from './operation-events.service';
-export { RequestContextService, requestIdOf } from './request-context';
+export { RequestContextService, UseMessageContext, messageRequestId, requestIdOf } from './request-context';
 export * from './interfaces';
 export { EventBrokerModule } from './broker/event-broker.module';
 export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Injectable } from '@nestjs/common';
-import { CLS_ID, ClsService } from 'nestjs-cls';
+import { Injectable, UseInterceptors } from '@nestjs/common';
+import { CLS_ID, ClsInterceptor, ClsService } from 'nestjs-cls';
 import { REQUEST_ID_HEADER } from './constants';
 import type { RequestContext } from './interfaces';
 
@@ -23,6 +23,19 @@ export function requestIdOf(req: IncomingMessage): string {
   request.id = id;
   return id;
 }
+
+/** The request id a message carries (`requestId`), when acceptable; otherwise a new UUID. */
+export function messageRequestId(data: unknown): string {
+  const requestId = (data as { requestId?: unknown } | null | undefined)?.requestId;
+  return typeof requestId === 'string' && ACCEPTABLE_REQUEST_ID.test(requestId) ? requestId : randomUUID();
+}
+
+/**
+ * Gives a message handler (a Nest microservice `@MessagePattern`) a request
+ * context from its message: `requestId` becomes the events' correlation id,
+ * `caller` the user.
+ */
+export const UseMessageContext = () => UseInterceptors(ClsInterceptor);
 
 /** The context fields besides the request id (which is nestjs-cls's own id), kept as one object under a symbol key. */
 const CONTEXT = Symbol('ehr-gateway:request-context');

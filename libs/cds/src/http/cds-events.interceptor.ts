@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
 import { CdsServicesExplorer } from '../cds-services.explorer';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
+import type { CdsCallFacts } from '../cds-invoker';
 import type { CdsResponse } from '../interfaces/cds.interfaces';
 
 const EVENT_OF_HOOK: Record<string, EHREventType> = {
@@ -13,17 +14,41 @@ const EVENT_OF_HOOK: Record<string, EHREventType> = {
   'encounter-discharge': EHREventType.CDS_ENCOUNTER_DISCHARGE,
 };
 
-/** What the invoke handler learnt, for the event: set on the request while it is handled. */
-export interface CdsCallFacts {
-  prefetchFetched?: string[];
-  userId?: string;
-}
 export const CDS_CALL_FACTS = Symbol('ehr-gateway:cds-call-facts');
-type CdsHttpRequest = Request & {
+
+/** The object a call's facts travel on: the HTTP request, or the message of a `cds.invoke`. */
+export type CdsCallCarrier = {
   [CDS_CALL_FACTS]?: CdsCallFacts;
   cdsStartedAt?: number;
   cdsDetails?: Record<string, unknown>;
 };
+
+interface CdsCall {
+  carrier: CdsCallCarrier;
+  serviceId?: string;
+  body: unknown;
+  isFeedback: boolean;
+}
+
+/** The call an execution context carries, over HTTP (`/cds-services/{id}`) or as a `cds.invoke` message. */
+function callOf(context: ExecutionContext): CdsCall {
+  if (context.getType() === 'rpc') {
+    const message = context.switchToRpc().getData<CdsCallCarrier & { serviceId?: unknown; request?: unknown }>();
+    return {
+      carrier: message,
+      serviceId: typeof message.serviceId === 'string' ? message.serviceId : undefined,
+      body: message.request,
+      isFeedback: false,
+    };
+  }
+  const request = context.switchToHttp().getRequest<Request & CdsCallCarrier>();
+  return {
+    carrier: request,
+    serviceId: request.params.id as string | undefined,
+    body: request.body,
+    isFeedback: context.getHandler().name === 'feedback',
+  };
+}
 
 /**
  * One event per CDS call: the hook's own event (`cds.patient.view`, ...), or
@@ -49,19 +74,21 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor {
   }
 
   protected describe(context: ExecutionContext): OperationDescriptor | null {
-    const request = context.switchToHttp().getRequest<CdsHttpRequest>();
-    const serviceId = request.params.id as string | undefined;
+    const { carrier, serviceId, body, isFeedback } = callOf(context);
     if (!serviceId) return null;
-    request.cdsStartedAt = performance.now();
-    const isFeedback = context.getHandler().name === 'feedback';
+    carrier.cdsStartedAt = performance.now();
+    carrier[CDS_CALL_FACTS] = {};
     const hook = this.services.get(serviceId)?.definition.hook ?? 'unknown';
-    const body = (request.body ?? {}) as { hookInstance?: unknown; context?: Record<string, unknown> };
-    const hookContext = body.context && typeof body.context === 'object' ? body.context : {};
+    const request = (body && typeof body === 'object' ? body : {}) as {
+      hookInstance?: unknown;
+      context?: Record<string, unknown>;
+    };
+    const hookContext = request.context && typeof request.context === 'object' ? request.context : {};
     const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
-    request.cdsDetails = {
+    carrier.cdsDetails = {
       serviceId,
       hook,
-      hookInstance: isFeedback ? undefined : text(body.hookInstance),
+      hookInstance: isFeedback ? undefined : text(request.hookInstance),
       patientId: isFeedback ? undefined : text(hookContext.patientId),
       encounterId: isFeedback ? undefined : text(hookContext.encounterId),
       userId: isFeedback ? undefined : text(hookContext.userId),
@@ -70,7 +97,7 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor {
       eventType: isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC),
       operation: isFeedback ? 'feedback' : 'invoke',
       source: serviceId,
-      details: request.cdsDetails,
+      details: carrier.cdsDetails,
     };
   }
 
@@ -84,15 +111,12 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor {
   }
 
   private facts(context: ExecutionContext): Record<string, unknown> {
-    const request = context.switchToHttp().getRequest<CdsHttpRequest>();
-    const facts = request[CDS_CALL_FACTS] ?? {};
+    const { carrier } = callOf(context);
+    const started = carrier.cdsStartedAt;
     return {
-      ...request.cdsDetails,
-      prefetchFetched: facts.prefetchFetched ?? [],
-      durationMs:
-        request.cdsStartedAt === undefined
-          ? undefined
-          : Math.round((performance.now() - request.cdsStartedAt) * 10) / 10,
+      ...carrier.cdsDetails,
+      prefetchFetched: carrier[CDS_CALL_FACTS]?.prefetchFetched ?? [],
+      durationMs: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
     };
   }
 }

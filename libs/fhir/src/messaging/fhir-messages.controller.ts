@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { RequestContextService } from '@ehr-gateway/events';
+import { UseMessageContext } from '@ehr-gateway/events';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../errors/fhir-error';
 import { FhirGateway, SearchParams } from '../fhir-gateway.service';
@@ -20,11 +20,9 @@ interface FhirMessage {
  * errors come back as `{ status, outcome }`.
  */
 @Controller()
+@UseMessageContext()
 export class FhirMessagesController {
-  constructor(
-    private readonly gateway: FhirGateway,
-    private readonly requestContext: RequestContextService,
-  ) {}
+  constructor(private readonly gateway: FhirGateway) {}
 
   @MessagePattern('fhir.read')
   read(@Payload() message: FhirMessage & { resourceType: string; id: string }): Promise<Resource> {
@@ -69,17 +67,13 @@ export class FhirMessagesController {
     );
   }
 
-  /** Runs an operation in a request context naming the caller; FHIR errors become `{ status, outcome }`. */
-  private perform<T>(message: FhirMessage, operation: () => Promise<T>): Promise<T> {
-    const caller = typeof message?.caller === 'string' ? message.caller.slice(0, 200) : undefined;
-    const requestId = typeof message?.requestId === 'string' ? message.requestId.slice(0, 128) : undefined;
-    return this.requestContext.run({ user: caller, requestId }, async () => {
-      try {
-        return await operation();
-      } catch (error) {
-        if (error instanceof FhirError) throw new RpcException({ status: error.status, outcome: error.outcome });
-        throw error;
-      }
-    });
+  /** Runs an operation; FHIR errors become `{ status, outcome }`. */
+  private async perform<T>(_message: FhirMessage, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof FhirError) throw new RpcException({ status: error.status, outcome: error.outcome });
+      throw error;
+    }
   }
 }
