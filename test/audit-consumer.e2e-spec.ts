@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { EventBrokerPublisher, EventDispatcher } from '@ehr-gateway/events';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
+import request from 'supertest';
+import { AuditConsumerModule } from '../apps/audit-consumer/src/audit-consumer.module';
+import { createTestGateway } from './support/gateway-app';
+import { serviceAvailable } from './support/services';
+
+const NATS_URL = 'nats://127.0.0.1:4222';
+
+describe('audit consumer (e2e)', () => {
+  let available = false;
+  let gateway: INestApplication;
+  let consumer: INestApplicationContext;
+  const prefix = `ehra${randomUUID().slice(0, 8)}`;
+  const stream = `EHR_AUDIT_${prefix}`;
+
+  beforeAll(async () => {
+    available = await serviceAvailable('NATS', '127.0.0.1', 4222);
+    if (!available) return;
+    gateway = await createTestGateway({
+      EVENTS_BROKER_URL: NATS_URL,
+      EVENTS_BROKER_STREAM: stream,
+      EVENTS_BROKER_SUBJECT_PREFIX: prefix,
+      EVENTS_OUTBOX_PATH: join(mkdtempSync(join(tmpdir(), 'audit-outbox-')), 'outbox.sqlite'),
+    });
+    await gateway.listen(0, '127.0.0.1');
+    await gateway.get(EventBrokerPublisher).flushed();
+    consumer = await NestFactory.createApplicationContext(
+      AuditConsumerModule.forRoot({
+        brokerUrl: NATS_URL,
+        stream,
+        subjectPrefix: prefix,
+        gatewayUrl: await gateway.getUrl(),
+        source: 'local',
+        gatewayName: 'ehr-gateway-test',
+      }),
+      { logger: false },
+    );
+    await consumer.init();
+  });
+  afterAll(async () => {
+    if (!available) return;
+    await consumer.close();
+    await gateway.close();
+    const nc = await connect({ servers: NATS_URL });
+    await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
+    await nc.close();
+  });
+
+  async function auditEventsFor(patientId: string, expected: number): Promise<AuditEvent[]> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const response = await request(gateway.getHttpServer())
+        .get(`/fhir/local/AuditEvent?patient=Patient/${patientId}&_sort=date`)
+        .expect(200);
+      const found = ((response.body as Bundle).entry ?? []).map((entry) => entry.resource as AuditEvent);
+      if (found.length >= expected || Date.now() > deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('writes BALP-shaped AuditEvents that a FHIR search by patient and date finds', async () => {
+    if (!available) return;
+    const server = gateway.getHttpServer();
+    const search = await request(server).get('/fhir/local/Patient?_count=1').expect(200);
+    const patientId = search.body.entry[0].resource.id as string;
+    await request(server).get(`/fhir/local/Patient/${patientId}`).set('X-Request-Id', 'audit-req-1').expect(200);
+    await request(server).get('/fhir/local/Patient/does-not-exist').expect(404);
+    await gateway.get(EventDispatcher).idle();
+    await gateway.get(EventBrokerPublisher).flushed();
+
+    const [audit] = await auditEventsFor(patientId, 1);
+    expect(audit).toMatchObject({
+      meta: { profile: ['https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead'] },
+      type: { code: 'rest' },
+      subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
+      action: 'R',
+      outcome: '0',
+      source: { observer: { display: 'ehr-gateway-test' } },
+    });
+    expect(audit.agent.map((agent) => [agent.type?.coding?.[0].code, agent.requestor])).toEqual([
+      ['110153', true],
+      ['110152', false],
+    ]);
+    expect(audit.entity).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          what: { reference: `Patient/${patientId}` },
+          role: expect.objectContaining({ code: '1' }),
+        }),
+        expect.objectContaining({ what: { identifier: { value: 'audit-req-1' } } }),
+      ]),
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    const byDate = await request(server)
+      .get(`/fhir/local/AuditEvent?patient=Patient/${patientId}&date=${today}`)
+      .expect(200);
+    expect((byDate.body as Bundle).total).toBeGreaterThanOrEqual(1);
+  });
+});
