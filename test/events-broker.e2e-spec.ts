@@ -164,4 +164,20 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
     expect(new Set(fresh.map((e) => e.id)).size).toBe(51);
     expect(fresh.filter((e) => e.data.correlationId === 'by-message')).toHaveLength(1);
   });
+
+  it('in strict mode answers once the event is in the outbox, and refuses the request when it cannot be recorded', async () => {
+    if (!available) return;
+    const closed = await unusedPort();
+    const { app, publisher } = await gateway(`nats://127.0.0.1:${closed}`, undefined, {
+      EVENTS_DELIVERY: 'strict',
+      EVENTS_OUTBOX_CAPACITY: '2',
+    });
+    const server = app.getHttpServer();
+    await request(server).get('/fhir/local/Patient?_count=1').expect(200);
+    await request(server).get('/fhir/local/Patient?_count=1').expect(200);
+    expect(publisher.stats().outboxSize).toBe(2);
+    const refused = await request(server).get('/fhir/local/Patient?_count=1').expect(500);
+    expect(refused.body.issue[0].diagnostics).toMatch(/EventBrokerPublisher\.deliver.*the response was withheld/);
+    expect(refused.body.entry).toBeUndefined();
+  });
 });

@@ -159,6 +159,12 @@ class GatewayEnvironment {
   EVENTS_OUTBOX_PATH?: string;
 
   @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  EVENTS_OUTBOX_CAPACITY?: number;
+
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   EVENTS_BROKER_INCLUDE_RESOURCE?: boolean;
@@ -216,7 +222,14 @@ export interface GatewayConfig {
   /** NATS URL of the microservice transport; absent: HTTP only. */
   transport?: string;
   /** Absent: events stay in the process. */
-  broker?: { url: string; stream: string; subjectPrefix: string; outboxPath: string; includeResource: boolean };
+  broker?: {
+    url: string;
+    stream: string;
+    subjectPrefix: string;
+    outboxPath: string;
+    outboxCapacity: number;
+    includeResource: boolean;
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -255,6 +268,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'EVENTS_BROKER_STREAM',
   'EVENTS_BROKER_SUBJECT_PREFIX',
   'EVENTS_OUTBOX_PATH',
+  'EVENTS_OUTBOX_CAPACITY',
   'EVENTS_BROKER_INCLUDE_RESOURCE',
   'NOTEREADER_PATH',
   'NOTEREADER_HANDLER_ERRORS',
@@ -365,6 +379,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
           stream: parsed.EVENTS_BROKER_STREAM ?? 'EHR_EVENTS',
           subjectPrefix: parsed.EVENTS_BROKER_SUBJECT_PREFIX ?? 'ehr',
           outboxPath: parsed.EVENTS_OUTBOX_PATH ?? './data/events-outbox.sqlite',
+          outboxCapacity: parsed.EVENTS_OUTBOX_CAPACITY ?? 100_000,
           includeResource: parsed.EVENTS_BROKER_INCLUDE_RESOURCE ?? false,
         }
       : undefined,
