@@ -165,6 +165,12 @@ class GatewayEnvironment {
   EVENTS_OUTBOX_CAPACITY?: number;
 
   @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(60)
+  EVENTS_BROKER_MAX_AGE_SECONDS?: number;
+
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
   EVENTS_BROKER_INCLUDE_RESOURCE?: boolean;
@@ -228,6 +234,7 @@ export interface GatewayConfig {
     subjectPrefix: string;
     outboxPath: string;
     outboxCapacity: number;
+    maxAgeSeconds: number;
     includeResource: boolean;
   };
 }
@@ -269,6 +276,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'EVENTS_BROKER_SUBJECT_PREFIX',
   'EVENTS_OUTBOX_PATH',
   'EVENTS_OUTBOX_CAPACITY',
+  'EVENTS_BROKER_MAX_AGE_SECONDS',
   'EVENTS_BROKER_INCLUDE_RESOURCE',
   'NOTEREADER_PATH',
   'NOTEREADER_HANDLER_ERRORS',
@@ -380,6 +388,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
           subjectPrefix: parsed.EVENTS_BROKER_SUBJECT_PREFIX ?? 'ehr',
           outboxPath: parsed.EVENTS_OUTBOX_PATH ?? './data/events-outbox.sqlite',
           outboxCapacity: parsed.EVENTS_OUTBOX_CAPACITY ?? 100_000,
+          maxAgeSeconds: parsed.EVENTS_BROKER_MAX_AGE_SECONDS ?? 7 * 24 * 3600,
           includeResource: parsed.EVENTS_BROKER_INCLUDE_RESOURCE ?? false,
         }
       : undefined,
