@@ -12,41 +12,23 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
-  EHREvent,
-  EHREventType,
   EventBrokerModule,
   EventBrokerPublisher,
   EventDispatcher,
   EventsModule,
-  newEventId,
   toCloudEvent,
 } from '@ehr-gateway/events';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { Bundle } from '@medplum/fhirtypes';
 import { load, ratio } from '../support/autocannon';
+import { sampleReadEvent } from '../support/sample-event';
 import { startGatewayProcess } from '../support/gateway-process';
 import { TcpProxy } from '../../test/support/tcp-proxy';
 
 const NATS = 'nats://127.0.0.1:4222';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-
-const event = (): EHREvent => ({
-  id: newEventId(),
-  eventType: EHREventType.FHIR_READ,
-  sourceSystem: 'bench',
-  timestamp: new Date().toISOString(),
-  payload: {
-    operation: 'read',
-    outcome: 'success',
-    status: 200,
-    source: 'bench',
-    resourceType: 'Patient',
-    resourceId: '1',
-  },
-  metadata: {},
-});
 
 async function streamCount(jsm: Awaited<ReturnType<typeof jetstreamManager>>, stream: string): Promise<number> {
   return (await jsm.streams.info(stream)).state.messages;
@@ -65,7 +47,7 @@ void (async () => {
     // (1a) bare publish loop, batches of 1,000 in flight
     const bareStream = `${stream}_BARE`;
     await jsm.streams.add({ name: bareStream, subjects: [`${prefix}bare.>`] });
-    const envelopes = Array.from({ length: EVENTS }, () => event());
+    const envelopes = Array.from({ length: EVENTS }, () => sampleReadEvent());
     const js = jetstream(nc);
     let start = performance.now();
     for (let i = 0; i < EVENTS; i += 1000) {
@@ -95,7 +77,7 @@ void (async () => {
     await publisher.flushed();
     const dispatcher = app.get(EventDispatcher);
     start = performance.now();
-    for (let i = 0; i < EVENTS; i++) dispatcher.emit(event());
+    for (let i = 0; i < EVENTS; i++) dispatcher.emit(sampleReadEvent());
     await dispatcher.idle();
     await waitFor(async () => (await streamCount(jsm, stream)) >= EVENTS);
     const gatewayRate = EVENTS / ((performance.now() - start) / 1000);
@@ -123,7 +105,7 @@ void (async () => {
     await proxy.stop();
     const outageDispatcher = outage.get(EventDispatcher);
     const backlog = Math.min(EVENTS, 10_000);
-    for (let i = 0; i < backlog; i++) outageDispatcher.emit(event());
+    for (let i = 0; i < backlog; i++) outageDispatcher.emit(sampleReadEvent());
     await outageDispatcher.idle();
     const queued = outagePublisher.stats().outboxSize;
     await proxy.start();

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
-import { EHREvent, EHREventType, EventDispatcher, EventsModule, newEventId } from '@ehr-gateway/events';
+import { EHREvent, EventDispatcher, EventsModule } from '@ehr-gateway/events';
 import { LoadResult, load, mean, ratio } from '../support/autocannon';
+import { sampleReadEvent } from '../support/sample-event';
 import { pinToCpu } from '../support/cpu';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -29,24 +30,6 @@ function listenerClass(i: number): Type {
   return WildcardListener;
 }
 
-function sampleEvent(): EHREvent {
-  return {
-    id: newEventId(),
-    eventType: EHREventType.FHIR_READ,
-    sourceSystem: 'bench',
-    timestamp: new Date().toISOString(),
-    payload: {
-      operation: 'read',
-      outcome: 'success',
-      status: 200,
-      source: 'bench',
-      resourceType: 'Patient',
-      resourceId: '1',
-    },
-    metadata: {},
-  };
-}
-
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 async function eventsPerSecond(listeners: number): Promise<{ dispatcher: number; emitter: number }> {
@@ -59,7 +42,7 @@ async function eventsPerSecond(listeners: number): Promise<{ dispatcher: number;
   await app.init();
   const dispatcher = app.get(EventDispatcher);
   const emitter = app.get(EventEmitter2);
-  const event = sampleEvent();
+  const event = sampleReadEvent();
 
   const measure = async (run: () => Promise<void>) => {
     delivered = 0;

@@ -31,5 +31,3 @@ export function systemOid(uri: string | undefined): string | undefined {
   if (uri.startsWith('urn:oid:')) return uri.slice('urn:oid:'.length);
   return BY_URI.get(uri)?.oid;
 }
-
-export const systemName = (oid: string | undefined) => (oid ? BY_OID.get(oid)?.name : undefined);

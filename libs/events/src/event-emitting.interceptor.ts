@@ -21,7 +21,11 @@ export function messageOfError(error: unknown): string {
  * (`describe`) and what its result adds (`describeResult`).
  */
 export abstract class EventEmittingInterceptor implements NestInterceptor {
-  protected constructor(protected readonly operationEvents: OperationEvents) {}
+  /** @param moduleOptions the protocol module's options: `events: false` turns its events off. */
+  protected constructor(
+    protected readonly operationEvents: OperationEvents,
+    private readonly moduleOptions: { events?: boolean } = {},
+  ) {}
 
   /** The operation a handler call performs, or `null` when it is not an operation to record. */
   protected abstract describe(context: ExecutionContext): OperationDescriptor | null;
@@ -36,9 +40,9 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
     return undefined;
   }
 
-  /** The module's own switch; `false` turns this module's events off. */
+  /** The module's own switch (`events: false` in its options turns its events off). */
   protected eventsEnabled(): boolean {
-    return true;
+    return this.moduleOptions.events !== false;
   }
 
   /** The status a successful call answers with. */

@@ -60,17 +60,9 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor {
   constructor(
     operationEvents: OperationEvents,
     private readonly services: CdsServicesExplorer,
-    @Inject(CDS_MODULE_OPTIONS) private readonly options: CdsModuleOptions,
+    @Inject(CDS_MODULE_OPTIONS) options: CdsModuleOptions,
   ) {
-    super(operationEvents);
-  }
-
-  protected override eventsEnabled(): boolean {
-    return this.options.events !== false;
-  }
-
-  protected override successStatus(): number {
-    return 200;
+    super(operationEvents, options);
   }
 
   protected describe(context: ExecutionContext): OperationDescriptor | null {

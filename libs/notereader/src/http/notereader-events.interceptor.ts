@@ -11,19 +11,8 @@ export type NoteReaderHttpRequest = Request & { [NOTE_FACTS]?: NoteFacts; noteSt
 /** `notereader.process.note` for every ProcessDocument call, success or fault, with ids, counts and timing. */
 @Injectable()
 export class NoteReaderEventsInterceptor extends EventEmittingInterceptor {
-  constructor(
-    operationEvents: OperationEvents,
-    @Inject(NOTEREADER_MODULE_OPTIONS) private readonly options: NoteReaderModuleOptions,
-  ) {
-    super(operationEvents);
-  }
-
-  protected override eventsEnabled(): boolean {
-    return this.options.events !== false;
-  }
-
-  protected override successStatus(): number {
-    return 200;
+  constructor(operationEvents: OperationEvents, @Inject(NOTEREADER_MODULE_OPTIONS) options: NoteReaderModuleOptions) {
+    super(operationEvents, options);
   }
 
   protected describe(context: ExecutionContext): OperationDescriptor | null {
