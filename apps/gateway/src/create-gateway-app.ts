@@ -9,6 +9,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { BootstrapQuietLogger } from './startup/bootstrap-logger';
+import { StartupFailure } from './startup/startup-failure';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
 
@@ -49,7 +51,7 @@ export async function createGatewayApp(
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new BootstrapQuietLogger(app.get(Logger)));
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
@@ -95,7 +97,13 @@ export async function createGatewayApp(
       { transport: Transport.NATS, options: { servers: [config.transport], queue: 'ehr-gateway' } },
       { inheritAppConfig: true },
     );
-    await app.startAllMicroservices();
+    await app.startAllMicroservices().catch((error: Error) => {
+      throw new StartupFailure(
+        'GATEWAY_TRANSPORT',
+        `cannot connect to ${config.transport} (${error.message})`,
+        'Start NATS there, or unset GATEWAY_TRANSPORT to serve HTTP only',
+      );
+    });
   }
   return app;
 }

@@ -17,13 +17,17 @@ const toList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
-/** The configuration keys, as they appear in the environment and in the optional YAML file. */
+/**
+ * The configuration keys, as they appear in the environment and in the optional YAML file.
+ * Each key reports its first failed check only, and decorators register bottom-up: the type
+ * check (`@IsInt`) sits nearest the property so that `PORT=abc` is reported as not an integer.
+ */
 class GatewayEnvironment {
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
-  @IsInt()
   @Min(0)
   @Max(65535)
+  @IsInt()
   PORT?: number;
 
   @IsOptional()
@@ -80,9 +84,9 @@ class GatewayEnvironment {
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
-  @IsInt()
   @Min(0)
   @Max(100_000)
+  @IsInt()
   FHIR_SEED_PATIENTS?: number;
 
   @IsOptional()
@@ -129,9 +133,9 @@ class GatewayEnvironment {
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
-  @IsInt()
   @Min(100)
   @Max(60_000)
+  @IsInt()
   CDS_PREFETCH_TIMEOUT_MS?: number;
 
   @IsOptional()
@@ -160,14 +164,14 @@ class GatewayEnvironment {
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
-  @IsInt()
   @Min(1)
+  @IsInt()
   EVENTS_OUTBOX_CAPACITY?: number;
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
-  @IsInt()
   @Min(60)
+  @IsInt()
   EVENTS_BROKER_MAX_AGE_SECONDS?: number;
 
   @IsOptional()
@@ -185,9 +189,9 @@ class GatewayEnvironment {
 
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
-  @IsInt()
   @Min(1024)
   @Max(100 * 1024 * 1024)
+  @IsInt()
   NOTEREADER_MAX_DOCUMENT_BYTES?: number;
 }
 
@@ -324,7 +328,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   for (const key of KNOWN_KEYS) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
 
   const parsed = plainToInstance(GatewayEnvironment, raw);
-  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  const errors = validateSync(parsed, { forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) {
     throw new ConfigValidationError(
       errors.map((error) => {
