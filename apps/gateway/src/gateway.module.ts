@@ -48,7 +48,13 @@ export class GatewayModule {
         ...(config.broker ? [EventBrokerModule.forRoot(config.broker)] : []),
         TerminusModule,
         FhirModule.forRootAsync({
-          imports: [FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients })],
+          imports: [
+            FhirStoreModule.forRoot({
+              path: config.fhir.storePath,
+              seedPatients: config.fhir.seedPatients,
+              maxBundleEntries: config.fhir.maxBundleEntries,
+            }),
+          ],
           inject: [FhirStore],
           useFactory: (store: FhirStore) => ({
             backends: { [LOCAL_SOURCE]: store },

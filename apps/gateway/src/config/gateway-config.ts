@@ -189,6 +189,14 @@ class GatewayEnvironment {
   @Min(1024)
   @Max(100 * 1024 * 1024)
   NOTEREADER_MAX_DOCUMENT_BYTES?: number;
+
+  // --- security (issue 10) ---
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  FHIR_STORE_MAX_BUNDLE_ENTRIES?: number;
 }
 
 export interface GatewayConfig {
@@ -208,6 +216,7 @@ export interface GatewayConfig {
     defaultSource: string;
     storePath: string;
     seedPatients: number;
+    maxBundleEntries: number;
     allowInsecureHttp: boolean;
     includeResourceInEvents: boolean;
   };
@@ -281,6 +290,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'NOTEREADER_PATH',
   'NOTEREADER_HANDLER_ERRORS',
   'NOTEREADER_MAX_DOCUMENT_BYTES',
+  // security (issue 10)
+  'FHIR_STORE_MAX_BUNDLE_ENTRIES',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
@@ -364,6 +375,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       defaultSource,
       storePath: parsed.FHIR_STORE_PATH ?? './data/fhir-store.sqlite',
       seedPatients: parsed.FHIR_SEED_PATIENTS ?? 100,
+      maxBundleEntries: parsed.FHIR_STORE_MAX_BUNDLE_ENTRIES ?? 1000,
       allowInsecureHttp,
       includeResourceInEvents: parsed.FHIR_EVENTS_INCLUDE_RESOURCE ?? false,
     },
