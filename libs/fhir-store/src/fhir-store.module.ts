@@ -8,6 +8,8 @@ export interface FhirStoreModuleOptions {
   path?: string;
   /** Synthetic patients to create when the store has none. Default 100; 0 seeds nothing. */
   seedPatients?: number;
+  /** Largest number of entries in a transaction or batch Bundle. Default 1000. */
+  maxBundleEntries?: number;
 }
 
 export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
@@ -19,7 +21,7 @@ export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTI
     {
       provide: FhirStore,
       useFactory: (options: FhirStoreModuleOptions) =>
-        new FhirStore({ path: options.path ?? FHIR_STORE_DEFAULTS.path }),
+        new FhirStore({ path: options.path ?? FHIR_STORE_DEFAULTS.path, maxBundleEntries: options.maxBundleEntries }),
       inject: [FHIR_STORE_MODULE_OPTIONS],
     },
   ],

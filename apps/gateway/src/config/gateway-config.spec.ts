@@ -34,7 +34,7 @@ describe('loadGatewayConfig', () => {
         includeResource: false,
       },
       fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
-      fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100 },
+      fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
       cds: {
         basePath: 'cds-services',
         jwt: { enabled: false, issuers: {}, allowedJkuHosts: [], replayRedisUrl: undefined },
