@@ -40,7 +40,7 @@ describe('gateway start-up failures: one actionable line, exit code 78', () => {
     const { code, stderrLines } = await runGateway({ PORT: 'abc' });
     expect(code).toBe(78);
     expect(stderrLines.filter((line) => line.includes('PORT'))).toEqual([
-      '  - PORT="abc": PORT must be an integer number',
+      '  - PORT="abc": must be an integer',
     ]);
   });
 

@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { BootstrapQuietLogger } from './startup/bootstrap-logger';
-import { StartupFailure } from './startup/startup-failure';
+import { StartupFailure, withoutCredentials } from './startup/startup-failure';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
 
@@ -55,8 +55,8 @@ export async function createGatewayApp(
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
-  app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_MEDIA_TYPES });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.useBodyParser('json', { limit: config.gateway.bodyLimit, type: JSON_MEDIA_TYPES });
+  app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });
   // SOAP bodies (NoteReader) arrive as XML text; base64 makes a document about a third larger.
   app.useBodyParser('text', {
     limit: Math.ceil(config.notereader.maxDocumentBytes * 1.4) + 64 * 1024,
@@ -64,7 +64,7 @@ export async function createGatewayApp(
   });
   app.use(answerBodyParserErrors(config));
   app.enableCors({
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    origin: config.gateway.corsOrigins.includes('*') ? true : config.gateway.corsOrigins,
     allowedHeaders: [
       'Authorization',
       'Content-Type',
@@ -90,17 +90,17 @@ export async function createGatewayApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  if (config.transport) {
+  if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: [config.transport], queue: 'ehr-gateway' } },
+      { transport: Transport.NATS, options: { servers: [config.gateway.transport], queue: 'ehr-gateway' } },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices().catch((error: Error) => {
       throw new StartupFailure(
         'GATEWAY_TRANSPORT',
-        `cannot connect to ${config.transport} (${error.message})`,
+        `cannot connect to ${withoutCredentials(config.gateway.transport!)} (${error.message})`,
         'Start NATS there, or unset GATEWAY_TRANSPORT to serve HTTP only',
       );
     });

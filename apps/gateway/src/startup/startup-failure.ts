@@ -1,6 +1,3 @@
-/** sysexits.h EX_CONFIG: the process cannot start with the configuration it was given. */
-export const EXIT_CONFIG = 78;
-
 /**
  * A start-up failure the user fixes through one configuration key: its message is
  * one line that names the key, the problem and the fix.
@@ -43,4 +40,16 @@ export function listenFailure(error: unknown, port: number, host: string): Start
       .replace('{next}', String(port + 1))
       .replace('{host}', host);
   return new StartupFailure(known.key, fill(known.problem), fill(known.fix));
+}
+
+/** A broker URL as it may be shown: without the user name and password it can carry. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '<unparseable URL>';
+  }
 }
