@@ -7,32 +7,27 @@ import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 
-describe('the gateway as a hybrid microservice (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'the gateway as a hybrid microservice (e2e)', () => {
   let app: INestApplication;
   let client: ClientProxy;
   let events: () => Promise<EHREvent[]>;
 
   beforeAll(async () => {
-    available = await serviceAvailable('NATS', '127.0.0.1', 4222);
-    if (!available) return;
     app = await createTestGateway({ GATEWAY_TRANSPORT: NATS_URL }, [EventLogModule]);
     events = eventsOf(app);
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
     await client.connect();
   });
   afterAll(async () => {
-    if (!available) return;
     await client.close();
     await app.close();
   });
 
   it('serves FHIR operations by message pattern through the same service: one event each, as over HTTP, with the caller', async () => {
-    if (!available) return;
     const bundle = await firstValueFrom(
       client.send<Bundle<Patient>>('fhir.search', {
         resourceType: 'Patient',
@@ -62,7 +57,6 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   });
 
   it('answers FHIR errors as { status, outcome }, with a failure event', async () => {
-    if (!available) return;
     await expect(
       firstValueFrom(client.send('fhir.read', { resourceType: 'Patient', id: 'missing' })),
     ).rejects.toMatchObject({
@@ -75,7 +69,6 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   });
 
   it('invokes CDS services by message pattern with the same validation and one event', async () => {
-    if (!available) return;
     const bundle = await firstValueFrom(
       client.send<Bundle<Patient>>('fhir.search', { resourceType: 'Patient', params: { _count: 1 } }),
     );

@@ -39,9 +39,7 @@ describe('gateway start-up failures: one actionable line, exit code 78', () => {
   it('reports a non-numeric PORT once, as not an integer', async () => {
     const { code, stderrLines } = await runGateway({ PORT: 'abc' });
     expect(code).toBe(78);
-    expect(stderrLines.filter((line) => line.includes('PORT'))).toEqual([
-      '  - PORT="abc": must be an integer',
-    ]);
+    expect(stderrLines.filter((line) => line.includes('PORT'))).toEqual(['  - PORT="abc": must be an integer']);
   });
 
   it('names PORT and a free port to use when the port is taken', async () => {
