@@ -12,7 +12,12 @@ import { GatewayModule } from './gateway.module';
 import { BootstrapQuietLogger } from './startup/bootstrap-logger';
 import { StartupFailure, withoutCredentials } from './startup/startup-failure';
 
-const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
+const JSON_MEDIA_TYPES = [
+  'application/json',
+  'application/fhir+json',
+  'application/json+fhir',
+  'application/json-patch+json',
+];
 
 const SOAP_MEDIA_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
 
