@@ -10,11 +10,11 @@ import {
   EventsModuleExtras,
   EventsModuleOptions,
   OperationContext,
-  newEventId,
+  createEvent,
 } from '@ehr-gateway/events';
 import request from 'supertest';
 import { CapturingLogger } from './support/capturing-logger';
-import { EventLog } from './support/event-log';
+import { EventLog, payloadOf } from './support/event-log';
 import { FailingListeners, FixtureOperationsModule, PatternListeners } from './support/events-fixture';
 
 interface FixtureApp {
@@ -231,28 +231,12 @@ describe('events (e2e)', () => {
   });
 
   describe('the event creator', () => {
-    /** The README's example: who, from where, in which session; marked for HIPAA audit. */
+    /** The documented example (docs/events.md): who, from where, in which session; marked for HIPAA audit. */
     @Injectable()
     class HipaaEventCreator implements EhrEventCreator {
       create(context: OperationContext): EHREvent {
-        return {
-          id: newEventId(),
-          eventType: context.eventType,
-          sourceSystem: context.source,
-          timestamp: new Date().toISOString(),
-          correlationId: context.request.requestId,
-          payload: {
-            operation: context.operation,
-            outcome: context.outcome.outcome,
-            status: context.outcome.status,
-            resourceType: context.resourceType,
-            resourceId: context.resourceId,
-            userId: context.request.user,
-            sessionId: context.request.sessionId,
-            clientIp: context.request.clientIp,
-          },
-          metadata: { compliance: 'HIPAA', auditRequired: true },
-        };
+        const { user, sessionId, clientIp } = context.request;
+        return createEvent(context, { compliance: 'HIPAA', auditRequired: true, user, sessionId, clientIp });
       }
     }
 
@@ -268,8 +252,13 @@ describe('events (e2e)', () => {
     it('is replaced by a class through forRoot', async () => {
       fixture = await createFixtureApp({ eventCreator: HipaaEventCreator }, [EventLog]);
       const [event] = await readOnce();
-      expect(event.metadata).toEqual({ compliance: 'HIPAA', auditRequired: true });
-      expect(event.payload).toMatchObject({ sessionId: 'session-7', clientIp: expect.stringMatching(/127\.0\.0\.1/) });
+      expect(event.metadata).toEqual({
+        compliance: 'HIPAA',
+        auditRequired: true,
+        sessionId: 'session-7',
+        clientIp: expect.stringMatching(/127\.0\.0\.1/),
+      });
+      expect(event.payload).toMatchObject({ resourceType: 'Patient', resourceId: 'p1', outcome: 'success' });
     });
 
     it('is replaced by a factory through forRoot', async () => {
@@ -330,6 +319,6 @@ describe('events (e2e)', () => {
     expect(new Set(events.map((event) => event.correlationId))).toEqual(
       new Set(Array.from({ length: 1000 }, (_, i) => `r${i}`)),
     );
-    expect(new Set(events.map((event) => event.payload.resourceId)).size).toBe(1000);
+    expect(new Set(events.map((event) => payloadOf(event).resourceId)).size).toBe(1000);
   });
 });
