@@ -27,7 +27,11 @@ export class GatewayEventEmitter extends EventEmitter2 {
   }
 
   override emitAsync(event: EventName, ...values: unknown[]): Promise<unknown[]> {
-    assertHostEvent(event);
+    try {
+      assertHostEvent(event);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return super.emitAsync(event, ...values);
   }
 }
