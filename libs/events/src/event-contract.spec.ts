@@ -12,7 +12,7 @@ const ok: OperationOutcomeInfo = { outcome: 'success', status: 200 };
 export function compiledOnly(events: OperationEvents, facts: OperationFacts): unknown[] {
   const serviceId = 'svc';
   const hook = 'patient-view';
-  events.record(
+  void events.record(
     {
       eventType: EHREventType.CDS_PATIENT_VIEW,
       operation: 'invoke',
@@ -21,7 +21,7 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     },
     ok,
   );
-  events.record(
+  void events.record(
     {
       eventType: EHREventType.CDS_PATIENT_VIEW,
       operation: 'invoke',
@@ -31,7 +31,7 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     },
     ok,
   );
-  events.record(
+  void events.record(
     {
       eventType: EHREventType.NOTEREADER_PROCESS_NOTE,
       operation: 'ProcessDocument',
@@ -41,7 +41,7 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     },
     ok,
   );
-  events.record(
+  void events.record(
     {
       eventType: EHREventType.NOTEREADER_PROCESS_NOTE,
       operation: 'ProcessDocument',
@@ -51,7 +51,7 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     },
     ok,
   );
-  events.record(
+  void events.record(
     {
       eventType: EHREventType.CDS_ORDER_SIGN,
       operation: 'invoke',
@@ -61,9 +61,17 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     },
     ok,
   );
-  // @ts-expect-error a CDS event names its service
-  events.record({ eventType: EHREventType.CDS_ORDER_SIGN, operation: 'invoke', source: 's', details: { hook } }, ok);
-  events.record(
+  void events.record(
+    {
+      eventType: EHREventType.CDS_ORDER_SIGN,
+      operation: 'invoke',
+      source: serviceId,
+      // @ts-expect-error a CDS event names its service
+      details: { hook },
+    },
+    ok,
+  );
+  void events.record(
     { eventType: EHREventType.FHIR_READ, operation: 'read', source: 'local', details: { resourceType: 'Patient' } },
     ok,
   );

@@ -30,7 +30,7 @@ export class GatewayEventEmitter extends EventEmitter2 {
     try {
       assertHostEvent(event);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     return super.emitAsync(event, ...values);
   }
