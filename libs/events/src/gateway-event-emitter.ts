@@ -22,28 +22,23 @@ export class GatewayEventEmitter extends EventEmitter2 {
   }
 
   override emit(event: EventName, ...values: unknown[]): boolean {
-    assertHostEvent(event);
+    const refused = refusal(event);
+    if (refused) throw refused;
     return super.emit(event, ...values);
   }
 
   override emitAsync(event: EventName, ...values: unknown[]): Promise<unknown[]> {
-    try {
-      assertHostEvent(event);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return super.emitAsync(event, ...values);
+    const refused = refusal(event);
+    return refused ? Promise.reject(refused) : super.emitAsync(event, ...values);
   }
 }
 
-function assertHostEvent(event: EventName): void {
+/** Why a host may not emit this name, if it may not. */
+function refusal(event: EventName): Error | undefined {
   const name = nameOf(event);
-  if (typeof name !== 'string') return;
-  const head = name.split('.', 1)[0];
-  if ((EVENT_NAMESPACES as readonly string[]).includes(head)) {
-    throw new Error(
-      `'${name}' is in the EHR event namespaces (${EVENT_NAMESPACES.join(', ')}), which only the gateway emits in; ` +
-        'give the host application its own namespace',
-    );
-  }
+  if (typeof name !== 'string' || !(EVENT_NAMESPACES as readonly string[]).includes(name.split('.', 1)[0])) return;
+  return new Error(
+    `'${name}' is in the EHR event namespaces (${EVENT_NAMESPACES.join(', ')}), which only the gateway emits in; ` +
+      'give the host application its own namespace',
+  );
 }
