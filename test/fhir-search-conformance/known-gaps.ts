@@ -1,9 +1,12 @@
 /**
  * Rows the embedded store does not answer correctly yet (issue 12). Both suites
  * assert that each of these still fails, so that a fix is noticed: remove the row
- * from this list when the engine gets it right.
+ * from this list when the engine gets it right. A row given as `{ row, onlyOverHttp }`
+ * fails only through the gateway's HTTP API (routing, not the store).
  */
-export const KNOWN_GAPS: readonly string[] = [
+export type KnownGap = string | { row: string; onlyOverHttp: true };
+
+export const KNOWN_GAPS: readonly KnownGap[] = [
   'Patient?family=smith',
   'Patient?family=SMI',
   'Patient?family:exact=Smith',
@@ -113,7 +116,8 @@ export const KNOWN_GAPS: readonly string[] = [
   'Patient?_id=p1&_revinclude=Observation:subject',
   'Patient?_id=p6&_revinclude=Observation:subject',
   'Observation?_id=o01&_include=Observation:patient&_include:iterate=Patient:general-practitioner',
-  'Observation?_id=o01&_include=Observation:patient&_include=Patient:general-practitioner',
+  'Encounter?_id=e5&_include=Encounter:part-of',
+  'Encounter?_id=e5&_include:iterate=Encounter:part-of',
   'Observation?_id=o01&_include=Observation:subject:Patient',
   'Encounter?_id=e1&_include=*',
   'Encounter?_id=e4&_include=Encounter:part-of',

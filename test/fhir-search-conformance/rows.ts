@@ -222,7 +222,7 @@ const tokenRows: ConformanceRow[] = [
   { query: 'MedicationRequest?intent=plan', ids: ['m3'], spec: '§token' },
   { query: 'MedicationRequest?status=active', ids: ['m1', 'm3'], spec: '§token' },
   { query: 'Encounter?class=AMB', ids: ['e1', 'e4'], spec: '§token on Coding' },
-  { query: 'Encounter?status:not=finished', ids: ['e2', 'e4'], spec: '§token :not' },
+  { query: 'Encounter?status:not=finished', ids: ['e2', 'e4', 'e5'], spec: '§token :not' },
   { query: 'Questionnaire?version=1.0', ids: ['q1'], spec: 'Questionnaire-version token' },
   { query: 'Questionnaire?status=active', ids: ['q1', 'q3'], spec: '§token' },
   { query: 'QuestionnaireResponse?status=completed', ids: ['qr1'], spec: '§token' },
@@ -386,7 +386,7 @@ const dateRows: ConformanceRow[] = [
   { query: 'MedicationRequest?authoredon=2025-06-01', ids: ['m2'], spec: '§date: 08:00+02:00 is 06:00Z' },
   { query: 'RiskAssessment?date=2025-12-01', ids: ['r1'], spec: 'RiskAssessment-date' },
   { query: 'Patient?birthdate=eq1990', ids: ['p3', 'p4'], spec: '§date: explicit eq prefix' },
-  { query: 'Encounter?date:missing=true', ids: ['e4'], spec: '§:missing on a Period' },
+  { query: 'Encounter?date:missing=true', ids: ['e4', 'e5'], spec: '§:missing on a Period' },
   { query: 'QuestionnaireResponse?authored=2025-12-23', ids: ['qr1'], spec: '§date on an instant-like dateTime' },
 ];
 
@@ -676,10 +676,16 @@ const includeRows: ConformanceRow[] = [
     spec: '§_include:iterate',
   },
   {
-    query: 'Observation?_id=o01&_include=Observation:patient&_include=Patient:general-practitioner',
-    ids: ['o01'],
-    include: ['Patient/p1'],
-    spec: '§_include without :iterate applies to matches only',
+    query: 'Encounter?_id=e5&_include=Encounter:part-of',
+    ids: ['e5'],
+    include: ['Encounter/e4'],
+    spec: '§_include without :iterate follows one step from the matches only',
+  },
+  {
+    query: 'Encounter?_id=e5&_include:iterate=Encounter:part-of',
+    ids: ['e5'],
+    include: ['Encounter/e4', 'Encounter/e1'],
+    spec: '§_include:iterate follows the chain of part-of to its end',
   },
   {
     query: 'Observation?_id=o01&_include=Observation:subject:Patient',
@@ -722,6 +728,7 @@ const includeRows: ConformanceRow[] = [
       'Condition/c2',
       'Encounter/e1',
       'Encounter/e4',
+      'Encounter/e5',
       'MedicationRequest/m1',
       'AllergyIntolerance/a1',
       'RiskAssessment/r1',
@@ -768,7 +775,7 @@ const compartmentRows: ConformanceRow[] = [
     spec: '§compartment search (Patient compartment: subject, performer)',
   },
   { query: 'Patient/p1/Condition', ids: ['c1', 'c2'], spec: '§compartment search' },
-  { query: 'Patient/p1/Encounter', ids: ['e1', 'e4'], spec: '§compartment search' },
+  { query: 'Patient/p1/Encounter', ids: ['e1', 'e4', 'e5'], spec: '§compartment search' },
   {
     query: 'Patient/p1/Observation?code=http://loinc.org%7C8867-4',
     ids: ['o01', 'o02'],
