@@ -2,12 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CdaDocument, CdaParseError } from '@ehr-gateway/cda';
 import { OperationFacts } from '@ehr-gateway/events';
 import type { NoteReaderModuleOptions, NoteReaderResult } from './interfaces';
+import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
 import { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
 import type { ProcessDocumentCall } from './soap/process-document-request';
 import { SoapFault, responseEnvelope } from './soap/soap-fault';
-
-export const DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
 /**
  * Runs one ProcessDocument call: parse the CDA, call the handler, encode the
@@ -23,7 +22,7 @@ export class NoteReaderService {
   ) {}
 
   get maxDocumentBytes(): number {
-    return this.options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    return this.options.maxDocumentBytes ?? NOTEREADER_DEFAULTS.maxDocumentBytes;
   }
 
   async process(call: ProcessDocumentCall): Promise<string> {
