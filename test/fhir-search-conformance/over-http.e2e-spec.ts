@@ -21,7 +21,7 @@ describe('FHIR search conformance: /fhir/local over HTTP with fhir-kit-client', 
     await app.listen(0, '127.0.0.1');
     const { Client } = await import('fhir-kit-client');
     client = new Client({ baseUrl: `${await app.getUrl()}/fhir/local` });
-    const loaded = (await client.transaction({ body: conformanceTransaction() as FhirKitResource })) as {
+    const loaded = (await client.transaction({ body: conformanceTransaction() as unknown as FhirKitResource })) as {
       type?: string;
     };
     expect(loaded.type).toBe('transaction-response');
@@ -39,5 +39,5 @@ describe('FHIR search conformance: /fhir/local over HTTP with fhir-kit-client', 
     }
   };
 
-  describeConformanceTable(() => search);
+  describeConformanceTable(() => search, 'http');
 });

@@ -1,6 +1,6 @@
-import { EHREventType } from '@ehr-gateway/events';
-import type { FhirRequest } from './interfaces/fhir-backend.interface';
+import { EHREventType, type FhirEventType } from '@ehr-gateway/events';
 import { FhirError } from './errors/fhir-error';
+import type { FhirRequest } from './interfaces/fhir-backend.interface';
 import { fhirRoutePath, matchFhirRoute } from './routes/fhir-routes';
 
 export type FhirInteraction =
@@ -29,7 +29,10 @@ export interface FhirOperation {
   headers?: Record<string, string>;
 }
 
-export const EVENT_TYPE_OF: Record<Exclude<FhirInteraction, 'transaction' | 'batch' | 'capabilities'>, EHREventType> = {
+export const EVENT_TYPE_OF: Record<
+  Exclude<FhirInteraction, 'transaction' | 'batch' | 'capabilities'>,
+  FhirEventType
+> = {
   read: EHREventType.FHIR_READ,
   vread: EHREventType.FHIR_READ,
   history: EHREventType.FHIR_READ,
