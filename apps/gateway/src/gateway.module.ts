@@ -16,6 +16,7 @@ import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
+import { rateLimit } from './rate-limit/rate-limit';
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
   if (config.gateway.apiKeys.length === 0) return [];
@@ -47,6 +48,7 @@ export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
+    const limit = rateLimit(config.gateway.rateLimit);
     return {
       module: GatewayModule,
       imports: [
@@ -70,6 +72,7 @@ export class GatewayModule {
           useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
+        ...limit.imports,
         NoteReaderModule.forRootAsync({
           path: config.notereader.path,
           inject: [notereaderConfig.KEY],
@@ -77,7 +80,7 @@ export class GatewayModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config)],
+      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config), ...limit.guards],
     };
   }
 }
