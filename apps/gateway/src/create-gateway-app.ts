@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
 
@@ -91,8 +92,9 @@ export async function createGatewayApp(
   if (config.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.
+    const { url, queue, subjectPrefix } = config.transport;
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: [config.transport], queue: 'ehr-gateway' } },
+      { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix) },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();

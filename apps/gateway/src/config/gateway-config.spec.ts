@@ -25,6 +25,7 @@ describe('loadGatewayConfig', () => {
         defaultSource: 'local',
         storePath: './data/fhir-store.sqlite',
         seedPatients: 100,
+        maxBundleEntries: 1000,
         allowInsecureHttp: false,
         includeResourceInEvents: false,
       },

@@ -197,6 +197,21 @@ class GatewayEnvironment {
   @IsInt()
   @Min(1)
   FHIR_STORE_MAX_BUNDLE_ENTRIES?: number;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'GATEWAY_TRANSPORT_QUEUE must be a NATS queue group name' })
+  GATEWAY_TRANSPORT_QUEUE?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, {
+    message: 'GATEWAY_TRANSPORT_SUBJECT_PREFIX must be dot-separated subject tokens',
+  })
+  GATEWAY_TRANSPORT_SUBJECT_PREFIX?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  EVENTS_BROKER_MANAGE_STREAM?: boolean;
 }
 
 export interface GatewayConfig {
@@ -234,8 +249,8 @@ export interface GatewayConfig {
     feedbackPath: string;
   };
   notereader: { path: string; handlerErrors: 'fault' | 'error-element'; maxDocumentBytes: number };
-  /** NATS URL of the microservice transport; absent: HTTP only. */
-  transport?: string;
+  /** The microservice transport on NATS; absent: HTTP only. */
+  transport?: { url: string; queue: string; subjectPrefix: string };
   /** Absent: events stay in the process. */
   broker?: {
     url: string;
@@ -245,6 +260,7 @@ export interface GatewayConfig {
     outboxCapacity: number;
     maxAgeSeconds: number;
     includeResource: boolean;
+    manageStream: boolean;
   };
 }
 
@@ -292,6 +308,9 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'NOTEREADER_MAX_DOCUMENT_BYTES',
   // security (issue 10)
   'FHIR_STORE_MAX_BUNDLE_ENTRIES',
+  'GATEWAY_TRANSPORT_QUEUE',
+  'GATEWAY_TRANSPORT_SUBJECT_PREFIX',
+  'EVENTS_BROKER_MANAGE_STREAM',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
@@ -392,7 +411,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       prefetchTimeoutMs: parsed.CDS_PREFETCH_TIMEOUT_MS ?? 3000,
       feedbackPath: parsed.CDS_FEEDBACK_PATH ?? './data/cds-feedback.sqlite',
     },
-    transport: parsed.GATEWAY_TRANSPORT,
+    transport: parsed.GATEWAY_TRANSPORT
+      ? {
+          url: parsed.GATEWAY_TRANSPORT,
+          queue: parsed.GATEWAY_TRANSPORT_QUEUE ?? 'ehr-gateway',
+          subjectPrefix: parsed.GATEWAY_TRANSPORT_SUBJECT_PREFIX ?? '',
+        }
+      : undefined,
     broker: parsed.EVENTS_BROKER_URL
       ? {
           url: parsed.EVENTS_BROKER_URL,
@@ -402,6 +427,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
           outboxCapacity: parsed.EVENTS_OUTBOX_CAPACITY ?? 100_000,
           maxAgeSeconds: parsed.EVENTS_BROKER_MAX_AGE_SECONDS ?? 7 * 24 * 3600,
           includeResource: parsed.EVENTS_BROKER_INCLUDE_RESOURCE ?? false,
+          manageStream: parsed.EVENTS_BROKER_MANAGE_STREAM ?? false,
         }
       : undefined,
     notereader: {

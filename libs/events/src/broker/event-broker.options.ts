@@ -17,6 +17,12 @@ export interface EventBrokerOptions {
   source?: string;
   /** Put resource bodies on the wire. Default false. */
   includeResource?: boolean;
+  /**
+   * Whether the gateway owns the stream's settings: true updates an existing
+   * stream to these options on every start; false (default) creates a missing
+   * stream and leaves an existing one as its operator configured it.
+   */
+  manageStream?: boolean;
   /** Per-publish timeout. Default 2000 ms. */
   publishTimeoutMs?: number;
 }
