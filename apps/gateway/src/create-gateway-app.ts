@@ -2,13 +2,14 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { serveApiDocs } from './security/api-docs';
+import { applyHttpSecurity } from './security/http-security';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
@@ -51,6 +52,12 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  if (config.auth === 'none' && config.environment !== 'test') {
+    app
+      .get(Logger)
+      .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');
+  }
+  applyHttpSecurity(app, config);
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
@@ -62,33 +69,9 @@ export async function createGatewayApp(
     type: SOAP_MEDIA_TYPES,
   });
   app.use(answerBodyParserErrors(config));
-  app.enableCors({
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'X-API-Key',
-      'X-Request-Id',
-      'X-Session-Id',
-      'If-Match',
-      'If-None-Match',
-      'If-None-Exist',
-      'Prefer',
-    ],
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Last-Modified'],
-  });
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ehr-gateway')
-      .setDescription('FHIR, CDS Hooks and Epic NoteReader gateway with an event for every operation')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  serveApiDocs(app, config);
   if (config.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.

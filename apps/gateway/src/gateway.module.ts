@@ -8,6 +8,7 @@ import { NoteReaderModule } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeys } from './auth/api-keys';
 import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { EventLogListener } from './events/event-log.listener';
@@ -18,13 +19,13 @@ import { loggerOptions } from './logging';
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.apiKeys.length === 0) return [];
+  if (config.auth !== 'api-key') return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
         new ApiKeyGuard(
-          config.apiKeys,
+          new ApiKeys(config.apiKeys),
           reflector,
           requestContext,
           config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],

@@ -33,3 +33,4 @@ export type { EventBrokerOptions } from './broker/event-broker.options';
 export { toCloudEvent, type EhrCloudEvent } from './broker/cloud-event';
 export { EventConsumerModule } from './broker/event-consumer.module';
 export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';
+export { PUBLIC_URL_SETTING, publicBaseUrl } from './public-url';

@@ -16,9 +16,13 @@ describe('loadGatewayConfig', () => {
       host: '0.0.0.0',
       environment: 'development',
       logLevel: 'debug',
+      auth: 'none',
       apiKeys: [],
+      publicUrl: undefined,
+      trustProxy: undefined,
+      docs: 'guarded',
       events: { deliveryMode: 'async', enabled: true },
-      corsOrigins: ['*'],
+      corsOrigins: [],
       bodyLimit: '1mb',
       fhir: {
         sources: {},
@@ -91,13 +95,16 @@ describe('loadGatewayConfig', () => {
       PORT: '8080',
       NODE_ENV: 'production',
       GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb',
+      GATEWAY_PUBLIC_URL: 'https://gateway.example.org/',
       EVENTS_DELIVERY: 'strict',
       EVENTS_ENABLED: 'false',
     });
     expect(config).toMatchObject({
       port: 8080,
       logLevel: 'info',
+      auth: 'api-key',
       apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+      publicUrl: 'https://gateway.example.org',
       events: { deliveryMode: 'strict', enabled: false },
     });
   });
@@ -139,5 +146,42 @@ describe('loadGatewayConfig', () => {
       /GATEWAY_CONFIG_FILE: cannot read/,
     );
     expect(() => loadGatewayConfig({ GATEWAY_CONFIG_FILE: configFile('- a\n- b\n') })).toThrow(/must hold a mapping/);
+  });
+
+  describe('secure defaults (issue 10)', () => {
+    it('refuses production without inbound authentication, naming the keys', () => {
+      expect(() =>
+        loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_PUBLIC_URL: 'https://gateway.example.org' }),
+      ).toThrow(/GATEWAY_AUTH \/ GATEWAY_API_KEYS: production needs inbound authentication/);
+    });
+
+    it('starts in production without authentication only when GATEWAY_AUTH=none says so', () => {
+      const config = loadGatewayConfig({
+        NODE_ENV: 'production',
+        GATEWAY_AUTH: 'none',
+        GATEWAY_PUBLIC_URL: 'https://gateway.example.org',
+      });
+      expect(config.auth).toBe('none');
+    });
+
+    it('refuses production without GATEWAY_PUBLIC_URL', () => {
+      expect(() => loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_AUTH: 'none' })).toThrow(
+        /GATEWAY_PUBLIC_URL: required in production/,
+      );
+    });
+
+    it('refuses GATEWAY_AUTH=api-key without keys, and none together with keys', () => {
+      expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'api-key' })).toThrow(
+        /GATEWAY_API_KEYS must list at least one key/,
+      );
+      expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'none', GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa' })).toThrow(
+        /choose one/,
+      );
+    });
+
+    it('refuses CORS_ORIGINS=null and reads TRUST_PROXY as a list of proxies', () => {
+      expect(() => loadGatewayConfig({ CORS_ORIGINS: 'https://a.example,null' })).toThrow(/'null' is not an origin/);
+      expect(loadGatewayConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    });
   });
 });

@@ -7,6 +7,11 @@ import { SourceConfigError, resolveSource } from '@ehr-gateway/fhir';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const AUTH_MODES = ['api-key', 'smart', 'none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+const DOCS_MODES = ['guarded', 'public', 'off'] as const;
+export type DocsMode = (typeof DOCS_MODES)[number];
+
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
 const toList = ({ value }: { value: unknown }) =>
@@ -212,6 +217,23 @@ class GatewayEnvironment {
   @Transform(toBoolean)
   @IsBoolean()
   EVENTS_BROKER_MANAGE_STREAM?: boolean;
+
+  @IsOptional()
+  @IsIn(AUTH_MODES)
+  GATEWAY_AUTH?: AuthMode;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s?#]+$/, { message: 'GATEWAY_PUBLIC_URL must be an http(s) URL without query or fragment' })
+  GATEWAY_PUBLIC_URL?: string;
+
+  @IsOptional()
+  @Transform(toList)
+  @IsString({ each: true })
+  TRUST_PROXY?: string[];
+
+  @IsOptional()
+  @IsIn(DOCS_MODES)
+  GATEWAY_DOCS?: DocsMode;
 }
 
 export interface GatewayConfig {
@@ -219,10 +241,17 @@ export interface GatewayConfig {
   host: string;
   environment: 'development' | 'production' | 'test';
   logLevel: LogLevel;
-  /** Empty: no API-key guard. */
+  /** Inbound authentication: `api-key` (GATEWAY_API_KEYS), `smart` (issue 13), or `none`. */
+  auth: AuthMode;
   apiKeys: string[];
+  /** `GATEWAY_PUBLIC_URL` without a trailing slash; absent: each request's own origin (development). */
+  publicUrl?: string;
+  /** Express `trust proxy`: the proxies whose `X-Forwarded-*` headers count; absent: none. */
+  trustProxy?: string[];
+  /** `/docs` and `/docs-json`: behind the API's guard, public, or not served. */
+  docs: DocsMode;
   events: { deliveryMode: 'async' | 'strict'; enabled: boolean };
-  /** `['*']` allows any origin. */
+  /** Origins allowed cross-origin access; empty: none; `['*']`: any, without credentials. */
   corsOrigins: string[];
   bodyLimit: string;
   fhir: {
@@ -311,6 +340,10 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'GATEWAY_TRANSPORT_QUEUE',
   'GATEWAY_TRANSPORT_SUBJECT_PREFIX',
   'EVENTS_BROKER_MANAGE_STREAM',
+  'GATEWAY_AUTH',
+  'GATEWAY_PUBLIC_URL',
+  'TRUST_PROXY',
+  'GATEWAY_DOCS',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
@@ -376,6 +409,15 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (cdsJwtEnabled && Object.keys(cdsIssuers).length === 0) {
     throw new ConfigValidationError(['CDS_JWT_ENABLED=true: CDS_JWT_ISSUERS must allow-list at least one issuer']);
   }
+  const auth = inboundAuth(parsed, environment);
+  if (environment === 'production' && !parsed.GATEWAY_PUBLIC_URL) {
+    throw new ConfigValidationError([
+      'GATEWAY_PUBLIC_URL: required in production (every absolute URL the gateway writes comes from it)',
+    ]);
+  }
+  if (parsed.CORS_ORIGINS?.some((origin) => origin === 'null')) {
+    throw new ConfigValidationError(["CORS_ORIGINS: 'null' is not an origin that may be allowed"]);
+  }
   const prefetchSource = parsed.CDS_PREFETCH_SOURCE;
   if (prefetchSource !== undefined && prefetchSource !== LOCAL_SOURCE && !(prefetchSource in sources)) {
     throw new ConfigValidationError([`CDS_PREFETCH_SOURCE="${prefetchSource}": not the name of a configured source`]);
@@ -385,9 +427,13 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     host: parsed.HOST ?? '0.0.0.0',
     environment,
     logLevel: parsed.LOG_LEVEL ?? (environment === 'development' ? 'debug' : 'info'),
+    auth,
     apiKeys: parsed.GATEWAY_API_KEYS ?? [],
+    publicUrl: parsed.GATEWAY_PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: parsed.TRUST_PROXY,
+    docs: parsed.GATEWAY_DOCS ?? 'guarded',
     events: { deliveryMode: parsed.EVENTS_DELIVERY ?? 'async', enabled: parsed.EVENTS_ENABLED ?? true },
-    corsOrigins: parsed.CORS_ORIGINS ?? ['*'],
+    corsOrigins: parsed.CORS_ORIGINS ?? [],
     bodyLimit: parsed.BODY_LIMIT ?? '1mb',
     fhir: {
       sources,
@@ -436,6 +482,32 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       maxDocumentBytes: parsed.NOTEREADER_MAX_DOCUMENT_BYTES ?? 5 * 1024 * 1024,
     },
   };
+}
+
+/**
+ * The inbound authentication mode: `GATEWAY_AUTH`, or `api-key` when keys are
+ * set. Production refuses to start without one unless `GATEWAY_AUTH=none` says
+ * so explicitly: the gateway never falls back silently to no authentication.
+ */
+function inboundAuth(parsed: GatewayEnvironment, environment: GatewayConfig['environment']): AuthMode {
+  const keys = parsed.GATEWAY_API_KEYS ?? [];
+  const mode = parsed.GATEWAY_AUTH ?? (keys.length > 0 ? 'api-key' : undefined);
+  if (mode === 'api-key' && keys.length === 0) {
+    throw new ConfigValidationError(['GATEWAY_AUTH=api-key: GATEWAY_API_KEYS must list at least one key']);
+  }
+  if (mode === 'none' && keys.length > 0) {
+    throw new ConfigValidationError(['GATEWAY_AUTH=none: GATEWAY_API_KEYS is set too; choose one']);
+  }
+  if (mode === 'smart') {
+    throw new ConfigValidationError(['GATEWAY_AUTH=smart: SMART authorization is not part of this build']);
+  }
+  if (mode === undefined && environment === 'production') {
+    throw new ConfigValidationError([
+      'GATEWAY_AUTH / GATEWAY_API_KEYS: production needs inbound authentication: set GATEWAY_API_KEYS, ' +
+        'or GATEWAY_AUTH=none to run without it on purpose',
+    ]);
+  }
+  return mode ?? 'none';
 }
 
 /** The embedded store's source name. */
