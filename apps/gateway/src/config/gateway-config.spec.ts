@@ -35,7 +35,7 @@ describe('loadGatewayConfig', () => {
       },
       cds: {
         basePath: 'cds-services',
-        jwt: { enabled: false, issuers: {}, allowedJkuHosts: [], replayRedisUrl: undefined },
+        jwt: { enabled: false, issuers: {}, maxLifetimeSeconds: 300, replayRedisUrl: undefined },
         allowedFhirServerHosts: [],
         prefetchSource: undefined,
         prefetchTimeoutMs: 3000,
@@ -65,9 +65,16 @@ describe('loadGatewayConfig', () => {
     ).toEqual({
       enabled: true,
       issuers: { ehr: { jwksUrl: 'https://ehr.example.org/jwks' } },
-      allowedJkuHosts: [],
+      maxLifetimeSeconds: 300,
       replayRedisUrl: undefined,
     });
+    expect(
+      loadGatewayConfig({
+        CDS_JWT_ISSUERS: JSON.stringify({
+          sandbox: { jwksUrl: 'https://sandbox.example/jwks', jkuHosts: ['keys.sandbox.example'] },
+        }),
+      }).cds.jwt.issuers,
+    ).toEqual({ sandbox: { jwksUrl: 'https://sandbox.example/jwks', jkuHosts: ['keys.sandbox.example'] } });
   });
 
   it('validates FHIR sources at boot, naming the source and never its secret', () => {

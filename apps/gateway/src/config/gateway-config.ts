@@ -115,9 +115,11 @@ class GatewayEnvironment {
   CDS_JWT_ISSUERS?: string;
 
   @IsOptional()
-  @Transform(toList)
-  @IsString({ each: true })
-  CDS_JWT_ALLOWED_JKU_HOSTS?: string[];
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CDS_JWT_MAX_LIFETIME_SECONDS?: number;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'CDS_JWT_REPLAY_REDIS_URL must be a redis:// or rediss:// URL' })
@@ -268,8 +270,8 @@ export interface GatewayConfig {
     basePath: string;
     jwt: {
       enabled: boolean;
-      issuers: Record<string, { jwksUrl: string }>;
-      allowedJkuHosts: string[];
+      issuers: Record<string, { jwksUrl: string; jkuHosts?: string[] }>;
+      maxLifetimeSeconds: number;
       replayRedisUrl?: string;
     };
     allowedFhirServerHosts: string[];
@@ -318,7 +320,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'CDS_BASE_PATH',
   'CDS_JWT_ENABLED',
   'CDS_JWT_ISSUERS',
-  'CDS_JWT_ALLOWED_JKU_HOSTS',
+  'CDS_JWT_MAX_LIFETIME_SECONDS',
   'CDS_JWT_REPLAY_REDIS_URL',
   'CDS_ALLOWED_FHIR_SERVER_HOSTS',
   'CDS_PREFETCH_SOURCE',
@@ -449,7 +451,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       jwt: {
         enabled: cdsJwtEnabled,
         issuers: cdsIssuers,
-        allowedJkuHosts: parsed.CDS_JWT_ALLOWED_JKU_HOSTS ?? [],
+        maxLifetimeSeconds: parsed.CDS_JWT_MAX_LIFETIME_SECONDS ?? 300,
         replayRedisUrl: parsed.CDS_JWT_REPLAY_REDIS_URL,
       },
       allowedFhirServerHosts: parsed.CDS_ALLOWED_FHIR_SERVER_HOSTS ?? [],
@@ -552,21 +554,33 @@ function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean)
   return parsed as Record<string, string>;
 }
 
-/** `CDS_JWT_ISSUERS`: a JSON object of issuer -> JWK Set URL (https, or http on loopback). */
-function parseIssuers(value: string | undefined): Record<string, { jwksUrl: string }> {
+const isSecureUrl = (value: unknown) => {
+  try {
+    const url = new URL(String(value));
+    return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `CDS_JWT_ISSUERS`: a JSON object of issuer -> its JWK Set URL (https, or http
+ * on loopback), or -> `{ "jwksUrl": ..., "jkuHosts": [...] }` naming the hosts
+ * that issuer's tokens may point their `jku` at.
+ */
+function parseIssuers(value: string | undefined): Record<string, { jwksUrl: string; jkuHosts?: string[] }> {
   const parsed = parseJsonObject('CDS_JWT_ISSUERS', value, 'issuer to JWK Set URL');
   const problems: string[] = [];
-  const issuers: Record<string, { jwksUrl: string }> = {};
-  for (const [issuer, url] of Object.entries(parsed)) {
-    let valid: boolean;
-    try {
-      const parsedUrl = new URL(String(url));
-      valid = parsedUrl.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(parsedUrl.hostname);
-    } catch {
-      valid = false;
-    }
-    if (valid) issuers[issuer] = { jwksUrl: String(url) };
-    else problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+  const issuers: Record<string, { jwksUrl: string; jkuHosts?: string[] }> = {};
+  for (const [issuer, entry] of Object.entries(parsed)) {
+    const { jwksUrl, jkuHosts } = (typeof entry === 'string' ? { jwksUrl: entry } : (entry ?? {})) as {
+      jwksUrl?: unknown;
+      jkuHosts?: unknown;
+    };
+    if (!isSecureUrl(jwksUrl)) problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+    else if (jkuHosts !== undefined && !(Array.isArray(jkuHosts) && jkuHosts.every((h) => typeof h === 'string')))
+      problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}': jkuHosts must be a list of host[:port]`);
+    else issuers[issuer] = { jwksUrl: String(jwksUrl), ...(jkuHosts ? { jkuHosts: jkuHosts } : {}) };
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return issuers;
