@@ -52,7 +52,7 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  if (config.auth === 'none' && config.environment !== 'test') {
+  if (config.gateway.auth === 'none' && config.gateway.environment !== 'test') {
     app
       .get(Logger)
       .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');
@@ -61,8 +61,8 @@ export async function createGatewayApp(
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
-  app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_MEDIA_TYPES });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.useBodyParser('json', { limit: config.gateway.bodyLimit, type: JSON_MEDIA_TYPES });
+  app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });
   // SOAP bodies (NoteReader) arrive as XML text; base64 makes a document about a third larger.
   app.useBodyParser('text', {
     limit: Math.ceil(config.notereader.maxDocumentBytes * 1.4) + 64 * 1024,
@@ -72,10 +72,10 @@ export async function createGatewayApp(
   app.enableShutdownHooks();
 
   serveApiDocs(app, config);
-  if (config.transport) {
+  if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.
-    const { url, queue, subjectPrefix } = config.transport;
+    const { url, queue, subjectPrefix } = config.gateway.transport;
     app.connectMicroservice<MicroserviceOptions>(
       { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix) },
       { inheritAppConfig: true },

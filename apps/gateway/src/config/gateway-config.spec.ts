@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadGatewayConfig } from './gateway-config';
+import { ConfigValidationError } from '@ehr-gateway/config';
+import { loadGatewayConfig } from './gateway-config';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'gateway-config-')), 'gateway.yaml');
@@ -12,27 +13,33 @@ function configFile(text: string): string {
 describe('loadGatewayConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
     expect(loadGatewayConfig({})).toEqual({
-      port: 3000,
-      host: '0.0.0.0',
-      environment: 'development',
-      logLevel: 'debug',
-      auth: 'none',
-      apiKeys: [],
-      publicUrl: undefined,
-      trustProxy: undefined,
-      docs: 'guarded',
-      events: { deliveryMode: 'async', enabled: true },
-      corsOrigins: [],
-      bodyLimit: '1mb',
-      fhir: {
-        sources: {},
-        defaultSource: 'local',
-        storePath: './data/fhir-store.sqlite',
-        seedPatients: 100,
-        maxBundleEntries: 1000,
-        allowInsecureHttp: false,
-        includeResourceInEvents: false,
+      gateway: {
+        port: 3000,
+        host: '0.0.0.0',
+        environment: 'development',
+        logLevel: 'debug',
+        auth: 'none',
+        apiKeys: [],
+        publicUrl: undefined,
+        trustProxy: undefined,
+        docs: 'guarded',
+        corsOrigins: [],
+        bodyLimit: '1mb',
+        transport: undefined,
       },
+      events: { deliveryMode: 'async', enabled: true },
+      broker: {
+        url: undefined,
+        stream: 'EHR_EVENTS',
+        subjectPrefix: 'ehr',
+        outboxPath: './data/events-outbox.sqlite',
+        outboxCapacity: 100_000,
+        maxAgeSeconds: 604_800,
+        includeResource: false,
+        manageStream: false,
+      },
+      fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
+      fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
       cds: {
         basePath: 'cds-services',
         jwt: { enabled: false, issuers: {}, maxLifetimeSeconds: 300, replayRedisUrl: undefined },
@@ -41,9 +48,7 @@ describe('loadGatewayConfig', () => {
         prefetchTimeoutMs: 3000,
         feedbackPath: './data/cds-feedback.sqlite',
       },
-      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5 * 1024 * 1024 },
-      transport: undefined,
-      broker: undefined,
+      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880 },
     });
   });
 
@@ -93,7 +98,9 @@ describe('loadGatewayConfig', () => {
     expect(() =>
       loadGatewayConfig(sources({ epic: 'fhir://epic.example.org/R4?client_id=app&client_secret=s3cr3t-value' })),
     ).not.toThrow(/s3cr3t/);
-    expect(() => loadGatewayConfig({ FHIR_SOURCES: '{not json' })).toThrow(/FHIR_SOURCES: must be a JSON object/);
+    expect(() => loadGatewayConfig({ FHIR_SOURCES: '{not json' })).toThrow(
+      /FHIR_SOURCES=<redacted>: must be a JSON object/,
+    );
     expect(() => loadGatewayConfig({ FHIR_DEFAULT_SOURCE: 'epic' })).toThrow(/FHIR_DEFAULT_SOURCE="epic"/);
   });
 
@@ -107,11 +114,13 @@ describe('loadGatewayConfig', () => {
       EVENTS_ENABLED: 'false',
     });
     expect(config).toMatchObject({
-      port: 8080,
-      logLevel: 'info',
-      auth: 'api-key',
-      apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
-      publicUrl: 'https://gateway.example.org',
+      gateway: {
+        port: 8080,
+        logLevel: 'info',
+        auth: 'api-key',
+        apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+        publicUrl: 'https://gateway.example.org',
+      },
       events: { deliveryMode: 'strict', enabled: false },
     });
   });
@@ -125,14 +134,14 @@ describe('loadGatewayConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const problems = (error as ConfigValidationError).problems.join('\n');
-    expect(problems).toMatch(/^PORT="70000": PORT must not be greater than 65535/m);
+    expect(problems).toMatch(/^PORT="70000": must be at most 65535$/m);
     expect(problems).toMatch(/^LOG_LEVEL="loud"/m);
     expect(problems).toMatch(/^EVENTS_ENABLED="maybe"/m);
   });
 
   it('refuses short API keys without printing them', () => {
     expect(() => loadGatewayConfig({ GATEWAY_API_KEYS: 'short-secret' })).toThrow(
-      /GATEWAY_API_KEYS=<redacted>: GATEWAY_API_KEYS: each key must be at least 16 characters/,
+      /GATEWAY_API_KEYS=<redacted>: each key must be at least 16 characters/,
     );
     expect(() => loadGatewayConfig({ GATEWAY_API_KEYS: 'short-secret' })).not.toThrow(/short-secret/);
   });
@@ -142,9 +151,9 @@ describe('loadGatewayConfig', () => {
       'PORT: 4000\nEVENTS_DELIVERY: strict\nCORS_ORIGINS: [https://a.example, https://b.example]\n',
     );
     const config = loadGatewayConfig({ GATEWAY_CONFIG_FILE: path, PORT: '5000' });
-    expect(config.port).toBe(5000);
+    expect(config.gateway.port).toBe(5000);
     expect(config.events.deliveryMode).toBe('strict');
-    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.gateway.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('refuses unknown keys and unreadable files', () => {
@@ -168,7 +177,7 @@ describe('loadGatewayConfig', () => {
         GATEWAY_AUTH: 'none',
         GATEWAY_PUBLIC_URL: 'https://gateway.example.org',
       });
-      expect(config.auth).toBe('none');
+      expect(config.gateway.auth).toBe('none');
     });
 
     it('refuses production without GATEWAY_PUBLIC_URL', () => {
@@ -188,7 +197,10 @@ describe('loadGatewayConfig', () => {
 
     it('refuses CORS_ORIGINS=null and reads TRUST_PROXY as a list of proxies', () => {
       expect(() => loadGatewayConfig({ CORS_ORIGINS: 'https://a.example,null' })).toThrow(/'null' is not an origin/);
-      expect(loadGatewayConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+      expect(loadGatewayConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).gateway.trustProxy).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+      ]);
     });
   });
 });

@@ -12,9 +12,9 @@ const DOCS_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
  * (the default) the same API-key check runs in front of them.
  */
 export function serveApiDocs(app: NestExpressApplication, config: GatewayConfig): void {
-  if (config.docs === 'off') return;
-  if (config.docs === 'guarded' && config.auth === 'api-key') {
-    const keys = new ApiKeys(config.apiKeys);
+  if (config.gateway.docs === 'off') return;
+  if (config.gateway.docs === 'guarded' && config.gateway.auth === 'api-key') {
+    const keys = new ApiKeys(config.gateway.apiKeys);
     app.use(DOCS_PATHS, (request: Request, response: Response, next: NextFunction) => {
       try {
         keys.authenticate(request);

@@ -43,15 +43,15 @@ function corsOptions(origins: string[]) {
  * absolute URL comes from, security headers (helmet), no caching, and CORS.
  */
 export function applyHttpSecurity(app: NestExpressApplication, config: GatewayConfig): void {
-  app.set('trust proxy', config.trustProxy ?? false);
-  if (config.publicUrl) app.set(PUBLIC_URL_SETTING, config.publicUrl);
+  app.set('trust proxy', config.gateway.trustProxy ?? false);
+  if (config.gateway.publicUrl) app.set(PUBLIC_URL_SETTING, config.gateway.publicUrl);
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { frameAncestors: ["'none'"] } },
       referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: config.publicUrl?.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+      strictTransportSecurity: config.gateway.publicUrl?.startsWith('https://') ? { maxAge: 31_536_000 } : false,
     }),
   );
   app.use(noStore);
-  app.enableCors(corsOptions(config.corsOrigins));
+  app.enableCors(corsOptions(config.gateway.corsOrigins));
 }

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, 
 import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request } from 'express';
 import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
+import { CDS_DEFAULTS } from '../constants';
 import { CdsUnauthorizedError } from '../http/cds-errors';
 import type { CdsJwtIssuer, CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import { createClient } from 'redis';
@@ -10,7 +11,6 @@ import { InMemoryReplayStore, RedisReplayStore, ReplayStore } from './replay-sto
 
 const ALGORITHMS = ['RS384', 'ES384'];
 const DEFAULT_CLOCK_TOLERANCE_S = 60;
-const DEFAULT_MAX_LIFETIME_S = 300;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
@@ -95,7 +95,7 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
     });
     const { iat, exp } = payload as { iat: number; exp: number };
     if (iat > Date.now() / 1000 + tolerance) throw new Error('iat is in the future');
-    const maxLifetime = jwt.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_S;
+    const maxLifetime = jwt.maxLifetimeSeconds ?? CDS_DEFAULTS.jwtMaxLifetimeSeconds;
     if (exp - iat > maxLifetime) throw new Error(`exp - iat exceeds ${maxLifetime} s`);
     if (!(await this.replays.remember(`${issuer}|${payload.jti}`, exp)))
       throw new Error(`jti ${payload.jti} was already used`);
