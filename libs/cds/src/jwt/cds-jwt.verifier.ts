@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Request } from 'express';
-import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
+import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsUnauthorizedError } from '../http/cds-errors';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import { createClient } from 'redis';
@@ -25,7 +25,7 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
   private replays: ReplayStore = new InMemoryReplayStore();
   private redis?: ReturnType<typeof createClient>;
 
-  constructor(@Inject(CDS_MODULE_OPTIONS) private readonly options: CdsModuleOptions) {}
+  constructor(@InjectCdsOptions() private readonly options: CdsModuleOptions) {}
 
   get enabled(): boolean {
     return this.options.jwt?.enabled === true;
