@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
@@ -9,8 +9,10 @@ import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { applyHttpSecurity } from './security/http-security';
 import { BootstrapQuietLogger } from './startup/bootstrap-logger';
 import { StartupFailure, withoutCredentials } from './startup/startup-failure';
+import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
 const JSON_MEDIA_TYPES = [
   'application/json',
@@ -57,6 +59,12 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(new BootstrapQuietLogger(app.get(Logger)));
+  if (config.gateway.auth === 'none' && config.gateway.environment !== 'test') {
+    app
+      .get(Logger)
+      .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');
+  }
+  applyHttpSecurity(app, config);
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
@@ -68,35 +76,21 @@ export async function createGatewayApp(
     type: SOAP_MEDIA_TYPES,
   });
   app.use(answerBodyParserErrors(config));
-  app.enableCors({
-    origin: config.gateway.corsOrigins.includes('*') ? true : config.gateway.corsOrigins,
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'X-API-Key',
-      'X-Request-Id',
-      'X-Session-Id',
-      'If-Match',
-      'If-None-Match',
-      'If-None-Exist',
-      'Prefer',
-    ],
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Last-Modified'],
-  });
   app.enableShutdownHooks();
 
   setupApiDocs(app, config);
   if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.
+    const { url, queue, subjectPrefix } = config.gateway.transport;
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: [config.gateway.transport], queue: 'ehr-gateway' } },
+      { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix) },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices().catch((error: Error) => {
       throw new StartupFailure(
         'GATEWAY_TRANSPORT',
-        `cannot connect to ${withoutCredentials(config.gateway.transport!)} (${error.message})`,
+        `cannot connect to ${withoutCredentials(url)} (${error.message})`,
         'Start NATS there, or unset GATEWAY_TRANSPORT to serve HTTP only',
       );
     });
