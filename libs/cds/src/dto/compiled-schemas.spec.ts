@@ -93,7 +93,8 @@ const cases: Array<[string, new () => object, object, boolean, { classValidatorA
 ];
 
 describe('the compiled DTO schemas', () => {
-  it.each(cases)('%s: accepted exactly when the rules accept it', (_, dto, value, valid, known) => {
+  // The known difference arrives as a rest parameter: a fifth named parameter would make Jest wait for a `done` callback.
+  it.each(cases)('%s: accepted exactly when the rules accept it', (_, dto, value, valid, ...[known]) => {
     expect(satisfiesDto(dto, value)).toBe(valid);
     expect(byClassValidator(dto, value)).toBe(known?.classValidatorAccepts ?? valid);
   });
