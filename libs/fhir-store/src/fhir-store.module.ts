@@ -7,6 +7,10 @@ export interface FhirStoreModuleOptions {
   path?: string;
   /** Synthetic patients to create when the store has none. Default 100; 0 seeds nothing. */
   seedPatients?: number;
+  /** A search running longer is stopped with `too-costly`. Default 10,000 ms. */
+  searchBudgetMs?: number;
+  /** Worker threads that run searches. Default 2. */
+  searchWorkers?: number;
 }
 
 export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
@@ -19,7 +23,12 @@ const DEFAULT_PATH = './data/fhir-store.sqlite';
   providers: [
     {
       provide: FhirStore,
-      useFactory: (options: FhirStoreModuleOptions) => new FhirStore({ path: options.path ?? DEFAULT_PATH }),
+      useFactory: (options: FhirStoreModuleOptions) =>
+        new FhirStore({
+          path: options.path ?? DEFAULT_PATH,
+          searchBudgetMs: options.searchBudgetMs,
+          searchWorkers: options.searchWorkers,
+        }),
       inject: [FHIR_STORE_MODULE_OPTIONS],
     },
   ],
