@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { FhirStore } from './fhir-store';
+import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
 import { syntheticPatientBundles } from './synthetic/synthetic-patients';
 
 export interface FhirStoreModuleOptions {
@@ -11,12 +12,12 @@ export interface FhirStoreModuleOptions {
   searchBudgetMs?: number;
   /** Worker threads that run searches. Default 2. */
   searchWorkers?: number;
+  /** Largest number of entries in a transaction or batch Bundle. Default 1000. */
+  maxBundleEntries?: number;
 }
 
 export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
   new ConfigurableModuleBuilder<FhirStoreModuleOptions>().setClassMethodName('forRoot').build();
-
-const DEFAULT_PATH = './data/fhir-store.sqlite';
 
 /** The embedded FHIR store, seeded with synthetic patients on first start. Inject `FhirStore`. */
 @Module({
@@ -25,7 +26,8 @@ const DEFAULT_PATH = './data/fhir-store.sqlite';
       provide: FhirStore,
       useFactory: (options: FhirStoreModuleOptions) =>
         new FhirStore({
-          path: options.path ?? DEFAULT_PATH,
+          path: options.path ?? FHIR_STORE_DEFAULTS.path,
+          maxBundleEntries: options.maxBundleEntries,
           searchBudgetMs: options.searchBudgetMs,
           searchWorkers: options.searchWorkers,
         }),
@@ -45,7 +47,7 @@ export class FhirStoreModule extends ConfigurableFhirStoreModule implements OnMo
   }
 
   async onModuleInit(): Promise<void> {
-    const patients = this.options.seedPatients ?? 100;
+    const patients = this.options.seedPatients ?? FHIR_STORE_DEFAULTS.seedPatients;
     if (patients <= 0 || !this.store.isEmpty('Patient')) return;
     for (const bundle of syntheticPatientBundles({ patients })) {
       const response = await this.store.request({ method: 'POST', path: '', body: bundle });

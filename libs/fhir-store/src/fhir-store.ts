@@ -9,13 +9,15 @@ import {
   isOperationOutcome,
   loadFhirDefinitions,
   operationOutcome,
-  validateFhirResource,
 } from '@ehr-gateway/fhir';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
-import { applyPatch, Operation, validate as validatePatch } from 'fast-json-patch';
 import { buildCapabilityStatement } from './capability-statement';
+import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
 import { HistoryTarget, history } from './history';
 import { parseRoute } from './rest-route';
+import { checkBundle } from './rules/bundle-rules';
+import { patchResource } from './rules/json-patch';
+import { validateWrite } from './rules/write-validation';
 import { InProcessRunner, PlanRunner, WorkerRunner } from './search/plan-runner';
 import { searchBundle } from './search/search-bundle';
 import { executePlan } from './search/search-plan';
@@ -26,7 +28,6 @@ const etag = (version: number) => `W/"${version}"`;
 
 /** Resources a conditional delete removes at most; more matches are refused with 412. */
 const MAX_CONDITIONAL_DELETES = 100;
-const DEFAULT_SEARCH_BUDGET_MS = 10_000;
 
 function versionHeaders(stored: StoredVersion, baseUrl: string): Record<string, string> {
   return {
@@ -61,6 +62,8 @@ export interface FhirStoreOptions {
   searchBudgetMs?: number;
   /** Worker threads that run searches (file stores; default 2). */
   searchWorkers?: number;
+  /** Largest number of entries in a transaction or batch Bundle. */
+  maxBundleEntries?: number;
 }
 
 /**
@@ -77,7 +80,7 @@ export class FhirStore implements FhirBackend {
   private readonly searchesNow: SearchService;
   private readonly runner: PlanRunner;
 
-  constructor(options: FhirStoreOptions) {
+  constructor(private readonly options: FhirStoreOptions) {
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
     // Indexing evaluates the search-parameter definitions: load them first.
     loadFhirDefinitions();
@@ -88,8 +91,8 @@ export class FhirStore implements FhirBackend {
         ? inProcess
         : new WorkerRunner(
             options.path,
-            options.searchBudgetMs ?? DEFAULT_SEARCH_BUDGET_MS,
-            options.searchWorkers ?? 2,
+            options.searchBudgetMs ?? FHIR_STORE_DEFAULTS.searchBudgetMs,
+            options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers,
           );
     this.searches = new SearchService(this.database, this.runner, this.baseUrl);
     this.searchesNow = new SearchService(this.database, inProcess, this.baseUrl);
@@ -364,16 +367,8 @@ export class FhirStore implements FhirBackend {
   private patch(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
     const existing = this.current(resourceType, id);
     this.checkIfMatch(existing, headers['if-match']);
-    if (!Array.isArray(body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
-    const problem = validatePatch(body as Operation[], existing.resource);
-    if (problem) throw FhirError.badRequest(`Invalid JSON Patch: ${problem.message}`);
-    let patched: Resource;
-    try {
-      patched = applyPatch(structuredClone(existing.resource), body as Operation[], false, false)
-        .newDocument as Resource;
-    } catch (error) {
-      throw new FhirError(422, `JSON Patch failed: ${(error as Error).message}`);
-    }
+    const patched = patchResource(existing.resource!, body);
+    if (!patched) return respond(200, existing, this.baseUrl, headers.prefer);
     if (patched.resourceType !== resourceType || patched.id !== id) {
       throw FhirError.badRequest('A patch may not change resourceType or id');
     }
@@ -435,7 +430,7 @@ export class FhirStore implements FhirBackend {
       meta: { ...meta, versionId: String(version), lastUpdated },
       ...content,
     } as Resource;
-    validateFhirResource(stored);
+    validateWrite(stored);
     const entry: StoredVersion = {
       resourceType,
       id: id!,
@@ -449,15 +444,8 @@ export class FhirStore implements FhirBackend {
   }
 
   private bundle(body: unknown): FhirResponse {
-    const bundle = body as Bundle | undefined;
-    if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
-      throw FhirError.badRequest('POST to the base needs a Bundle of type transaction or batch');
-    }
-    const entries = bundle.entry ?? [];
-    entries.forEach((entry, i) => {
-      if (!entry.request?.method || !entry.request.url)
-        throw FhirError.badRequest(`Bundle entry ${i} has no request method and url`);
-    });
+    const entries = checkBundle(body, this.options.maxBundleEntries);
+    const bundle = body as Bundle;
     const type = bundle.type === 'transaction' ? 'transaction-response' : 'batch-response';
     const responses =
       bundle.type === 'transaction' ? this.atomically(() => this.transaction(entries)) : this.batch(entries);

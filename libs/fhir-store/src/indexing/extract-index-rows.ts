@@ -140,6 +140,8 @@ function addRows(
         } else if (!reference.startsWith('#')) {
           const { ttype, tid, url } = referenceKey(reference);
           rows.idx_reference.push([key, grp, ttype, tid, url]);
+          // A versioned canonical (`url|1.0`) also matches a search for the url alone (R4 3.1.1.4.8.1).
+          if (url.includes('|')) rows.idx_reference.push([key, grp, '', '', url.slice(0, url.indexOf('|'))]);
         }
       }
       return;

@@ -66,7 +66,7 @@ function toParamDef(
     type,
     expression,
     requires: requiredPaths((expression as unknown as { child: Atom }).child, resourceType),
-    targets: (param.target ?? []),
+    targets: param.target ?? [],
     definition: param,
   };
   if (type !== 'composite') return def;

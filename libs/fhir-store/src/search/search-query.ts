@@ -220,9 +220,6 @@ function parseInclude(
   if (value === '*' && reverse) return { sourceType: '*', params: [], targetType: resourceType, iterate };
   if (rest.length > 0 || !sourceType || !code || !isResourceType(sourceType)) throw invalid(name);
   if (targetType !== undefined && !isResourceType(targetType)) throw invalid(name);
-  if (!reverse && !iterate && sourceType !== resourceType) {
-    throw invalid(name, `must name a parameter of ${resourceType} (or use :iterate)`);
-  }
   if (code === '*') return { sourceType, params: referenceParams(sourceType), targetType, iterate };
   const param = searchParams(sourceType).get(code);
   if (!param || param.type !== 'reference') throw invalid(name, 'must name a reference parameter');
