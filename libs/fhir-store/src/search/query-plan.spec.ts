@@ -77,8 +77,8 @@ describe('search plans', () => {
     const driver = plan.candidates[0]?.ridSet;
     expect(driver).toBeDefined();
     const steps = db.db
-      .prepare(`EXPLAIN QUERY PLAN ${driver!.text}`)
-      .all(...driver!.params)
+      .prepare(`EXPLAIN QUERY PLAN ${driver.text}`)
+      .all(...driver.params)
       .map((row) => String(row.detail));
     const indexTables = steps.filter((detail) => /\bidx_\w+\b/.test(detail) || /\bresource\b/.test(detail));
     expect(indexTables.length).toBeGreaterThan(0);
