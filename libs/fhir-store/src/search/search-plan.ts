@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Sql, join, list, sql } from './sql';
 
 /** An include step: follow references from `sourceType` rows (or, reversed, to `targetType` rows). */
@@ -53,7 +53,22 @@ const DRIVER_LIMIT = 5000;
 const MAX_ITERATIONS = 4;
 export const AUTO_TOTAL_LIMIT = 10_000;
 
-const count = (db: DatabaseSync, query: Sql): number => Number(db.prepare(query.text).get(...query.params)!.n);
+const STATEMENT_CACHE = 256;
+const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
+
+/** A prepared statement, reused across searches of the same shape (values are bound, so shapes repeat). */
+function prepare(db: DatabaseSync, text: string): StatementSync {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let statement = cache.get(text);
+  if (!statement) {
+    if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    cache.set(text, (statement = db.prepare(text)));
+  }
+  return statement;
+}
+
+const count = (db: DatabaseSync, query: Sql): number => Number(prepare(db, query.text).get(...query.params)!.n);
 
 /** Thrown out of a statement when the search outlives its budget. */
 export const TOO_COSTLY = 'search-too-costly';
