@@ -59,7 +59,7 @@ const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 /** A prepared statement, reused across searches of the same shape (values are bound, so shapes repeat). */
 function prepare(db: DatabaseSync, text: string): StatementSync {
   let cache = statements.get(db);
-  if (!cache) statements.set(db, (cache = new Map()));
+  if (!cache) statements.set(db, (cache = new Map<string, StatementSync>()));
   let statement = cache.get(text);
   if (!statement) {
     if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
