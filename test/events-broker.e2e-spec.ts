@@ -14,6 +14,7 @@ import { createTestGateway } from './support/gateway-app';
 import { serviceAvailable } from './support/services';
 import { TcpProxy } from './support/tcp-proxy';
 import { unusedPort } from './support/ports';
+import { payloadOf } from './support/event-log';
 
 const NATS = { host: '127.0.0.1', port: 4222 };
 
@@ -84,7 +85,7 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
       data: { payload: { resourceId: id } },
     });
     expect(read.id).toBe(read.data.id);
-    expect(read.data.payload.resource).toBeUndefined();
+    expect(payloadOf(read.data).resource).toBeUndefined();
     const info = await (await jetstreamManager(nc)).streams.info(stream, { subjects_filter: `${prefix}.>` });
     expect(info.state.subjects).toMatchObject({ [`${prefix}.fhir.read`]: 1, [`${prefix}.fhir.search`]: 1 });
 
@@ -136,7 +137,11 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   it('takes the events of two gateway instances into one stream without loss, and one per operation by HTTP or message', async () => {
     if (!available) return;
     const nats = `nats://${NATS.host}:${NATS.port}`;
-    const a = await gateway(nats, undefined, { GATEWAY_TRANSPORT: nats });
+    const a = await gateway(nats, undefined, {
+      GATEWAY_TRANSPORT: nats,
+      GATEWAY_TRANSPORT_QUEUE: `${prefix}rpc`,
+      GATEWAY_TRANSPORT_SUBJECT_PREFIX: `${prefix}rpc`,
+    });
     const b = await gateway(nats);
     await Promise.all([a.publisher.flushed(), b.publisher.flushed()]);
     const before = await streamed();
@@ -151,7 +156,11 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
       );
       await Promise.all(reads);
       await firstValueFrom(
-        client.send('fhir.search', { resourceType: 'Patient', params: { _count: 1 }, requestId: 'by-message' }),
+        client.send(`${prefix}rpc.fhir.search`, {
+          resourceType: 'Patient',
+          params: { _count: 1 },
+          requestId: 'by-message',
+        }),
       );
     } finally {
       await client.close();

@@ -1,12 +1,13 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request, Response } from 'express';
 import { SOAP_ACTION } from '../constants';
 import { NoteReaderService } from '../notereader.service';
 import { readProcessDocument } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
 import { noteReaderWsdl } from '../soap/wsdl';
-import { NOTE_FACTS, NoteReaderEventsInterceptor, NoteReaderHttpRequest } from './notereader-events.interceptor';
+import { NoteReaderEventsInterceptor } from './notereader-events.interceptor';
 import { SoapFaultFilter } from './soap-fault.filter';
 
 /** The SOAP 1.1 NoteReader endpoint. The path is applied by `NoteReaderModule` (configurable). */
@@ -20,7 +21,7 @@ export class NoteReaderController {
   @Get()
   wsdl(@Query('wsdl') wsdl: string | undefined, @Req() request: Request, @Res() response: Response): void {
     if (wsdl === undefined) throw new SoapFault('Client', 'GET serves only the WSDL: add ?wsdl');
-    const location = `${request.protocol}://${request.get('host')}${request.baseUrl}${request.path}`;
+    const location = `${publicBaseUrl(request)}${request.baseUrl}${request.path}`;
     response.status(200).type('text/xml; charset=utf-8').send(noteReaderWsdl(location));
   }
 
@@ -28,7 +29,7 @@ export class NoteReaderController {
   @HttpCode(200)
   async processDocument(
     @Body() body: unknown,
-    @Req() request: NoteReaderHttpRequest,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     const action = request.headers.soapaction;
@@ -36,7 +37,7 @@ export class NoteReaderController {
       throw new SoapFault('Client', `Unknown SOAPAction ${action}; this endpoint serves ${SOAP_ACTION}`);
     }
     const call = readProcessDocument(body, this.notereader.maxDocumentBytes);
-    const envelope = await this.notereader.process(call, (request[NOTE_FACTS] ??= {}));
+    const envelope = await this.notereader.process(call);
     response.type('text/xml; charset=utf-8');
     return envelope;
   }
