@@ -3,6 +3,7 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventBrokerModule, EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule } from '@ehr-gateway/cds';
+import { AuthModule, FhirAuthorizer } from '@ehr-gateway/auth';
 import { FhirModule } from '@ehr-gateway/fhir';
 import { NoteReaderModule } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
@@ -17,18 +18,18 @@ import { loggerOptions } from './logging';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
+const acceptsSmart = (config: GatewayConfig) => config.auth.credentials.includes('smart');
+
 function apiKeyGuard(config: GatewayConfig): Provider[] {
   if (config.apiKeys.length === 0) return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(
-          config.apiKeys,
-          reflector,
-          requestContext,
-          config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],
-        ),
+        new ApiKeyGuard(config.apiKeys, reflector, requestContext, [
+          ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
+          ...(acceptsSmart(config) ? ['/fhir'] : []),
+        ]),
       inject: [Reflector, RequestContextService],
     },
   ];
@@ -39,6 +40,8 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
 export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
+    // SMART tokens are checked on the FHIR surface by the access control FhirModule is given.
+    const auth = acceptsSmart(config) ? AuthModule.forRoot(config.auth) : undefined;
     return {
       module: GatewayModule,
       imports: [
@@ -47,15 +50,20 @@ export class GatewayModule {
         EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
         ...(config.broker ? [EventBrokerModule.forRoot(config.broker)] : []),
         TerminusModule,
+        ...(auth ? [auth] : []),
         FhirModule.forRootAsync({
-          imports: [FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients })],
-          inject: [FhirStore],
-          useFactory: (store: FhirStore) => ({
+          imports: [
+            FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients }),
+            ...(auth ? [auth] : []),
+          ],
+          inject: [FhirStore, { token: FhirAuthorizer, optional: true }],
+          useFactory: (store: FhirStore, accessControl?: FhirAuthorizer) => ({
             backends: { [LOCAL_SOURCE]: store },
             sources: config.fhir.sources,
             defaultSource: config.fhir.defaultSource,
             allowInsecureHttp: config.fhir.allowInsecureHttp,
             includeResourceInEvents: config.fhir.includeResourceInEvents,
+            accessControl,
           }),
         }),
         CdsModule.forRoot({

@@ -6,7 +6,7 @@ import type { EhrEventCreator, OperationContext } from './interfaces';
 @Injectable()
 export class DefaultEhrEventCreator implements EhrEventCreator {
   create(context: OperationContext): EHREvent {
-    const { outcome } = context;
+    const { outcome, request } = context;
     // One fixed object shape for every event (absent fields are undefined and vanish from JSON):
     // cheaper than adding properties one by one on this per-operation path.
     const payload = {
@@ -28,7 +28,15 @@ export class DefaultEhrEventCreator implements EhrEventCreator {
       timestamp: new Date().toISOString(),
       correlationId: context.request.requestId,
       payload,
-      metadata: {},
+      // The caller and the access decision: references and codes, never a token.
+      metadata: {
+        user: request.user,
+        clientId: request.clientId,
+        patient: request.patient,
+        scopes: request.scopes,
+        purposeOfUse: request.purposeOfUse,
+        authorization: request.authorization,
+      },
     };
   }
 }

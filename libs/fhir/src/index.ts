@@ -25,3 +25,5 @@ export type {
   HttpMethod,
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
+export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
+export { entryOperation } from './interaction';

@@ -1,11 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiKeys } from '@ehr-gateway/auth';
 import { RequestContextService } from '@ehr-gateway/events';
 import type { Request } from 'express';
 import { IS_PUBLIC } from './public.decorator';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** The caller's key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
 function presentedKey(request: Request): string | undefined {
@@ -16,18 +14,15 @@ function presentedKey(request: Request): string | undefined {
   return match?.[1];
 }
 
-/**
- * Requires one of the configured API keys on every HTTP route not marked
- * `@Public()`. Keys are compared as SHA-256 digests with `timingSafeEqual`, so
- * neither the content nor the length of a key leaks through timing.
- */
+/** Requires one of the configured API keys (compared in constant time) on every HTTP route not marked `@Public()`. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly keyDigests: Buffer[];
+  private readonly keys: ApiKeys;
 
   /**
    * @param exemptPrefixes paths authenticated by their protocol's own check instead
-   *   (the CDS Hooks routes when CDS JWT verification is on: an EHR sends its JWT, not an API key)
+   *   (the CDS Hooks routes when CDS JWT verification is on: an EHR sends its JWT, not an API key;
+   *   the FHIR routes when SMART tokens are accepted: the FHIR access control checks both)
    */
   constructor(
     apiKeys: string[],
@@ -35,7 +30,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly requestContext: RequestContextService,
     private readonly exemptPrefixes: string[] = [],
   ) {
-    this.keyDigests = apiKeys.map(digest);
+    this.keys = new ApiKeys(apiKeys);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -49,10 +44,9 @@ export class ApiKeyGuard implements CanActivate {
     const key = presentedKey(request);
     if (key === undefined)
       throw new UnauthorizedException('An API key is required (Authorization: Bearer or X-API-Key)');
-    const presented = digest(key);
-    const index = this.keyDigests.findIndex((known) => timingSafeEqual(known, presented));
-    if (index < 0) throw new UnauthorizedException('The API key is not valid');
-    this.requestContext.setUser(`api-key#${index + 1}`);
+    const label = this.keys.labelOf(key);
+    if (label === undefined) throw new UnauthorizedException('The API key is not valid');
+    this.requestContext.setUser(label);
     return true;
   }
 }

@@ -39,7 +39,39 @@ describe('loadGatewayConfig', () => {
       notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5 * 1024 * 1024 },
       transport: undefined,
       broker: undefined,
+      auth: { credentials: ['none'], apiKeys: [], enforce: true, deniedReadStatus: 403, trustedTransport: false },
     });
+  });
+
+  it('reads the SMART resource-server settings, the audience defaulting to the public URL’s /fhir', () => {
+    const { auth } = loadGatewayConfig({
+      GATEWAY_AUTH: 'smart,api-key',
+      GATEWAY_API_KEYS: 'k'.repeat(16),
+      GATEWAY_PUBLIC_URL: 'https://gateway.example.org/',
+      SMART_ISSUERS: '{"https://auth.example.org": "https://auth.example.org/jwks"}',
+    });
+    expect(auth.credentials).toEqual(['smart', 'api-key']);
+    expect(auth.smart).toMatchObject({
+      issuers: { 'https://auth.example.org': 'https://auth.example.org/jwks' },
+      audience: 'https://gateway.example.org/fhir',
+      algorithms: ['RS256', 'RS384', 'ES256', 'ES384'],
+      patientClaim: 'patient',
+    });
+  });
+
+  it('refuses SMART without issuers, HMAC or none algorithms, and none combined with other credentials', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'smart' })).toThrow(/SMART_ISSUERS or SMART_INTROSPECTION_URL/);
+    expect(() =>
+      loadGatewayConfig({
+        GATEWAY_AUTH: 'smart',
+        SMART_ISSUERS: '{"https://a.example": "https://a.example/jwks"}',
+        SMART_ALGORITHMS: 'RS256,HS256',
+      }),
+    ).toThrow(/SMART_ALGORITHMS/);
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'none,smart' })).toThrow(/none cannot be combined/);
+    expect(() =>
+      loadGatewayConfig({ GATEWAY_AUTH: 'smart', SMART_ISSUERS: '{"https://a.example": "http://a.example/jwks"}' }),
+    ).toThrow(/issuer 'https:\/\/a.example' needs an https JWK Set URL/);
   });
 
   it('refuses JWT verification without an allow-listed issuer, and non-https JWK Set URLs', () => {

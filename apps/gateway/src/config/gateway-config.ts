@@ -2,20 +2,15 @@ import { readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
+import type { AuthModuleOptions } from '@ehr-gateway/auth';
 import { SourceConfigError, resolveSource } from '@ehr-gateway/fhir';
+import { AUTH_CONFIG_KEYS, AUTH_SECRET_KEYS, loadAuthConfig } from './auth-config';
+import { ConfigValidationError, parseIssuerJwksUrls, parseJsonObject, toBoolean, toList } from './config-values';
+
+export { ConfigValidationError } from './config-values';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean)
-    : value;
 
 /** The configuration keys, as they appear in the environment and in the optional YAML file. */
 class GatewayEnvironment {
@@ -225,6 +220,8 @@ export interface GatewayConfig {
     feedbackPath: string;
   };
   notereader: { path: string; handlerErrors: 'fault' | 'error-element'; maxDocumentBytes: number };
+  /** Inbound authorization (`GATEWAY_AUTH`, `SMART_*`). */
+  auth: AuthModuleOptions;
   /** NATS URL of the microservice transport; absent: HTTP only. */
   transport?: string;
   /** Absent: events stay in the process. */
@@ -237,12 +234,6 @@ export interface GatewayConfig {
     maxAgeSeconds: number;
     includeResource: boolean;
   };
-}
-
-export class ConfigValidationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid gateway configuration:\n  - ${problems.join('\n  - ')}`);
-  }
 }
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
@@ -281,9 +272,15 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'NOTEREADER_PATH',
   'NOTEREADER_HANDLER_ERRORS',
   'NOTEREADER_MAX_DOCUMENT_BYTES',
-] satisfies Array<keyof GatewayEnvironment>);
+  ...AUTH_CONFIG_KEYS,
+] satisfies Array<keyof GatewayEnvironment | (typeof AUTH_CONFIG_KEYS)[number]>);
 /** Keys whose values never appear in an error message. */
-const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
+const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'GATEWAY_API_KEYS',
+  'FHIR_SOURCES',
+  'CDS_JWT_REPLAY_REDIS_URL',
+  ...AUTH_SECRET_KEYS,
+]);
 
 function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -325,15 +322,17 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
 
   const parsed = plainToInstance(GatewayEnvironment, raw);
   const errors = validateSync(parsed, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigValidationError(
-      errors.map((error) => {
-        const messages = Object.values(error.constraints ?? {});
-        const shown = SECRET_KEYS.has(error.property) ? '<redacted>' : JSON.stringify(raw[error.property]);
-        return `${error.property}=${shown}: ${messages.join('; ')}`;
-      }),
-    );
-  }
+  const problems = errors.map((error) => {
+    const messages = Object.values(error.constraints ?? {});
+    const shown = SECRET_KEYS.has(error.property) ? '<redacted>' : JSON.stringify(raw[error.property]);
+    return `${error.property}=${shown}: ${messages.join('; ')}`;
+  });
+  const { auth, problems: authProblems } = loadAuthConfig(raw, {
+    apiKeys: parsed.GATEWAY_API_KEYS ?? [],
+    port: parsed.PORT ?? 3000,
+  });
+  problems.push(...authProblems);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   const environment = parsed.NODE_ENV ?? 'development';
   const allowInsecureHttp = parsed.FHIR_ALLOW_INSECURE_HTTP ?? false;
   const sources = parseFhirSources(parsed.FHIR_SOURCES, allowInsecureHttp);
@@ -397,26 +396,12 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       handlerErrors: parsed.NOTEREADER_HANDLER_ERRORS ?? 'fault',
       maxDocumentBytes: parsed.NOTEREADER_MAX_DOCUMENT_BYTES ?? 5 * 1024 * 1024,
     },
+    auth,
   };
 }
 
 /** The embedded store's source name. */
 export const LOCAL_SOURCE = 'local';
-
-/** A configuration value that holds a JSON object (`{}` when absent). */
-function parseJsonObject(key: string, value: string | undefined, shape: string): Record<string, unknown> {
-  if (value === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigValidationError([`${key}: must be a JSON object of ${shape}`]);
-  }
-  return parsed as Record<string, unknown>;
-}
 
 /**
  * `FHIR_SOURCES`: a JSON object of name -> connection string. Each is resolved
@@ -444,20 +429,6 @@ function parseFhirSources(value: string | undefined, allowInsecureHttp: boolean)
 
 /** `CDS_JWT_ISSUERS`: a JSON object of issuer -> JWK Set URL (https, or http on loopback). */
 function parseIssuers(value: string | undefined): Record<string, { jwksUrl: string }> {
-  const parsed = parseJsonObject('CDS_JWT_ISSUERS', value, 'issuer to JWK Set URL');
-  const problems: string[] = [];
-  const issuers: Record<string, { jwksUrl: string }> = {};
-  for (const [issuer, url] of Object.entries(parsed)) {
-    let valid: boolean;
-    try {
-      const parsedUrl = new URL(String(url));
-      valid = parsedUrl.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(parsedUrl.hostname);
-    } catch {
-      valid = false;
-    }
-    if (valid) issuers[issuer] = { jwksUrl: String(url) };
-    else problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
-  }
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return issuers;
+  const urls = parseIssuerJwksUrls('CDS_JWT_ISSUERS', value);
+  return Object.fromEntries(Object.entries(urls).map(([issuer, jwksUrl]) => [issuer, { jwksUrl }]));
 }

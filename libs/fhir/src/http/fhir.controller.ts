@@ -1,4 +1,4 @@
-import { All, Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { All, Controller, Get, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
@@ -10,6 +10,7 @@ import { FhirOperation } from '../interaction';
 import type { FhirResponse } from '../interfaces/fhir-backend.interface';
 import { FhirSources } from '../sources/fhir-sources';
 import { assertAcceptsJson, assertJsonBody } from './content-negotiation';
+import { PresentedCredentialsInterceptor } from './credentials.interceptor';
 import { FhirExceptionFilter } from './fhir-exception.filter';
 import { gatewayCapabilityStatement } from './gateway-capability';
 import { rewriteLinks } from './link-rewriter';
@@ -121,6 +122,7 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
 @ApiTags('fhir')
 @Controller('fhir')
 @UseFilters(FhirExceptionFilter)
+@UseInterceptors(PresentedCredentialsInterceptor)
 export class FhirController {
   constructor(
     private readonly gateway: FhirGateway,
