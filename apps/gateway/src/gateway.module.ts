@@ -1,32 +1,32 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { EventBrokerModule, EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
-import { CdsModule } from '@ehr-gateway/cds';
+import { validatedConfigModule } from '@ehr-gateway/config';
+import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
+import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
 import { AuthModule, FhirAuthorizer } from '@ehr-gateway/auth';
-import { FhirModule } from '@ehr-gateway/fhir';
-import { NoteReaderModule } from '@ehr-gateway/notereader';
-import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
+import { FhirModule, fhirConfig } from '@ehr-gateway/fhir';
+import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
+import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
+import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
 
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
-
 const acceptsSmart = (config: GatewayConfig) => config.auth.credentials.includes('smart');
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.apiKeys.length === 0) return [];
+  if (config.gateway.apiKeys.length === 0) return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(config.apiKeys, reflector, requestContext, [
+        new ApiKeyGuard(config.gateway.apiKeys, reflector, requestContext, [
           ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
           ...(acceptsSmart(config) ? ['/fhir'] : []),
         ]),
@@ -35,59 +35,59 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
   ];
 }
 
-/** The runnable gateway: composes the libraries according to a validated configuration. */
+const sameOptions = <T>(options: T): T => options;
+
+/**
+ * The runnable gateway: composes the libraries, each configured from its own
+ * namespace (validated beforehand by `loadGatewayConfig`). What decides the
+ * module graph (mount paths, whether a broker or transport exists) is read from
+ * `config`; the rest is injected through `@nestjs/config`.
+ */
 @Module({})
 export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
+    const { url: brokerUrl, ...broker } = config.broker;
     // SMART tokens are checked on the FHIR surface by the access control FhirModule is given.
-    const auth = acceptsSmart(config) ? AuthModule.forRoot(config.auth) : undefined;
+    const auth = acceptsSmart(config)
+      ? AuthModule.forRoot({ ...config.auth, apiKeys: config.gateway.apiKeys })
+      : undefined;
     return {
       module: GatewayModule,
       imports: [
+        validatedConfigModule(GATEWAY_CONFIG_NAMESPACES, config),
         ...extraImports,
         LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
-        EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
-        ...(config.broker ? [EventBrokerModule.forRoot(config.broker)] : []),
+        EventsModule.forRootAsync({ inject: [eventsConfig.KEY], useFactory: sameOptions }),
+        ...(brokerUrl ? [EventBrokerModule.forRoot({ ...broker, url: brokerUrl })] : []),
         TerminusModule,
         ...(auth ? [auth] : []),
         FhirModule.forRootAsync({
           imports: [
-            FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients }),
+            FhirStoreModule.forRootAsync({ inject: [fhirStoreConfig.KEY], useFactory: sameOptions }),
             ...(auth ? [auth] : []),
           ],
-          inject: [FhirStore, { token: FhirAuthorizer, optional: true }],
-          useFactory: (store: FhirStore, accessControl?: FhirAuthorizer) => ({
+          inject: [FhirStore, fhirConfig.KEY, { token: FhirAuthorizer, optional: true }],
+          useFactory: (store: FhirStore, fhir: ConfigType<typeof fhirConfig>, accessControl?: FhirAuthorizer) => ({
+            ...fhir,
             backends: { [LOCAL_SOURCE]: store },
-            sources: config.fhir.sources,
-            defaultSource: config.fhir.defaultSource,
-            allowInsecureHttp: config.fhir.allowInsecureHttp,
-            includeResourceInEvents: config.fhir.includeResourceInEvents,
             accessControl,
           }),
         }),
-        CdsModule.forRoot({
+        CdsModule.forRootAsync({
           basePath: config.cds.basePath,
-          jwt: config.cds.jwt,
-          allowedFhirServerHosts: config.cds.allowedFhirServerHosts,
-          prefetchSource: config.cds.prefetchSource,
-          prefetchTimeoutMs: config.cds.prefetchTimeoutMs,
-          feedbackPath: config.cds.feedbackPath,
+          inject: [cdsConfig.KEY],
+          useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
-        NoteReaderModule.forRoot({
+        NoteReaderModule.forRootAsync({
           path: config.notereader.path,
-          handlerErrors: config.notereader.handlerErrors,
-          maxDocumentBytes: config.notereader.maxDocumentBytes,
+          inject: [notereaderConfig.KEY],
+          useFactory: sameOptions,
         }),
       ],
       controllers: [HealthController],
-      providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        EventLogListener,
-        ProblemExtractionHandler,
-        ...apiKeyGuard(config),
-      ],
+      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config)],
     };
   }
 }

@@ -18,3 +18,4 @@ export type {
   InboundCredential,
   SmartOptions,
 } from './interfaces/auth-module-options.interface';
+export { authConfig } from './auth.config';

@@ -27,3 +27,4 @@ export type {
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
 export { entryOperation } from './interaction';
+export { fhirConfig } from './fhir.config';

@@ -6,8 +6,8 @@ import { CdsError } from '../http/cds-errors';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import type { CdsRequest, CdsServiceDefinition, FhirAuthorization } from '../interfaces/cds.interfaces';
 import { renderPrefetchTemplate } from './prefetch-template';
+import { CDS_DEFAULTS } from '../constants';
 
-const DEFAULT_BUDGET_MS = 3000;
 type Prefetched = Resource | Bundle | null;
 
 export interface CompletedPrefetch {
@@ -53,7 +53,7 @@ export class PrefetchService {
     }
     if (missing.length === 0) return { prefetch, fetched: [] };
 
-    const budget = AbortSignal.timeout(this.options.prefetchTimeoutMs ?? DEFAULT_BUDGET_MS);
+    const budget = AbortSignal.timeout(this.options.prefetchTimeoutMs ?? CDS_DEFAULTS.prefetchTimeoutMs);
     const fromServer = this.isAllowListed(request.fhirServer) ? request.fhirServer : undefined;
     const results = await Promise.all(
       missing.map(async ([key, query]) => {
