@@ -55,6 +55,7 @@ export class SmartAuthorizationServer {
   private handler?: (req: IncomingMessage, res: ServerResponse) => void;
   private backendKey?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   private backendJwk?: JWK;
+  private signing?: { key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; kid: string };
 
   constructor(readonly audience: string) {}
 
@@ -107,13 +108,33 @@ export class SmartAuthorizationServer {
   async rotateKeys(): Promise<void> {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const signingKey = { ...(await exportJWK(privateKey)), kid: `signing-${randomUUID()}`, alg: 'RS256', use: 'sig' };
+    this.signing = { key: privateKey, kid: signingKey.kid };
     const provider = await this.provider(signingKey);
     const callback = provider.callback();
     this.handler = (req, res) => void callback(req, res);
   }
 
+  /**
+   * A JWT signed with the provider's own current key, with the claims given over
+   * valid defaults (issuer, audience, five minutes' lifetime): for tokens a real
+   * server would not issue, such as expired ones.
+   */
+  async signedToken(claims: Record<string, unknown>): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      iss: this.issuer,
+      aud: this.audience,
+      iat: now,
+      exp: now + 300,
+      scope: 'system/*.rs',
+      ...claims,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.signing!.kid, typ: 'at+jwt' })
+      .sign(this.signing!.key);
+  }
+
   /** An access token by client credentials, authenticated with a `private_key_jwt` assertion. */
-  async clientCredentialsToken(scope: string): Promise<string> {
+  async clientCredentialsToken(scope: string, resource = this.audience): Promise<string> {
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: 'RS384', kid: 'backend-1' })
       .setIssuer('backend-service')
@@ -126,7 +147,7 @@ export class SmartAuthorizationServer {
     return this.token({
       grant_type: 'client_credentials',
       scope,
-      resource: this.audience,
+      resource,
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: assertion,
     });
@@ -208,9 +229,9 @@ export class SmartAuthorizationServer {
   private async provider(signingKey: JWK) {
     const { default: Provider } = await import('oidc-provider');
     const audience = this.audience;
-    const resourceServer = (opaque: boolean) => ({
+    const resourceServer = (indicator: string, opaque: boolean) => ({
       scope: TEST_SCOPES.join(' '),
-      audience,
+      audience: indicator,
       accessTokenTTL: 300,
       accessTokenFormat: opaque ? 'opaque' : 'jwt',
       jwt: { sign: { alg: 'RS256' } },
@@ -265,8 +286,8 @@ export class SmartAuthorizationServer {
           enabled: true,
           defaultResource: () => audience,
           useGrantedResource: () => true,
-          getResourceServerInfo: (_ctx: unknown, _indicator: string, client: { clientId: string }) =>
-            resourceServer(client.clientId === 'opaque-app'),
+          getResourceServerInfo: (_ctx: unknown, indicator: string, client: { clientId: string }) =>
+            resourceServer(indicator, client.clientId === 'opaque-app'),
         },
       },
       // The SMART launch context: the signed-in user is the patient named at login.
