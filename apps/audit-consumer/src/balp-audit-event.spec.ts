@@ -1,14 +1,21 @@
-import type { EHREvent } from '@ehr-gateway/events';
+import { EHREventType, type EHREvent } from '@ehr-gateway/events';
 import { toBalpAuditEvent } from './balp-audit-event';
 import { AUTHORIZATION_DECISION_EXTENSION } from './balp-caller';
 
 const smartRead = (authorization: Record<string, unknown>): EHREvent => ({
   id: 'e1',
-  eventType: 'fhir.read' as EHREvent['eventType'],
+  eventType: EHREventType.FHIR_READ,
   sourceSystem: 'local',
   timestamp: '2026-11-27T17:00:00.000Z',
   correlationId: 'req-1',
-  payload: { operation: 'read', outcome: 'failure', status: 403, resourceType: 'Observation', resourceId: 'o1' },
+  payload: {
+    operation: 'read',
+    source: 'local',
+    outcome: 'failure',
+    status: 403,
+    resourceType: 'Observation',
+    resourceId: 'o1',
+  },
   metadata: {
     user: 'Practitioner/p1',
     clientId: 'chart-app',

@@ -19,9 +19,9 @@ export function balpCaller(event: EHREvent): {
   patient?: string;
   extension?: Extension[];
 } {
-  const { metadata, payload } = event;
+  const { metadata } = event;
   const clientId = text(metadata.clientId);
-  const user = text(payload.userId) ?? text(metadata.user);
+  const user = text(metadata.user);
   const purposeOfUse = texts(metadata.purposeOfUse).map((code) => ({ coding: [{ system: PURPOSE_OF_USE, code }] }));
   const agents: AuditEventAgent[] = [
     {

@@ -273,11 +273,13 @@ export class FhirGateway {
         eventType: EVENT_TYPE_OF[interaction],
         operation: interaction,
         source,
-        resourceType: operation.resourceType,
-        resourceId: facts.resourceId,
-        versionId: facts.versionId,
-        resource: this.options.includeResourceInEvents ? facts.resource : undefined,
-        details: facts.resultCount === undefined ? undefined : { resultCount: facts.resultCount },
+        details: {
+          resourceType: operation.resourceType,
+          resourceId: facts.resourceId,
+          versionId: facts.versionId,
+          resultCount: facts.resultCount,
+          resource: this.options.includeResourceInEvents ? facts.resource : undefined,
+        },
       },
       status < 400
         ? { outcome: 'success', status }

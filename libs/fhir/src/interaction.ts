@@ -1,4 +1,4 @@
-import { EHREventType } from '@ehr-gateway/events';
+import { EHREventType, type FhirEventType } from '@ehr-gateway/events';
 import type { FhirRequest, HttpMethod } from './interfaces/fhir-backend.interface';
 
 export type FhirInteraction =
@@ -27,7 +27,10 @@ export interface FhirOperation {
   headers?: Record<string, string>;
 }
 
-export const EVENT_TYPE_OF: Record<Exclude<FhirInteraction, 'transaction' | 'batch' | 'capabilities'>, EHREventType> = {
+export const EVENT_TYPE_OF: Record<
+  Exclude<FhirInteraction, 'transaction' | 'batch' | 'capabilities'>,
+  FhirEventType
+> = {
   read: EHREventType.FHIR_READ,
   vread: EHREventType.FHIR_READ,
   history: EHREventType.FHIR_READ,
