@@ -29,6 +29,8 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
         new ApiKeyGuard(config.gateway.apiKeys, reflector, requestContext, [
           ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
           ...(acceptsSmart(config) ? ['/fhir'] : []),
+          // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
+          ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
         ]),
       inject: [Reflector, RequestContextService],
     },
