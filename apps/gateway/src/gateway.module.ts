@@ -11,22 +11,24 @@ import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
+import { ApiKeys } from './auth/api-keys';
+import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
+import { rateLimit } from './rate-limit/rate-limit';
 
-const acceptsSmart = (config: GatewayConfig) => config.auth.credentials.includes('smart');
+const acceptsSmart = (config: GatewayConfig) => config.gateway.auth.includes('smart');
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.gateway.apiKeys.length === 0) return [];
+  if (!config.gateway.auth.includes('api-key')) return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(config.gateway.apiKeys, reflector, requestContext, [
+        new ApiKeyGuard(new ApiKeys(config.gateway.apiKeys), reflector, requestContext, [
           ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
           ...(acceptsSmart(config) ? ['/fhir'] : []),
           // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
@@ -50,10 +52,9 @@ export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
+    const limit = rateLimit(config.gateway.rateLimit);
     // SMART tokens are checked on the FHIR surface by the access control FhirModule is given.
-    const auth = acceptsSmart(config)
-      ? AuthModule.forRoot({ ...config.auth, apiKeys: config.gateway.apiKeys })
-      : undefined;
+    const auth = acceptsSmart(config) ? AuthModule.forRoot(authOptions(config)) : undefined;
     return {
       module: GatewayModule,
       imports: [
@@ -82,6 +83,7 @@ export class GatewayModule {
           useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
+        ...limit.imports,
         NoteReaderModule.forRootAsync({
           path: config.notereader.path,
           inject: [notereaderConfig.KEY],
@@ -89,7 +91,7 @@ export class GatewayModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config)],
+      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config), ...limit.guards],
     };
   }
 }

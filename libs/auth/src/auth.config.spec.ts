@@ -5,13 +5,8 @@ const load = (env: Record<string, string>) => loadConfig([authConfig], env).auth
 const ISSUERS = JSON.stringify({ 'https://auth.example.org': 'https://auth.example.org/jwks' });
 
 describe('authConfig', () => {
-  it('reads the SMART settings, the audience defaulting to the public URL’s /fhir', () => {
-    const auth = load({
-      GATEWAY_AUTH: 'smart,api-key',
-      GATEWAY_PUBLIC_URL: 'https://gw.example.org/',
-      SMART_ISSUERS: ISSUERS,
-    });
-    expect(auth.credentials).toEqual(['smart', 'api-key']);
+  it('reads the SMART settings when tokens have a source', () => {
+    const auth = load({ SMART_ISSUERS: ISSUERS, SMART_AUDIENCE: 'https://gw.example.org/fhir' });
     expect(auth.smart).toEqual({
       issuers: { 'https://auth.example.org': 'https://auth.example.org/jwks' },
       audience: 'https://gw.example.org/fhir',
@@ -23,26 +18,19 @@ describe('authConfig', () => {
       authorizeUrl: undefined,
       tokenUrl: undefined,
     });
+    expect(load({}).smart).toBeUndefined();
   });
 
-  it('refuses SMART without issuers or audience, HMAC and none algorithms, none beside other credentials', () => {
-    expect(() => load({ GATEWAY_AUTH: 'smart', SMART_AUDIENCE: 'x' })).toThrow(
-      /SMART_ISSUERS or SMART_INTROSPECTION_URL/,
-    );
-    expect(() => load({ GATEWAY_AUTH: 'smart', SMART_ISSUERS: ISSUERS })).toThrow(
-      /SMART_AUDIENCE or GATEWAY_PUBLIC_URL/,
-    );
+  it('refuses HMAC and none algorithms, insecure JWK Set URLs, introspection without client credentials', () => {
     for (const algorithm of ['HS256', 'none']) {
       expect(() => load({ SMART_ALGORITHMS: `RS256,${algorithm}` })).toThrow(/SMART_ALGORITHMS/);
     }
-    expect(() => load({ GATEWAY_AUTH: 'none,smart' })).toThrow(/none cannot be combined/);
-    expect(() =>
-      load({
-        GATEWAY_AUTH: 'smart',
-        SMART_AUDIENCE: 'x',
-        SMART_ISSUERS: '{"https://a.example": "http://a.example/jwks"}',
-      }),
-    ).toThrow(/issuer 'https:\/\/a.example' needs an https JWK Set URL/);
+    expect(() => load({ SMART_ISSUERS: '{"https://a.example": "http://a.example/jwks"}' })).toThrow(
+      /issuer 'https:\/\/a.example' needs an https JWK Set URL/,
+    );
+    expect(() => load({ SMART_INTROSPECTION_URL: 'https://auth.example.org/introspect' })).toThrow(
+      /SMART_INTROSPECTION_CLIENT_ID and SMART_INTROSPECTION_CLIENT_SECRET/,
+    );
   });
 
   it('keeps the introspection secret out of error messages', () => {

@@ -38,17 +38,6 @@ export const authConfig = defineConfigNamespace({
   namespace: 'auth',
   title: 'Inbound authorization (libs/auth)',
   keys: {
-    GATEWAY_AUTH: envList()
-      .pipe(z.array(z.enum(CREDENTIALS)))
-      .optional()
-      .describe(
-        'Inbound credentials accepted: `api-key` (`GATEWAY_API_KEYS`), `smart` (Bearer access tokens), or `none`; `api-key,smart` accepts both. Default: `api-key` when API keys are set, else `none`.',
-      ),
-    GATEWAY_PUBLIC_URL: z
-      .string()
-      .regex(/^https?:\/\/[^\s?#]+$/, 'must be an http(s) URL without query or fragment')
-      .optional()
-      .describe('The gateway’s public base URL; the default SMART audience is its `/fhir`.'),
     GATEWAY_AUTH_ENFORCE: envBoolean()
       .default(true)
       .describe(
@@ -106,48 +95,41 @@ export const authConfig = defineConfigNamespace({
       .default(false)
       .describe('Message-pattern callers are authenticated by NATS itself: their messages need no `authorization`.'),
   },
-  values: (keys): Omit<AuthModuleOptions, 'apiKeys'> => {
-    const credentials = keys.GATEWAY_AUTH ?? [];
-    const problems: string[] = [];
-    if (credentials.includes('none') && credentials.length > 1)
-      problems.push('GATEWAY_AUTH: none cannot be combined with other credentials');
-    let smart: SmartOptions | undefined;
-    if (credentials.includes('smart')) {
-      const issuers = checkIssuers(keys.SMART_ISSUERS);
-      const introspectionUrl = keys.SMART_INTROSPECTION_URL;
-      if (Object.keys(issuers).length === 0 && introspectionUrl === undefined)
-        problems.push('GATEWAY_AUTH=smart: SMART_ISSUERS or SMART_INTROSPECTION_URL must say where tokens come from');
-      if (introspectionUrl && (!keys.SMART_INTROSPECTION_CLIENT_ID || !keys.SMART_INTROSPECTION_CLIENT_SECRET))
-        problems.push(
-          'SMART_INTROSPECTION_URL: needs SMART_INTROSPECTION_CLIENT_ID and SMART_INTROSPECTION_CLIENT_SECRET',
-        );
-      const publicUrl = keys.GATEWAY_PUBLIC_URL?.replace(/\/+$/, '');
-      const audience = keys.SMART_AUDIENCE ?? (publicUrl ? `${publicUrl}/fhir` : undefined);
-      if (!audience)
-        problems.push('GATEWAY_AUTH=smart: SMART_AUDIENCE or GATEWAY_PUBLIC_URL must name the token audience');
-      smart = {
-        issuers,
-        audience: audience ?? '',
-        algorithms: keys.SMART_ALGORITHMS,
-        clockSkewSeconds: keys.SMART_CLOCK_SKEW_SECONDS,
-        jwksCooldownMs: keys.SMART_JWKS_COOLDOWN_SECONDS * 1000,
-        patientClaim: keys.SMART_PATIENT_CLAIM,
-        introspection: introspectionUrl
-          ? {
-              url: introspectionUrl,
-              clientId: keys.SMART_INTROSPECTION_CLIENT_ID ?? '',
-              clientSecret: keys.SMART_INTROSPECTION_CLIENT_SECRET ?? '',
-              maxCacheSeconds: keys.SMART_INTROSPECTION_CACHE_SECONDS,
-            }
-          : undefined,
-        authorizeUrl: keys.SMART_AUTHORIZE_URL,
-        tokenUrl: keys.SMART_TOKEN_URL,
-      };
+  /** SMART verification is configured when tokens have a source; `GATEWAY_AUTH` (gateway namespace) decides whether it is used. */
+  values: (
+    keys,
+  ): Omit<AuthModuleOptions, 'apiKeys' | 'credentials' | 'smart'> & {
+    smart?: Omit<SmartOptions, 'audience'> & { audience?: string };
+  } => {
+    const issuers = checkIssuers(keys.SMART_ISSUERS);
+    const introspectionUrl = keys.SMART_INTROSPECTION_URL;
+    if (introspectionUrl && (!keys.SMART_INTROSPECTION_CLIENT_ID || !keys.SMART_INTROSPECTION_CLIENT_SECRET)) {
+      throw new ConfigValidationError([
+        'SMART_INTROSPECTION_URL: needs SMART_INTROSPECTION_CLIENT_ID and SMART_INTROSPECTION_CLIENT_SECRET',
+      ]);
     }
-    if (problems.length > 0) throw new ConfigValidationError(problems);
+    const configured = Object.keys(issuers).length > 0 || introspectionUrl !== undefined;
     return {
-      credentials,
-      smart,
+      smart: configured
+        ? {
+            issuers,
+            audience: keys.SMART_AUDIENCE,
+            algorithms: keys.SMART_ALGORITHMS,
+            clockSkewSeconds: keys.SMART_CLOCK_SKEW_SECONDS,
+            jwksCooldownMs: keys.SMART_JWKS_COOLDOWN_SECONDS * 1000,
+            patientClaim: keys.SMART_PATIENT_CLAIM,
+            introspection: introspectionUrl
+              ? {
+                  url: introspectionUrl,
+                  clientId: keys.SMART_INTROSPECTION_CLIENT_ID ?? '',
+                  clientSecret: keys.SMART_INTROSPECTION_CLIENT_SECRET ?? '',
+                  maxCacheSeconds: keys.SMART_INTROSPECTION_CACHE_SECONDS,
+                }
+              : undefined,
+            authorizeUrl: keys.SMART_AUTHORIZE_URL,
+            tokenUrl: keys.SMART_TOKEN_URL,
+          }
+        : undefined,
       enforce: keys.GATEWAY_AUTH_ENFORCE,
       deniedReadStatus: keys.SMART_DENIED_READ_STATUS === '404' ? 404 : 403,
       trustedTransport: keys.GATEWAY_TRANSPORT_TRUSTED,

@@ -211,7 +211,13 @@ export class FhirAuthorizer implements FhirAccessControl {
         checkedEntries.push(entry);
         continue;
       }
-      const entryOp = { ...entryOperation(entry.request.method, entry.request.url), body: entry.resource };
+      const classified = entryOperation(entry.request.method, entry.request.url);
+      // An entry whose request is not a FHIR interaction cannot be authorized: refused, never passed on.
+      if (!classified) {
+        denied.set(index, { status: 403, reason: `entry ${index}: not a recognised FHIR interaction` });
+        continue;
+      }
+      const entryOp = { ...classified, body: entry.resource };
       const checked = await this.checkOperation(caller, source, entryOp, lookup);
       if ('denial' in checked) {
         denied.set(index, { ...checked.denial, reason: `entry ${index}: ${checked.denial.reason}` });

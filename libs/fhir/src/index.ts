@@ -28,3 +28,15 @@ export type { FhirModuleOptions } from './interfaces/fhir-module-options.interfa
 export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
 export { entryOperation } from './interaction';
 export { fhirConfig } from './fhir.config';
+export {
+  FHIR_ID_PATTERN,
+  FHIR_ROUTES,
+  fhirReferencePattern,
+  fhirRoutePath,
+  matchFhirRoute,
+  type FhirRoute,
+  type FhirRouteBody,
+  type FhirRouteHeader,
+  type FhirRouteMatch,
+} from './routes/fhir-routes';
+export { FHIR_TAG, fhirOpenApi } from './http/fhir-openapi';

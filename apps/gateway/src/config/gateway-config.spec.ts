@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError } from '@ehr-gateway/config';
-import { loadGatewayConfig } from './gateway-config';
+import { authOptions, loadGatewayConfig } from './gateway-config';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'gateway-config-')), 'gateway.yaml');
@@ -18,10 +18,15 @@ describe('loadGatewayConfig', () => {
         host: '0.0.0.0',
         environment: 'development',
         logLevel: 'debug',
+        auth: ['none'],
         apiKeys: [],
-        corsOrigins: ['*'],
+        publicUrl: undefined,
+        trustProxy: undefined,
+        docs: 'guarded',
+        corsOrigins: [],
         bodyLimit: '1mb',
         transport: undefined,
+        rateLimit: { requests: 0, windowSeconds: 60 },
       },
       events: { deliveryMode: 'async', enabled: true },
       broker: {
@@ -32,19 +37,40 @@ describe('loadGatewayConfig', () => {
         outboxCapacity: 100_000,
         maxAgeSeconds: 604_800,
         includeResource: false,
+        manageStream: false,
       },
       fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
       fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
       cds: {
         basePath: 'cds-services',
-        jwt: { enabled: false, issuers: {}, allowedJkuHosts: [], replayRedisUrl: undefined },
+        jwt: { enabled: false, issuers: {}, maxLifetimeSeconds: 300, replayRedisUrl: undefined },
         allowedFhirServerHosts: [],
         prefetchSource: undefined,
         prefetchTimeoutMs: 3000,
         feedbackPath: './data/cds-feedback.sqlite',
       },
       notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880 },
-      auth: { credentials: [], smart: undefined, enforce: true, deniedReadStatus: 403, trustedTransport: false },
+      auth: { smart: undefined, enforce: true, deniedReadStatus: 403, trustedTransport: false },
+    });
+  });
+
+  it('GATEWAY_AUTH=smart needs token issuers and an audience; the audience defaults to the public URL’s /fhir', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'smart' })).toThrow(/SMART_ISSUERS or SMART_INTROSPECTION_URL/);
+    const issuers = JSON.stringify({ 'https://auth.example.org': 'https://auth.example.org/jwks' });
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'smart', SMART_ISSUERS: issuers })).toThrow(
+      /SMART_AUDIENCE or GATEWAY_PUBLIC_URL/,
+    );
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'none,smart' })).toThrow(/none cannot be combined/);
+    const config = loadGatewayConfig({
+      GATEWAY_AUTH: 'api-key,smart',
+      GATEWAY_API_KEYS: 'k'.repeat(16),
+      GATEWAY_PUBLIC_URL: 'https://gateway.example.org/',
+      SMART_ISSUERS: issuers,
+    });
+    expect(authOptions(config)).toMatchObject({
+      credentials: ['api-key', 'smart'],
+      apiKeys: ['k'.repeat(16)],
+      smart: { audience: 'https://gateway.example.org/fhir' },
     });
   });
 
@@ -66,9 +92,16 @@ describe('loadGatewayConfig', () => {
     ).toEqual({
       enabled: true,
       issuers: { ehr: { jwksUrl: 'https://ehr.example.org/jwks' } },
-      allowedJkuHosts: [],
+      maxLifetimeSeconds: 300,
       replayRedisUrl: undefined,
     });
+    expect(
+      loadGatewayConfig({
+        CDS_JWT_ISSUERS: JSON.stringify({
+          sandbox: { jwksUrl: 'https://sandbox.example/jwks', jkuHosts: ['keys.sandbox.example'] },
+        }),
+      }).cds.jwt.issuers,
+    ).toEqual({ sandbox: { jwksUrl: 'https://sandbox.example/jwks', jkuHosts: ['keys.sandbox.example'] } });
   });
 
   it('validates FHIR sources at boot, naming the source and never its secret', () => {
@@ -98,11 +131,18 @@ describe('loadGatewayConfig', () => {
       PORT: '8080',
       NODE_ENV: 'production',
       GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb',
+      GATEWAY_PUBLIC_URL: 'https://gateway.example.org/',
       EVENTS_DELIVERY: 'strict',
       EVENTS_ENABLED: 'false',
     });
     expect(config).toMatchObject({
-      gateway: { port: 8080, logLevel: 'info', apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'] },
+      gateway: {
+        port: 8080,
+        logLevel: 'info',
+        auth: ['api-key'],
+        apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+        publicUrl: 'https://gateway.example.org',
+      },
       events: { deliveryMode: 'strict', enabled: false },
     });
   });
@@ -144,5 +184,45 @@ describe('loadGatewayConfig', () => {
       /GATEWAY_CONFIG_FILE: cannot read/,
     );
     expect(() => loadGatewayConfig({ GATEWAY_CONFIG_FILE: configFile('- a\n- b\n') })).toThrow(/must hold a mapping/);
+  });
+
+  describe('secure defaults (issue 10)', () => {
+    it('refuses production without inbound authentication, naming the keys', () => {
+      expect(() =>
+        loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_PUBLIC_URL: 'https://gateway.example.org' }),
+      ).toThrow(/GATEWAY_AUTH \/ GATEWAY_API_KEYS: production needs inbound authentication/);
+    });
+
+    it('starts in production without authentication only when GATEWAY_AUTH=none says so', () => {
+      const config = loadGatewayConfig({
+        NODE_ENV: 'production',
+        GATEWAY_AUTH: 'none',
+        GATEWAY_PUBLIC_URL: 'https://gateway.example.org',
+      });
+      expect(config.gateway.auth).toEqual(['none']);
+    });
+
+    it('refuses production without GATEWAY_PUBLIC_URL', () => {
+      expect(() => loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_AUTH: 'none' })).toThrow(
+        /GATEWAY_PUBLIC_URL: required in production/,
+      );
+    });
+
+    it('refuses GATEWAY_AUTH=api-key without keys, and none together with keys', () => {
+      expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'api-key' })).toThrow(
+        /GATEWAY_API_KEYS must list at least one key/,
+      );
+      expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'none', GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa' })).toThrow(
+        /choose one/,
+      );
+    });
+
+    it('refuses CORS_ORIGINS=null and reads TRUST_PROXY as a list of proxies', () => {
+      expect(() => loadGatewayConfig({ CORS_ORIGINS: 'https://a.example,null' })).toThrow(/'null' is not an origin/);
+      expect(loadGatewayConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).gateway.trustProxy).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+      ]);
+    });
   });
 });
