@@ -9,7 +9,6 @@ import {
 import { z } from 'zod';
 import type { AuthModuleOptions, SmartOptions } from './interfaces/auth-module-options.interface';
 
-const CREDENTIALS = ['api-key', 'smart', 'none'] as const;
 /** Asymmetric JWS algorithms only: never `none`, never HMAC (a shared secret would let any holder mint tokens). */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
