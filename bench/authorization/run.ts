@@ -46,9 +46,10 @@ async function sampleObservation(url: string, headers?: Record<string, string>) 
 
 void (async () => {
   const issuer = await startIssuer();
-  const off = await startGatewayProcess({ FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none' });
+  const common = { FHIR_SEED_PATIENTS: '100', GATEWAY_PUBLIC_URL: 'https://gateway.bench' };
+  const off = await startGatewayProcess({ ...common, GATEWAY_AUTH: 'none' });
   const on = await startGatewayProcess({
-    FHIR_SEED_PATIENTS: '100',
+    ...common,
     GATEWAY_AUTH: 'smart',
     SMART_ISSUERS: JSON.stringify({ [issuer.issuer]: issuer.jwksUrl }),
     SMART_AUDIENCE: AUDIENCE,
