@@ -26,7 +26,7 @@ const post = (url: string, body: string, connections: number, seconds: number) =
 
 void (async () => {
   const server = await startGatewayProcess(
-    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none' },
+    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none', GATEWAY_PUBLIC_URL: 'http://127.0.0.1' },
     join(__dirname, 'fixed-card-server.ts'),
   );
   try {
