@@ -52,7 +52,7 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  if (config.gateway.auth === 'none' && config.gateway.environment !== 'test') {
+  if (config.gateway.auth.includes('none') && config.gateway.environment !== 'test') {
     app
       .get(Logger)
       .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');

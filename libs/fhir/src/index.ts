@@ -5,7 +5,7 @@ export { loadFhirDefinitions, validateFhirResource } from './definitions';
 export { assertResourceType, resourceTypes } from './resource-types';
 export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
 export { FhirModule } from './fhir.module';
-export { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+export { InjectFhirOptions } from './fhir.module-definition';
 export { FhirSources } from './sources/fhir-sources';
 export {
   resolveSource,
@@ -25,6 +25,8 @@ export type {
   HttpMethod,
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
+export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
+export { entryOperation } from './interaction';
 export { fhirConfig } from './fhir.config';
 export {
   FHIR_ID_PATTERN,
