@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
-import type { EHREvent } from '@ehr-gateway/events';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { firstValueFrom } from 'rxjs';
 import { EventLogModule, eventsOf } from './support/event-log';
