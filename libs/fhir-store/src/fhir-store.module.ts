@@ -8,6 +8,10 @@ export interface FhirStoreModuleOptions {
   path?: string;
   /** Synthetic patients to create when the store has none. Default 100; 0 seeds nothing. */
   seedPatients?: number;
+  /** A search running longer is stopped with `too-costly`. Default 10,000 ms. */
+  searchBudgetMs?: number;
+  /** Worker threads that run searches. Default 2. */
+  searchWorkers?: number;
   /** Largest number of entries in a transaction or batch Bundle. Default 1000. */
   maxBundleEntries?: number;
 }
@@ -15,13 +19,21 @@ export interface FhirStoreModuleOptions {
 export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
   new ConfigurableModuleBuilder<FhirStoreModuleOptions>().setClassMethodName('forRoot').build();
 
+/** Injects the `forRoot` options (`FhirStoreModuleOptions`). */
+export const InjectFhirStoreOptions = (): ParameterDecorator => Inject(FHIR_STORE_MODULE_OPTIONS);
+
 /** The embedded FHIR store, seeded with synthetic patients on first start. Inject `FhirStore`. */
 @Module({
   providers: [
     {
       provide: FhirStore,
       useFactory: (options: FhirStoreModuleOptions) =>
-        new FhirStore({ path: options.path ?? FHIR_STORE_DEFAULTS.path, maxBundleEntries: options.maxBundleEntries }),
+        new FhirStore({
+          path: options.path ?? FHIR_STORE_DEFAULTS.path,
+          maxBundleEntries: options.maxBundleEntries,
+          searchBudgetMs: options.searchBudgetMs,
+          searchWorkers: options.searchWorkers,
+        }),
       inject: [FHIR_STORE_MODULE_OPTIONS],
     },
   ],
@@ -32,7 +44,7 @@ export class FhirStoreModule extends ConfigurableFhirStoreModule implements OnMo
 
   constructor(
     private readonly store: FhirStore,
-    @Inject(FHIR_STORE_MODULE_OPTIONS) private readonly options: FhirStoreModuleOptions,
+    @InjectFhirStoreOptions() private readonly options: FhirStoreModuleOptions,
   ) {
     super();
   }

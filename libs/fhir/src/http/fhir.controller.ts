@@ -69,7 +69,7 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
     case 'resource':
       assertJsonBody(request, false);
       checkResourceBody(request.body, resourceType!, id);
-      return { interaction, resourceType, id, body: request.body, headers };
+      return { interaction, resourceType, id, query, body: request.body, headers };
     case 'json-patch':
       assertJsonBody(request, false);
       if (!Array.isArray(request.body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
