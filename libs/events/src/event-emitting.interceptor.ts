@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, HttpException, NestInterceptor } from '@
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Observable, catchError, from, mergeMap, tap } from 'rxjs';
 import type { OperationDescriptor } from './interfaces';
+import { problemOf } from './failure-problem';
 import { OperationEvents } from './operation-events.service';
 
 /** The protocol status of a failed operation: the exception's own, else 500. */
@@ -9,10 +10,6 @@ export function statusOfError(error: unknown): number {
   if (error instanceof HttpException) return error.getStatus();
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
-}
-
-export function messageOfError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -69,7 +66,7 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
       return this.operationEvents.record(fromError ? { ...descriptor, ...fromError } : descriptor, {
         outcome: 'failure',
         status: statusOfError(error),
-        error: messageOfError(error),
+        error: problemOf(error),
       });
     };
 

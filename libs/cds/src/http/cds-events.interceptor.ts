@@ -14,6 +14,10 @@ const EVENT_OF_HOOK: Record<string, EHREventType> = {
   'encounter-discharge': EHREventType.CDS_ENCOUNTER_DISCHARGE,
 };
 
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_REFERENCE = /^[A-Za-z]{1,64}\/[A-Za-z0-9\-.]{1,64}$/;
+const HOOK_INSTANCE = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export const CDS_CALL_FACTS = Symbol('ehr-gateway:cds-call-facts');
 
 /** The object a call's facts travel on: the HTTP request, or the message of a `cds.invoke`. */
@@ -76,14 +80,16 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor {
       context?: Record<string, unknown>;
     };
     const hookContext = request.context && typeof request.context === 'object' ? request.context : {};
-    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+    // Only identifiers go into events: a value of another shape (an invalid request) could be anything.
+    const identifier = (value: unknown, shape: RegExp) =>
+      !isFeedback && typeof value === 'string' && shape.test(value) ? value : undefined;
     carrier.cdsDetails = {
       serviceId,
       hook,
-      hookInstance: isFeedback ? undefined : text(request.hookInstance),
-      patientId: isFeedback ? undefined : text(hookContext.patientId),
-      encounterId: isFeedback ? undefined : text(hookContext.encounterId),
-      userId: isFeedback ? undefined : text(hookContext.userId),
+      hookInstance: identifier(request.hookInstance, HOOK_INSTANCE),
+      patientId: identifier(hookContext.patientId, FHIR_ID),
+      encounterId: identifier(hookContext.encounterId, FHIR_ID),
+      userId: identifier(hookContext.userId, FHIR_REFERENCE),
     };
     return {
       eventType: isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC),
