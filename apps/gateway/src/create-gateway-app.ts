@@ -25,9 +25,7 @@ const answerBodyParserErrors =
     if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
     if (request.path === `/${config.notereader.path}`) {
       const reason =
-        parserError.type === 'entity.too.large'
-          ? 'The SOAP message exceeds the size limit'
-          : 'Unreadable SOAP message';
+        parserError.type === 'entity.too.large' ? 'The SOAP message exceeds the size limit' : 'Unreadable SOAP message';
       response
         .status(500)
         .type('text/xml; charset=utf-8')
