@@ -6,9 +6,9 @@ import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
-import { serveApiDocs } from './security/api-docs';
 import { applyHttpSecurity } from './security/http-security';
 import { limitJsonDepth } from './security/json-depth';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
@@ -76,7 +76,7 @@ export async function createGatewayApp(
   app.use(answerBodyParserErrors(config));
   app.enableShutdownHooks();
 
-  serveApiDocs(app, config);
+  setupApiDocs(app, config);
   if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.

@@ -17,6 +17,7 @@ import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
+import { rateLimit } from './rate-limit/rate-limit';
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
   if (config.gateway.auth !== 'api-key') return [];
@@ -48,6 +49,7 @@ export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
+    const limit = rateLimit(config.gateway.rateLimit);
     return {
       module: GatewayModule,
       imports: [
@@ -71,6 +73,7 @@ export class GatewayModule {
           useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
+        ...limit.imports,
         NoteReaderModule.forRootAsync({
           path: config.notereader.path,
           inject: [notereaderConfig.KEY],
@@ -78,7 +81,7 @@ export class GatewayModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config)],
+      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config), ...limit.guards],
     };
   }
 }

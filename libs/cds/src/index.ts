@@ -1,6 +1,6 @@
 export { CdsService } from './decorators/cds-service.decorator';
 export { CdsModule } from './cds.module';
-export { CDS_MODULE_OPTIONS } from './cds.module-definition';
+export { InjectCdsOptions } from './cds.module-definition';
 export { CdsServicesExplorer } from './cds-services.explorer';
 export { CdsError } from './http/cds-errors';
 export { FeedbackStore } from './feedback/feedback.store';
@@ -20,3 +20,4 @@ export type {
 } from './interfaces/cds.interfaces';
 export type { CdsJwtOptions, CdsModuleOptions } from './interfaces/cds-module-options.interface';
 export { cdsConfig } from './cds.config';
+export { CDS_TAG, cdsOpenApi } from './http/cds-openapi';

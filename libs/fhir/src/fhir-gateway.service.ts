@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OperationEvents } from '@ehr-gateway/events';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { FhirError } from './errors/fhir-error';
 import { describeOutcome, isOperationOutcome } from './errors/operation-outcome';
-import { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+import { InjectFhirOptions } from './fhir.module-definition';
 import { EVENT_TYPE_OF, FhirOperation, entryOperation, toFhirRequest } from './interaction';
 import type { FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
@@ -33,12 +33,12 @@ function versionFromEtag(etag: string | undefined): string | undefined {
   return etag?.match(/^(?:W\/)?"(.+)"$/)?.[1];
 }
 
-/** `Type/id[/_history/vid]` from a Location header. */
+/** The id and version of a Location header (`.../Type/id[/_history/vid]`). */
 function idFromLocation(location: string | undefined): { id?: string; versionId?: string } {
-  const match = location?.match(
-    /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?(?:[?#].*)?$/,
-  );
-  return { id: match?.[2], versionId: match?.[3] };
+  const segments = location?.split(/[?#]/, 1)[0].split('/') ?? [];
+  const tail = segments.at(-2) === '_history' ? segments.slice(-4) : segments.slice(-2);
+  const operation = entryOperation('GET', tail.join('/'));
+  return { id: operation?.id, versionId: operation?.versionId };
 }
 
 /**
@@ -51,7 +51,7 @@ export class FhirGateway {
   constructor(
     private readonly sources: FhirSources,
     private readonly operationEvents: OperationEvents,
-    @Inject(FHIR_MODULE_OPTIONS) private readonly options: FhirModuleOptions,
+    @InjectFhirOptions() private readonly options: FhirModuleOptions,
   ) {}
 
   /** Adds an upstream source at runtime (a connection string or an object, validated like configuration). */
@@ -234,6 +234,7 @@ export class FhirGateway {
     for (const [index, entry] of requestEntries.entries()) {
       if (!entry.request?.method || !entry.request.url) continue;
       const entryOp = entryOperation(entry.request.method, entry.request.url);
+      if (!entryOp || !(entryOp.interaction in EVENT_TYPE_OF)) continue;
       const result = responseEntries[index]?.response;
       const status = result ? Number.parseInt(result.status, 10) : response.status >= 400 ? response.status : 500;
       const location = idFromLocation(result?.location);
@@ -268,11 +269,13 @@ export class FhirGateway {
         eventType: EVENT_TYPE_OF[interaction],
         operation: interaction,
         source,
-        resourceType: operation.resourceType,
-        resourceId: facts.resourceId,
-        versionId: facts.versionId,
-        resource: this.options.includeResourceInEvents ? facts.resource : undefined,
-        details: facts.resultCount === undefined ? undefined : { resultCount: facts.resultCount },
+        details: {
+          resourceType: operation.resourceType,
+          resourceId: facts.resourceId,
+          versionId: facts.versionId,
+          resultCount: facts.resultCount,
+          resource: this.options.includeResourceInEvents ? facts.resource : undefined,
+        },
       },
       status < 400
         ? { outcome: 'success', status }

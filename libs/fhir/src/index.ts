@@ -5,7 +5,7 @@ export { loadFhirDefinitions, validateFhirResource } from './definitions';
 export { assertResourceType, resourceTypes } from './resource-types';
 export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
 export { FhirModule } from './fhir.module';
-export { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+export { InjectFhirOptions } from './fhir.module-definition';
 export { FhirSources } from './sources/fhir-sources';
 export {
   resolveSource,
@@ -26,3 +26,15 @@ export type {
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 export { fhirConfig } from './fhir.config';
+export {
+  FHIR_ID_PATTERN,
+  FHIR_ROUTES,
+  fhirReferencePattern,
+  fhirRoutePath,
+  matchFhirRoute,
+  type FhirRoute,
+  type FhirRouteBody,
+  type FhirRouteHeader,
+  type FhirRouteMatch,
+} from './routes/fhir-routes';
+export { FHIR_TAG, fhirOpenApi } from './http/fhir-openapi';

@@ -27,6 +27,7 @@ describe('loadGatewayConfig', () => {
         bodyLimit: '1mb',
         jsonMaxDepth: 100,
         transport: undefined,
+        rateLimit: { requests: 0, windowSeconds: 60 },
       },
       events: { deliveryMode: 'async', enabled: true },
       broker: {

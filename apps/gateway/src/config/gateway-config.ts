@@ -108,6 +108,12 @@ export const gatewayConfig = defineConfigNamespace({
     JSON_MAX_DEPTH: envInteger(8, 10_000)
       .default(100)
       .describe('Deepest nesting of objects and arrays a JSON body may have (400 beyond, checked before parsing).'),
+    RATE_LIMIT_REQUESTS: envInteger(0)
+      .default(0)
+      .describe(
+        'Requests a client may make per window (`429` beyond, with `Retry-After`); 0: no limit. A client is its authenticated identity, else its IP address. Counted per instance, in memory.',
+      ),
+    RATE_LIMIT_WINDOW_SECONDS: envInteger(1, 86_400).default(60).describe('The rate-limit window, seconds.'),
     GATEWAY_TRANSPORT: z
       .string()
       .regex(/^nats:\/\/\S+$/, 'must be a nats:// URL')
@@ -140,6 +146,7 @@ export const gatewayConfig = defineConfigNamespace({
     corsOrigins: keys.CORS_ORIGINS,
     bodyLimit: keys.BODY_LIMIT,
     jsonMaxDepth: keys.JSON_MAX_DEPTH,
+    rateLimit: { requests: keys.RATE_LIMIT_REQUESTS, windowSeconds: keys.RATE_LIMIT_WINDOW_SECONDS },
     transport: keys.GATEWAY_TRANSPORT
       ? {
           url: keys.GATEWAY_TRANSPORT,

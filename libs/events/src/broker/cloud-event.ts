@@ -19,7 +19,7 @@ export function toCloudEvent(event: EHREvent, source: string, includeResource: b
   let data = event;
   if (!includeResource && 'resource' in event.payload && event.payload.resource !== undefined) {
     const { resource: _resource, ...payload } = event.payload;
-    data = { ...event, payload: payload };
+    data = { ...event, payload } as EHREvent;
   }
   return {
     specversion: '1.0',
