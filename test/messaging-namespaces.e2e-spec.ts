@@ -22,6 +22,8 @@ describeWithService('NATS', 'Security: namespaced messaging on a shared NATS (e2
   let client: ClientProxy;
   const apps: INestApplication[] = [];
   const streams: string[] = [];
+  // Tests here start their own gateways: give them room on a loaded machine.
+  jest.setTimeout(90_000);
   const unique = (name: string) => `${name}${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {

@@ -13,6 +13,8 @@ describe('Security: HTTP front (e2e)', () => {
     return request(app.getHttpServer());
   };
   afterAll(async () => Promise.all(apps.map((app) => app.close())));
+  // Tests here start their own gateways: give them room on a loaded machine.
+  jest.setTimeout(90_000);
 
   describe('security headers and caching', () => {
     let http: ReturnType<typeof request>;

@@ -18,7 +18,9 @@ export function startGatewayProcess(
     execArgv: ['-r', '@swc-node/register'],
     env: {
       ...process.env,
-      NODE_ENV: 'production',
+      // Not `production`, which needs inbound authentication and a public URL: a benchmark gateway listens
+      // on loopback with a port chosen at start. Logs are silenced either way.
+      NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       FHIR_STORE_PATH: ':memory:',
       CDS_FEEDBACK_PATH: ':memory:',

@@ -45,7 +45,8 @@ export async function probeTestServices(
   env[AVAILABLE_SERVICES_VARIABLE] = names.filter((_, i) => up[i]).join(',');
 }
 
-function available(service: TestService): boolean {
+/** Whether Jest's global setup found `service` listening. */
+export function serviceAvailable(service: TestService): boolean {
   const recorded = process.env[AVAILABLE_SERVICES_VARIABLE];
   if (recorded === undefined)
     throw new Error('test/support/global-setup.ts did not run: start Jest with jest.config.js');
@@ -54,10 +55,10 @@ function available(service: TestService): boolean {
 
 /** `describe`, or `describe.skip` (reported as skipped) when the global setup found `service` missing. */
 export function describeWithService(service: TestService, name: string, suite: () => void): void {
-  (available(service) ? describe : describe.skip)(`${name} [needs ${service}]`, suite);
+  (serviceAvailable(service) ? describe : describe.skip)(`${name} [needs ${service}]`, suite);
 }
 
 /** `it`, or `it.skip` (reported as skipped) when the global setup found `service` missing. */
 export function itWithService(service: TestService, name: string, test: () => Promise<void>, timeout?: number): void {
-  (available(service) ? it : it.skip)(`${name} [needs ${service}]`, test, timeout);
+  (serviceAvailable(service) ? it : it.skip)(`${name} [needs ${service}]`, test, timeout);
 }

@@ -4,12 +4,13 @@ import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { applyHttpSecurity } from './security/http-security';
+import { limitJsonDepth } from './security/json-depth';
 import { BootstrapQuietLogger } from './startup/bootstrap-logger';
 import { StartupFailure, withoutCredentials } from './startup/startup-failure';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
@@ -31,22 +32,19 @@ const answerBodyParserErrors =
     if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
     if (request.path === `/${config.notereader.path}`) {
       const reason =
-        parserError.type === 'entity.too.large'
-          ? 'The SOAP message exceeds the size limit'
-          : `Unreadable SOAP message: ${parserError.message}`;
+        parserError.type === 'entity.too.large' ? 'The SOAP message exceeds the size limit' : 'Unreadable SOAP message';
       response
         .status(500)
         .type('text/xml; charset=utf-8')
         .send(faultEnvelope(new SoapFault('Client', reason)));
       return;
     }
+    const { status, outcome } = bodyParserOutcome(parserError);
     if (request.path.startsWith('/fhir')) {
-      const { status, outcome } = bodyParserOutcome(parserError);
       response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
       return;
     }
-    const status = parserError.status ?? 400;
-    response.status(status).json({ statusCode: status, message: parserError.message });
+    response.status(status).json({ statusCode: status, message: outcome.issue[0].diagnostics });
   };
 
 /** Builds the gateway application (not listening yet): the one place main.ts and the e2e suites share. */
@@ -68,7 +66,14 @@ export async function createGatewayApp(
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
-  app.useBodyParser('json', { limit: config.gateway.bodyLimit, type: JSON_MEDIA_TYPES });
+  // Express's own parser, since Nest's useBodyParser keeps `verify` for itself: the depth check runs before parsing.
+  app.use(
+    json({
+      limit: config.gateway.bodyLimit,
+      type: JSON_MEDIA_TYPES,
+      verify: limitJsonDepth(config.gateway.jsonMaxDepth),
+    }),
+  );
   app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });
   // SOAP bodies (NoteReader) arrive as XML text; base64 makes a document about a third larger.
   app.useBodyParser('text', {

@@ -26,6 +26,7 @@ const OPTIONS = {
   processEntities: true,
   ignoreDeclaration: false,
   ignorePiTags: false,
+  maxNestedTags: 100,
 } as const;
 
 /** Parses XML into the ordered tree. Refuses any DTD (no entity can be declared, so none is expanded or fetched). */
@@ -37,7 +38,12 @@ export function parseXml(xml: string, maxBytes: number): XmlNode[] {
   // The parser itself is lenient (an unclosed tag is accepted): check well-formedness first.
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) throw new XmlSyntaxError(`${verdict.err.msg} (line ${verdict.err.line})`);
-  return new XMLParser(OPTIONS).parse(xml) as XmlNode[];
+  try {
+    return new XMLParser(OPTIONS).parse(xml) as XmlNode[];
+  } catch (error) {
+    // The parser's only refusal of well-formed XML is its nesting limit (OPTIONS.maxNestedTags).
+    throw new XmlSecurityError(`XML nests elements deeper than ${OPTIONS.maxNestedTags} levels`, { cause: error });
+  }
 }
 
 export function serializeXml(nodes: XmlNode[]): string {

@@ -38,7 +38,12 @@ export class CdsInvoker {
     try {
       response = await service.handler.handle({ ...validated, prefetch });
     } catch (error) {
-      throw new CdsError(500, `CDS service '${id}' failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CdsError(
+        500,
+        `CDS service '${id}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        [],
+        `CDS service '${id}' failed`,
+      );
     }
     const problems = responseProblems(response);
     if (problems.length > 0) throw new CdsError(500, `CDS service '${id}' returned an invalid response`, problems);

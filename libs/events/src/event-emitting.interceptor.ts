@@ -3,6 +3,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Observable, catchError, from, mergeMap, tap } from 'rxjs';
 import type { EHREventType, EventDetails } from './ehr-event';
 import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
+import { problemOf } from './failure-problem';
 import { OperationEvents } from './operation-events.service';
 import type { OperationFactFields } from './operation-facts';
 
@@ -11,10 +12,6 @@ export function statusOfError(error: unknown): number {
   if (error instanceof HttpException) return error.getStatus();
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
-}
-
-export function messageOfError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The descriptor with more payload fields; later sources win. */
@@ -95,7 +92,7 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
       finish({ outcome: 'success', status: this.successStatus(context) }, this.describeResult(result, context));
     const failed = (error: unknown) =>
       finish(
-        { outcome: 'failure', status: statusOfError(error), error: messageOfError(error) },
+        { outcome: 'failure', status: statusOfError(error), error: problemOf(error) },
         this.describeFailure(error, context),
       );
 

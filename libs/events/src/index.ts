@@ -34,7 +34,8 @@ export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods'
 export { EventDeliveryError, type ListenerFailure } from './event-delivery.error';
 export { EventDispatcher } from './event-dispatcher';
 export { EventListenerRegistry, type EventListener } from './event-listener.registry';
-export { EventEmittingInterceptor, messageOfError, statusOfError } from './event-emitting.interceptor';
+export { EventEmittingInterceptor, statusOfError } from './event-emitting.interceptor';
+export { problemOf, stackFramesOf } from './failure-problem';
 export { EventsModule } from './events.module';
 export { EVENTS_MODULE_OPTIONS } from './events.module-definition';
 export { OperationEvents } from './operation-events.service';

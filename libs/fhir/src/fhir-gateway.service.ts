@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OperationEvents } from '@ehr-gateway/events';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { FhirError } from './errors/fhir-error';
-import { isOperationOutcome } from './errors/operation-outcome';
+import { describeOutcome, isOperationOutcome } from './errors/operation-outcome';
 import { InjectFhirOptions } from './fhir.module-definition';
 import { EVENT_TYPE_OF, FhirOperation, entryOperation, toFhirRequest } from './interaction';
 import type { FhirBackend, FhirResponse } from './interfaces/fhir-backend.interface';
@@ -76,7 +76,7 @@ export class FhirGateway {
       return response;
     } catch (error) {
       if (!(error instanceof FhirError)) throw error;
-      await this.recordFailure(name, operation, error.status, error.message);
+      await this.recordFailure(name, operation, error.status, error.problem);
       throw error;
     }
   }
@@ -298,8 +298,6 @@ async function readQuietly(backend: FhirBackend, resourceType: string, id: strin
 function failureMessage(response: FhirResponse): string | undefined {
   if (response.status < 400) return undefined;
   const body = response.body;
-  if (isOperationOutcome(body)) {
-    return body.issue?.map((issue) => issue.diagnostics ?? issue.details?.text ?? issue.code).join('; ');
-  }
+  if (isOperationOutcome(body)) return describeOutcome(body);
   return `HTTP ${response.status}`;
 }

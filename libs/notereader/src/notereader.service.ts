@@ -37,7 +37,11 @@ export class NoteReaderService {
       document = CdaDocument.parse(call.document, { maxBytes: this.maxDocumentBytes });
     } catch (error) {
       if (error instanceof CdaParseError)
-        throw new SoapFault('Client', `Document is not a usable CDA document: ${error.message}`);
+        throw new SoapFault(
+          'Client',
+          `Document is not a usable CDA document: ${error.message}`,
+          'Document is not a usable CDA document',
+        );
       throw error;
     }
     this.facts.add({
@@ -54,7 +58,7 @@ export class NoteReaderService {
       const message = `The NoteReader handler failed: ${error instanceof Error ? error.message : String(error)}`;
       if (this.options.handlerErrors === 'error-element')
         return responseEnvelope(Buffer.from(call.document).toString('base64'), message);
-      throw new SoapFault('Server', message);
+      throw new SoapFault('Server', message, 'The NoteReader handler failed');
     }
     const answer = result?.document ?? document;
     this.facts.add({ resourcesAdded: result?.resources?.length ? answer.addResources(result.resources) : {} });

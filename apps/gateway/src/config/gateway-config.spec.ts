@@ -25,6 +25,7 @@ describe('loadGatewayConfig', () => {
         docs: 'guarded',
         corsOrigins: [],
         bodyLimit: '1mb',
+        jsonMaxDepth: 100,
         transport: undefined,
         rateLimit: { requests: 0, windowSeconds: 60 },
       },

@@ -106,6 +106,9 @@ export const gatewayConfig = defineConfigNamespace({
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 5mb')
       .default('1mb')
       .describe('Largest JSON or form body.'),
+    JSON_MAX_DEPTH: envInteger(8, 10_000)
+      .default(100)
+      .describe('Deepest nesting of objects and arrays a JSON body may have (400 beyond, checked before parsing).'),
     RATE_LIMIT_REQUESTS: envInteger(0)
       .default(0)
       .describe(
@@ -143,6 +146,7 @@ export const gatewayConfig = defineConfigNamespace({
     docs: keys.GATEWAY_DOCS,
     corsOrigins: keys.CORS_ORIGINS,
     bodyLimit: keys.BODY_LIMIT,
+    jsonMaxDepth: keys.JSON_MAX_DEPTH,
     rateLimit: { requests: keys.RATE_LIMIT_REQUESTS, windowSeconds: keys.RATE_LIMIT_WINDOW_SECONDS },
     transport: keys.GATEWAY_TRANSPORT
       ? {

@@ -1,14 +1,20 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { problemOf, stackFramesOf } from '@ehr-gateway/events';
 import type { Response } from 'express';
 
 /** A CDS request that cannot be served, with the status and every problem to name. */
 export class CdsError extends Error {
+  /** What failed, for events and logs; the message when it quotes nothing else (the default). */
+  readonly problem: string;
+
   constructor(
     readonly status: number,
     message: string,
     readonly details: string[] = [],
+    problem?: string,
   ) {
     super(message);
+    this.problem = problem ?? message;
   }
 }
 
@@ -40,7 +46,7 @@ export class CdsExceptionFilter implements ExceptionFilter {
       response.status(status).json({ error: statusText(status), message: exception.message, details: [] });
       return;
     }
-    this.logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
+    this.logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
     response.status(500).json({ error: 'Internal Server Error', message: 'The CDS service failed', details: [] });
   }
 }

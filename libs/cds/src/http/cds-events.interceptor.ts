@@ -47,7 +47,12 @@ function callOf(context: ExecutionContext): CdsCall {
   };
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_REFERENCE = /^[A-Za-z]{1,64}\/[A-Za-z0-9\-.]{1,64}$/;
+const HOOK_INSTANCE = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Only identifiers go into events: a value of another shape (an invalid request) could be anything. */
+const identifier = (value: unknown, shape: RegExp) =>
+  typeof value === 'string' && shape.test(value) ? value : undefined;
 
 /**
  * One event per CDS call: the hook's own event (`cds.patient.view`, ...), or
@@ -79,10 +84,10 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor<CdsCallEventT
       : {
           serviceId,
           hook,
-          hookInstance: text(request.hookInstance),
-          patientId: text(hookContext.patientId),
-          encounterId: text(hookContext.encounterId),
-          userId: text(hookContext.userId),
+          hookInstance: identifier(request.hookInstance, HOOK_INSTANCE),
+          patientId: identifier(hookContext.patientId, FHIR_ID),
+          encounterId: identifier(hookContext.encounterId, FHIR_ID),
+          userId: identifier(hookContext.userId, FHIR_REFERENCE),
         };
     const eventType = isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC);
     return { eventType, operation: isFeedback ? 'feedback' : 'invoke', source: serviceId, details };

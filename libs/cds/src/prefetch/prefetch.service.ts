@@ -65,7 +65,12 @@ export class PrefetchService {
       }),
     ).catch((error: unknown) => {
       if (error instanceof CdsError) throw error;
-      throw new CdsError(412, `Prefetch data could not be obtained: ${(error as Error).message}`);
+      throw new CdsError(
+        412,
+        `Prefetch data could not be obtained: ${(error as Error).message}`,
+        [],
+        'Prefetch data could not be obtained',
+      );
     });
     for (const [key, value] of results) prefetch[key] = value;
     return { prefetch, fetched: missing.map(([key]) => key) };
@@ -88,6 +93,8 @@ export class PrefetchService {
       throw new CdsError(
         412,
         `Prefetch query '${query}' failed with HTTP ${response.status}${reason ? `: ${reason}` : ''}`,
+        [],
+        `A prefetch query failed with HTTP ${response.status}`,
       );
     }
     return response.body as Prefetched;
@@ -113,11 +120,18 @@ export class PrefetchService {
       throw new CdsError(
         412,
         `Prefetch query '${query}' ${timedOut ? 'exceeded the time budget' : 'could not reach the FHIR server'}`,
+        [],
+        `A prefetch query ${timedOut ? 'exceeded the time budget' : 'could not reach the FHIR server'}`,
       );
     }
     if (response.status === 404 || response.status === 410) return null;
     if (!response.ok)
-      throw new CdsError(412, `Prefetch query '${query}' failed with HTTP ${response.status} from the FHIR server`);
+      throw new CdsError(
+        412,
+        `Prefetch query '${query}' failed with HTTP ${response.status} from the FHIR server`,
+        [],
+        `A prefetch query failed with HTTP ${response.status} from the FHIR server`,
+      );
     return (await response.json()) as Prefetched;
   }
 }
@@ -126,7 +140,8 @@ async function raceBudget<T>(work: Promise<T>, budget: AbortSignal): Promise<T> 
   if (budget.aborted) throw new CdsError(412, 'Prefetch exceeded the time budget');
   return Promise.race([
     work.catch((error: unknown) => {
-      if (error instanceof FhirError) throw new CdsError(412, `Prefetch failed: ${error.message}`);
+      if (error instanceof FhirError)
+        throw new CdsError(412, `Prefetch failed: ${error.message}`, [], `Prefetch failed: ${error.problem}`);
       throw error;
     }),
     new Promise<never>((_, reject) =>

@@ -1,5 +1,5 @@
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { issueCodeForStatus, operationOutcome } from './operation-outcome';
+import { describeOutcome, issueCodeForStatus, operationOutcome } from './operation-outcome';
 
 /** A FHIR operation that failed, with the status and OperationOutcome to answer with. */
 export class FhirError extends Error {
@@ -18,6 +18,11 @@ export class FhirError extends Error {
       outcome.issue?.map((issue) => issue.diagnostics ?? issue.details?.text ?? issue.code).join('; ') ?? 'FHIR error',
     );
     this.outcome = outcome;
+  }
+
+  /** The problem for events and logs: issue codes and element paths, never the diagnostics. */
+  get problem(): string {
+    return describeOutcome(this.outcome);
   }
 
   static badRequest(message: string): FhirError {

@@ -13,6 +13,19 @@ export function isOperationOutcome(value: unknown): value is OperationOutcome {
   return (value as { resourceType?: unknown } | null)?.resourceType === 'OperationOutcome';
 }
 
+/**
+ * An outcome's problems without any submitted value or stored content: each
+ * issue's code and the element paths it names (`invalid at Patient.gender`).
+ * Diagnostics are free text (an upstream server may quote the data), so they
+ * never reach events or logs.
+ */
+export function describeOutcome(outcome: OperationOutcome): string {
+  const issues = (outcome.issue ?? []).map(
+    (issue) => `${issue.code}${issue.expression?.length ? ` at ${issue.expression.join(', ')}` : ''}`,
+  );
+  return issues.length > 0 ? issues.join('; ') : 'no issue given';
+}
+
 /** The issue code that fits an HTTP status. */
 export function issueCodeForStatus(status: number): IssueCode {
   if (status === 400 || status === 422) return 'invalid';

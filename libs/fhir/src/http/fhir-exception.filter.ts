@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { problemOf, stackFramesOf } from '@ehr-gateway/events';
 import type { Response } from 'express';
 import { FHIR_JSON } from '../constants';
 import { FhirError } from '../errors/fhir-error';
@@ -30,16 +31,19 @@ function toOutcome(exception: unknown, logger: Logger) {
     const status = exception.getStatus();
     return { status, outcome: operationOutcome(issueCodeForStatus(status), exception.message), headers: {} };
   }
-  logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
+  logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
   return { status: 500, outcome: operationOutcome('exception', 'Internal gateway error'), headers: {} };
 }
 
 /** The OperationOutcome answer for a body the JSON parser refused (malformed or too large). */
 export function bodyParserOutcome(error: { status?: number; type?: string; message?: string }) {
   const status = error.status ?? 400;
+  // The parser's own message quotes the body: it is never passed on.
   const diagnostics =
     error.type === 'entity.too.large'
       ? 'Request body exceeds the size limit'
-      : `Malformed JSON body: ${error.message ?? 'parse error'}`;
+      : error.type === 'entity.too.deep'
+        ? (error.message ?? 'The JSON body nests too deep')
+        : 'Malformed JSON body';
   return { status, outcome: operationOutcome(issueCodeForStatus(status), diagnostics) };
 }

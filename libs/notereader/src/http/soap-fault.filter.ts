@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { problemOf, stackFramesOf } from '@ehr-gateway/events';
 import type { Response } from 'express';
 import { SoapFault, faultEnvelope } from '../soap/soap-fault';
 
@@ -14,7 +15,7 @@ export class SoapFaultFilter implements ExceptionFilter {
     else if (exception instanceof HttpException) {
       fault = new SoapFault(exception.getStatus() < 500 ? 'Client' : 'Server', exception.message);
     } else {
-      this.logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
+      this.logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
       fault = new SoapFault('Server', 'Internal NoteReader error');
     }
     response.status(500).type('text/xml; charset=utf-8').send(faultEnvelope(fault));

@@ -65,8 +65,9 @@ export function readProcessDocument(xml: unknown, maxBytes: number): ProcessDocu
   try {
     nodes = parseXml(xml, maxBytes * 2);
   } catch (error) {
-    if (error instanceof XmlSecurityError) throw new SoapFault('Client', error.message);
-    if (error instanceof XmlSyntaxError) throw new SoapFault('Client', `Malformed XML: ${error.message}`);
+    if (error instanceof XmlSecurityError) throw new SoapFault('Client', error.message, 'Refused XML');
+    if (error instanceof XmlSyntaxError)
+      throw new SoapFault('Client', `Malformed XML: ${error.message}`, 'Malformed XML');
     throw error;
   }
   const envelope = nodes.map((node) => scoped(node, new Map())).find((element) => element !== undefined);

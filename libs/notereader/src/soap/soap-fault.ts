@@ -1,10 +1,15 @@
 /** A SOAP 1.1 fault to answer with: `soap:Client` for the caller's mistakes, `soap:Server` for ours. */
 export class SoapFault extends Error {
+  /** What failed, for events and logs; the message when it quotes nothing else (the default). */
+  readonly problem: string;
+
   constructor(
     readonly faultCode: 'Client' | 'Server',
     message: string,
+    problem?: string,
   ) {
     super(message);
+    this.problem = problem ?? message;
   }
 }
 
