@@ -142,8 +142,21 @@ export class FhirAuthorizer implements FhirAccessControl {
         if (denial) return { denial };
       }
     }
-    if (decision.narrowing && this.enforce) {
-      return { operation: { ...operation, query: withQuery(operation.query, decision.narrowing) } };
+    let narrowing = decision.narrowing;
+    if ((permission === 'u' || permission === 'd') && operation.id === undefined) {
+      // A conditional update or delete selects by a search: it must be one the caller may run, narrowed alike.
+      const selection = await this.policy.checkRequest({
+        caller,
+        source,
+        permission: 's',
+        interaction: 'search',
+        resourceType: operation.resourceType ?? '*',
+      });
+      if (!selection.allowed) return { denial: { status: 403, ...selection } };
+      narrowing = selection.narrowing;
+    }
+    if (narrowing && this.enforce) {
+      return { operation: { ...operation, query: withQuery(operation.query, narrowing) } };
     }
     return { operation };
   }

@@ -56,7 +56,7 @@ describe('loadGatewayConfig', () => {
         prefetchTimeoutMs: 3000,
         feedbackPath: './data/cds-feedback.sqlite',
       },
-      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880 },
+      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880, credentials: undefined },
       auth: { smart: undefined, enforce: true, deniedReadStatus: 403, trustedTransport: false },
     });
   });
