@@ -20,8 +20,10 @@ export interface FhirOperation {
   resourceType?: string;
   id?: string;
   versionId?: string;
-  /** Search or history parameters, URL-encoded, without the leading `?`. */
+  /** Search or history parameters (the condition of a conditional update or delete), URL-encoded, without `?`. */
   query?: string;
+  /** A search in the compartment of this patient (`Patient/{compartment}/{resourceType}`). */
+  compartment?: string;
   body?: unknown;
   /** Conditional headers passed on: `if-match`, `if-none-exist`, `if-none-match`, `prefer`. */
   headers?: Record<string, string>;
@@ -45,7 +47,7 @@ const withQuery = (path: string, query?: string) => (query ? `${path}?${query}` 
 
 /** The REST request that performs an operation. */
 export function toFhirRequest(operation: FhirOperation): FhirRequest {
-  const { resourceType: type, id, versionId, query, body, headers } = operation;
+  const { resourceType: type, id, versionId, query, body, headers, compartment } = operation;
   const request = (method: HttpMethod, path: string): FhirRequest => ({ method, path, headers, body });
   switch (operation.interaction) {
     case 'read':
@@ -55,18 +57,18 @@ export function toFhirRequest(operation: FhirOperation): FhirRequest {
     case 'history':
       return request('GET', withQuery([type, id, '_history'].filter(Boolean).join('/'), query));
     case 'search':
-      return request('GET', withQuery(type ?? '', query));
+      return request('GET', withQuery(compartment ? `Patient/${compartment}/${type}` : (type ?? ''), query));
     case 'create':
       return request('POST', `${type}`);
     case 'update':
-      return request('PUT', `${type}/${id}`);
+      return request('PUT', id === undefined ? withQuery(`${type}`, query) : `${type}/${id}`);
     case 'patch':
       return {
         ...request('PATCH', `${type}/${id}`),
         headers: { ...headers, 'content-type': 'application/json-patch+json' },
       };
     case 'delete':
-      return request('DELETE', `${type}/${id}`);
+      return request('DELETE', id === undefined ? withQuery(`${type}`, query) : `${type}/${id}`);
     case 'transaction':
     case 'batch':
       return request('POST', '');

@@ -7,6 +7,7 @@ import { FhirError } from '../errors/fhir-error';
 import { FhirGateway } from '../fhir-gateway.service';
 import { FhirHandlersExplorer } from '../handlers/fhir-handlers.explorer';
 import { FhirOperation } from '../interaction';
+import { assertResourceType } from '../resource-types';
 import type { FhirResponse } from '../interfaces/fhir-backend.interface';
 import { FhirSources } from '../sources/fhir-sources';
 import { assertAcceptsJson, assertJsonBody } from './content-negotiation';
@@ -59,13 +60,20 @@ function checkResourceBody(body: unknown, resourceType: string, id?: string): vo
 
 /** The operation an HTTP request under `/fhir/{source}/...` asks for. */
 function operationOf(request: Request, segments: string[]): FhirOperation {
-  const method = request.method;
+  // HEAD is GET without the body (Express leaves the body out of the response).
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
   const headers = passedHeaders(request);
   const query = queryOf(request);
   const [resourceType, second, third, fourth] = segments;
   const unsupported = () => new FhirError(405, `${method} is not supported on /${segments.join('/')}`);
   if (segments.length === 1) {
     if (method === 'GET') return { interaction: 'search', resourceType, query, headers };
+    if (method === 'PUT' && query) {
+      assertJsonBody(request, false);
+      checkResourceBody(request.body, resourceType);
+      return { interaction: 'update', resourceType, query, body: request.body, headers };
+    }
+    if (method === 'DELETE' && query) return { interaction: 'delete', resourceType, query, headers };
     if (method === 'POST') {
       assertJsonBody(request, false);
       checkResourceBody(request.body, resourceType);
@@ -113,6 +121,11 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
     return fourth === undefined
       ? { interaction: 'history', resourceType, id, query, headers }
       : { interaction: 'vread', resourceType, id, versionId: checkId(fourth, 'version id'), headers };
+  }
+  if (resourceType === 'Patient' && segments.length === 3 && method === 'GET') {
+    // A compartment search (R4 3.1.0.9): `Patient/{id}/{type}`.
+    assertResourceType(third);
+    return { interaction: 'search', resourceType: third, compartment: checkId(second, 'id'), query, headers };
   }
   throw FhirError.badRequest(`Unsupported FHIR path '/${segments.join('/')}'`);
 }
