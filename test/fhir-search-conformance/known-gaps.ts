@@ -6,4 +6,4 @@
  */
 export type KnownGap = string | { row: string; onlyOverHttp: true };
 
-export const KNOWN_GAPS: readonly KnownGap[] = [{ row: 'Patient/p3/$everything', onlyOverHttp: true }];
+export const KNOWN_GAPS: readonly KnownGap[] = [];

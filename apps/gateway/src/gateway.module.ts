@@ -10,21 +10,23 @@ import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeys } from './auth/api-keys';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
+import { rateLimit } from './rate-limit/rate-limit';
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.gateway.apiKeys.length === 0) return [];
+  if (config.gateway.auth !== 'api-key') return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
         new ApiKeyGuard(
-          config.gateway.apiKeys,
+          new ApiKeys(config.gateway.apiKeys),
           reflector,
           requestContext,
           config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],
@@ -47,6 +49,7 @@ export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
+    const limit = rateLimit(config.gateway.rateLimit);
     return {
       module: GatewayModule,
       imports: [
@@ -70,6 +73,7 @@ export class GatewayModule {
           useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
+        ...limit.imports,
         NoteReaderModule.forRootAsync({
           path: config.notereader.path,
           inject: [notereaderConfig.KEY],
@@ -77,7 +81,7 @@ export class GatewayModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config)],
+      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config), ...limit.guards],
     };
   }
 }

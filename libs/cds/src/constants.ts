@@ -6,4 +6,5 @@ export const CDS_DEFAULTS = {
   basePath: 'cds-services',
   prefetchTimeoutMs: 3000,
   feedbackPath: './data/cds-feedback.sqlite',
+  jwtMaxLifetimeSeconds: 300,
 } as const;

@@ -3,17 +3,29 @@ import { v7 as uuidv7 } from 'uuid';
 
 /** Every operation the gateway performs, by name. The values are the event names. */
 export enum EHREventType {
+  /** CDS feedback, and calls of CDS hooks without an event type of their own. */
   EHR_GENERIC = 'ehr.generic',
+  /** FHIR read, vread, history. */
   FHIR_READ = 'fhir.read',
+  /** FHIR search. */
   FHIR_SEARCH = 'fhir.search',
+  /** FHIR update, patch. */
   FHIR_UPDATE = 'fhir.update',
+  /** FHIR delete. */
   FHIR_DELETE = 'fhir.delete',
+  /** FHIR create. */
   FHIR_CREATE = 'fhir.create',
+  /** CDS Hooks `patient-view`. */
   CDS_PATIENT_VIEW = 'cds.patient.view',
+  /** CDS Hooks `encounter-discharge`. */
   CDS_ENCOUNTER_DISCHARGE = 'cds.encounter.discharge',
+  /** CDS Hooks `order-sign`. */
   CDS_ORDER_SIGN = 'cds.order.sign',
+  /** CDS Hooks `order-select`. */
   CDS_ORDER_SELECT = 'cds.order.select',
+  /** NoteReader: a signed note received and parsed. */
   NOTEREADER_SIGN_NOTE = 'notereader.sign.note',
+  /** NoteReader: a ProcessDocument call finished, fault or not. */
   NOTEREADER_PROCESS_NOTE = 'notereader.process.note',
 }
 

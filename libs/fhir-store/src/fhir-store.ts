@@ -18,9 +18,8 @@ import { parseRoute } from './rest-route';
 import { checkBundle } from './rules/bundle-rules';
 import { patchResource } from './rules/json-patch';
 import { validateWrite } from './rules/write-validation';
-import { InProcessRunner, PlanRunner, WorkerRunner } from './search/plan-runner';
+import { InProcessRunner, PlanRunner, WorkerRunner, runWithin } from './search/plan-runner';
 import { searchBundle } from './search/search-bundle';
-import { executePlan } from './search/search-plan';
 import { SearchScope, SearchService } from './search/search-service';
 import { StoreDatabase, StoredVersion } from './storage/store-database';
 
@@ -79,23 +78,21 @@ export class FhirStore implements FhirBackend {
   /** Searches inside a write (conditional operations, transaction entries) see its uncommitted state. */
   private readonly searchesNow: SearchService;
   private readonly runner: PlanRunner;
+  private readonly inProcess: InProcessRunner;
 
   constructor(private readonly options: FhirStoreOptions) {
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
     // Indexing evaluates the search-parameter definitions: load them first.
     loadFhirDefinitions();
     this.database = new StoreDatabase(options.path);
-    const inProcess = new InProcessRunner(this.database.db);
+    const budgetMs = options.searchBudgetMs ?? FHIR_STORE_DEFAULTS.searchBudgetMs;
+    this.inProcess = new InProcessRunner(this.database.db, budgetMs);
     this.runner =
       options.path === ':memory:'
-        ? inProcess
-        : new WorkerRunner(
-            options.path,
-            options.searchBudgetMs ?? FHIR_STORE_DEFAULTS.searchBudgetMs,
-            options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers,
-          );
+        ? this.inProcess
+        : new WorkerRunner(options.path, budgetMs, options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers);
     this.searches = new SearchService(this.database, this.runner, this.baseUrl);
-    this.searchesNow = new SearchService(this.database, inProcess, this.baseUrl);
+    this.searchesNow = new SearchService(this.database, this.inProcess, this.baseUrl);
   }
 
   /** Whether the store holds no resource of this type (used to seed once). */
@@ -258,7 +255,7 @@ export class FhirStore implements FhirBackend {
 
   private searchNow(resourceType: string, query: string, headers: Record<string, string>): FhirResponse {
     const parsed = this.searchesNow.parse(resourceType, query, lenient(headers));
-    const result = executePlan(this.database.db, this.searchesNow.plan(parsed));
+    const result = runWithin(this.database.db, this.searchesNow.plan(parsed), this.inProcess.budgetMs);
     return {
       status: 200,
       headers: { 'content-type': FHIR_JSON },
@@ -405,7 +402,7 @@ export class FhirStore implements FhirBackend {
   private conditionalMatches(resourceType: string, condition: string, limit: number): string[] {
     const query = this.searchesNow.parse(resourceType, condition.replace(/^[^?]*\?/, ''));
     if (query.filters.length === 0) throw FhirError.badRequest('A conditional operation needs search criteria');
-    const result = executePlan(
+    const result = runWithin(
       this.database.db,
       this.searchesNow.plan({
         ...query,
@@ -416,6 +413,7 @@ export class FhirStore implements FhirBackend {
         sort: [],
         total: 'none',
       }),
+      this.inProcess.budgetMs,
     );
     return result.matches.map((row) => row.id);
   }

@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator';
 
 const RSS_LIMIT_BYTES = 1.5 * 1024 ** 3;
 
-@ApiTags('health')
+@ApiTags('Health')
+@SkipThrottle()
 @Public()
 @Controller('health')
 export class HealthController {
@@ -15,6 +17,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers and its memory is below the limit' })
   @HealthCheck()
   check() {
     return this.health.check([() => this.memory.checkRSS('memory_rss', RSS_LIMIT_BYTES)]);

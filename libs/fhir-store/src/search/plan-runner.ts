@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { FhirError, operationOutcome } from '@ehr-gateway/fhir';
-import { PlanResult, SearchPlan, executePlan } from './search-plan';
+import { PlanResult, SearchPlan, TOO_COSTLY, executePlan } from './search-plan';
 
 /** Runs search plans. */
 export interface PlanRunner {
@@ -17,16 +17,31 @@ export const tooCostly = (budgetMs: number) =>
     operationOutcome('too-costly', `The search did not finish within its time budget of ${budgetMs} ms: narrow it`),
   );
 
-/** Runs plans on the store's own connection (`:memory:` stores, which no other thread can open). */
+/** Runs a plan on a connection, turning a budget overrun into `too-costly`. */
+export function runWithin(db: DatabaseSync, plan: SearchPlan, budgetMs: number): PlanResult {
+  try {
+    return executePlan(db, plan, budgetMs);
+  } catch (error) {
+    if ((error as Error).message.includes(TOO_COSTLY)) throw tooCostly(budgetMs);
+    throw error;
+  }
+}
+
+/** Runs plans on the store's own connection (`:memory:` stores, which no other thread can open; writes' searches). */
 export class InProcessRunner implements PlanRunner {
-  constructor(private readonly db: DatabaseSync) {}
+  constructor(
+    private readonly db: DatabaseSync,
+    readonly budgetMs: number,
+  ) {}
 
   run(plan: SearchPlan): Promise<PlanResult> {
-    return Promise.resolve(executePlan(this.db, plan));
+    return Promise.resolve(runWithin(this.db, plan, this.budgetMs));
   }
 
   async close(): Promise<void> {}
 }
+
+const GRACE_MS = 1000;
 
 interface Job {
   id: number;
@@ -37,16 +52,18 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Set once the worker has opened the store: its start-up does not count against a search's budget. */
+  ready: boolean;
   job?: Job;
   timer?: NodeJS.Timeout;
 }
 
 /**
  * Runs plans in worker threads, each with a read-only connection (WAL lets
- * them read while the main connection writes). A plan that outlives the time
- * budget is answered with `too-costly` and its worker is replaced: `node:sqlite`
- * cannot interrupt a statement, but a terminated worker's work no longer
- * delays anyone's answer.
+ * them read while the main connection writes), so that no search holds the
+ * event loop. A plan stops itself at its budget (see `executePlan`); one that
+ * still runs a grace period later (a step that examines no rows, such as a
+ * large sort) is answered with `too-costly` and its worker replaced.
  */
 export class WorkerRunner implements PlanRunner {
   private readonly slots: Slot[] = [];
@@ -77,11 +94,11 @@ export class WorkerRunner implements PlanRunner {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.job || this.queue.length === 0) continue;
+      if (!slot.ready || slot.job || this.queue.length === 0) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      slot.timer = setTimeout(() => this.abandon(slot), this.budgetMs);
-      slot.worker.postMessage({ id: job.id, plan: job.plan });
+      slot.timer = setTimeout(() => this.abandon(slot), this.budgetMs + GRACE_MS);
+      slot.worker.postMessage({ id: job.id, plan: job.plan, budgetMs: this.budgetMs });
     }
   }
 
@@ -96,13 +113,19 @@ export class WorkerRunner implements PlanRunner {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker(this.path) };
-    slot.worker.on('message', (message: { id: number; result?: PlanResult; error?: string }) => {
+    const slot: Slot = { worker: startWorker(this.path), ready: false };
+    slot.worker.on('message', (message: { ready?: boolean; id: number; result?: PlanResult; error?: string }) => {
+      if (message.ready) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== message.id) return;
       clearTimeout(slot.timer);
       slot.job = undefined;
-      if (message.error !== undefined) job.reject(new Error(`Search failed: ${message.error}`));
+      if (message.error?.includes(TOO_COSTLY)) job.reject(tooCostly(this.budgetMs));
+      else if (message.error !== undefined) job.reject(new Error(`Search failed: ${message.error}`));
       else job.resolve(message.result!);
       this.dispatch();
     });

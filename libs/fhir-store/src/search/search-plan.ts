@@ -1,4 +1,4 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { Sql, join, list, sql } from './sql';
 
 /** An include step: follow references from `sourceType` rows (or, reversed, to `targetType` rows). */
@@ -53,10 +53,48 @@ const DRIVER_LIMIT = 5000;
 const MAX_ITERATIONS = 4;
 export const AUTO_TOTAL_LIMIT = 10_000;
 
-const count = (db: DatabaseSync, query: Sql): number => Number(db.prepare(query.text).get(...query.params)!.n);
+const STATEMENT_CACHE = 256;
+const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
 
-/** Runs a plan: the page of matches, its total when asked for, and its included resources. */
-export function executePlan(db: DatabaseSync, plan: SearchPlan): PlanResult {
+/** A prepared statement, reused across searches of the same shape (values are bound, so shapes repeat). */
+function prepare(db: DatabaseSync, text: string): StatementSync {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map<string, StatementSync>()));
+  let statement = cache.get(text);
+  if (!statement) {
+    if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+    cache.set(text, (statement = db.prepare(text)));
+  }
+  return statement;
+}
+
+const count = (db: DatabaseSync, query: Sql): number => Number(prepare(db, query.text).get(...query.params)!.n);
+
+/** Thrown out of a statement when the search outlives its budget. */
+export const TOO_COSTLY = 'search-too-costly';
+const deadlines = new WeakMap<DatabaseSync, { deadline: number }>();
+
+/**
+ * `node:sqlite` exposes no progress handler or interrupt, but it runs SQL
+ * functions written in JS: every row a search examines calls this one, which
+ * aborts the statement once the deadline has passed.
+ */
+function setDeadline(db: DatabaseSync, deadline: number): void {
+  let state = deadlines.get(db);
+  if (!state) {
+    const created = { deadline };
+    db.function('search_budget', { deterministic: false }, () => {
+      if (Date.now() > created.deadline) throw new Error(TOO_COSTLY);
+      return 1;
+    });
+    deadlines.set(db, (state = created));
+  }
+  state.deadline = deadline;
+}
+
+/** Runs a plan within a time budget: the page of matches, its total when asked for, and its included resources. */
+export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number): PlanResult {
+  setDeadline(db, Date.now() + budgetMs);
   const estimates = plan.candidates.map((candidate) =>
     count(db, sql`SELECT count(*) AS n FROM (${candidate.ridSet} LIMIT ${DRIVER_LIMIT + 1})`),
   );
@@ -71,6 +109,8 @@ export function executePlan(db: DatabaseSync, plan: SearchPlan): PlanResult {
     };
   const driver = smallest <= DRIVER_LIMIT ? estimates.indexOf(smallest) : -1;
   const conditions = [
+    // First, so that it runs for every row examined, whatever the other conditions answer.
+    sql`search_budget()`,
     plan.base,
     ...plan.candidates.map((candidate, i) => (i === driver ? sql`r.rid IN (${candidate.ridSet})` : candidate.probe)),
     ...plan.probes,

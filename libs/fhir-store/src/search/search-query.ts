@@ -51,7 +51,7 @@ export interface SearchQuery {
 }
 
 /** Parameters that shape the result rather than select resources. */
-const RESULT_PARAMETERS = new Set([
+export const RESULT_PARAMETERS = new Set([
   '_count',
   '_offset',
   '_sort',

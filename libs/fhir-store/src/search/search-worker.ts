@@ -9,9 +9,10 @@ import { SearchPlan, executePlan } from './search-plan';
 
 const db = openDatabase((workerData as { path: string }).path, true);
 
-parentPort!.on('message', ({ id, plan }: { id: number; plan: SearchPlan }) => {
+parentPort!.postMessage({ ready: true });
+parentPort!.on('message', ({ id, plan, budgetMs }: { id: number; plan: SearchPlan; budgetMs: number }) => {
   try {
-    parentPort!.postMessage({ id, result: executePlan(db, plan) });
+    parentPort!.postMessage({ id, result: executePlan(db, plan, budgetMs) });
   } catch (error) {
     parentPort!.postMessage({ id, error: (error as Error).message });
   }
