@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, jwtVerify } from 'jose';
 import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request } from 'express';
-import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
+import { InjectCdsOptions } from '../cds.module-definition';
 import { CDS_DEFAULTS } from '../constants';
 import { CdsUnauthorizedError } from '../http/cds-errors';
 import type { CdsJwtIssuer, CdsModuleOptions } from '../interfaces/cds-module-options.interface';
@@ -30,7 +30,7 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
   private replays: ReplayStore = new InMemoryReplayStore();
   private redis?: ReturnType<typeof createClient>;
 
-  constructor(@Inject(CDS_MODULE_OPTIONS) private readonly options: CdsModuleOptions) {}
+  constructor(@InjectCdsOptions() private readonly options: CdsModuleOptions) {}
 
   get enabled(): boolean {
     return this.options.jwt?.enabled === true;
