@@ -11,20 +11,17 @@ import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { AuditConsumerModule } from '../apps/audit-consumer/src/audit-consumer.module';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 
-describe('audit consumer (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'audit consumer (e2e)', () => {
   let gateway: INestApplication;
   let consumer: INestApplicationContext;
   const prefix = `ehra${randomUUID().slice(0, 8)}`;
   const stream = `EHR_AUDIT_${prefix}`;
 
   beforeAll(async () => {
-    available = await serviceAvailable('NATS', '127.0.0.1', 4222);
-    if (!available) return;
     gateway = await createTestGateway({
       EVENTS_BROKER_URL: NATS_URL,
       EVENTS_BROKER_STREAM: stream,
@@ -47,7 +44,6 @@ describe('audit consumer (e2e)', () => {
     await consumer.init();
   });
   afterAll(async () => {
-    if (!available) return;
     await consumer.close();
     await gateway.close();
     const nc = await connect({ servers: NATS_URL });
@@ -68,7 +64,6 @@ describe('audit consumer (e2e)', () => {
   }
 
   it('writes BALP-shaped AuditEvents that a FHIR search by patient and date finds', async () => {
-    if (!available) return;
     const server = gateway.getHttpServer();
     const search = await request(server).get('/fhir/local/Patient?_count=1').expect(200);
     const patientId = search.body.entry[0].resource.id as string;

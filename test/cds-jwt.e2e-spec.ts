@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { exportJWK, SignJWT } from 'jose';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { itWithService } from './support/services';
 
 const ISSUER = 'https://ehr.example.org';
 
@@ -119,8 +119,7 @@ describe('CDS Hooks JWT verification (e2e)', () => {
       await second?.close();
     });
 
-    it('refuses on one instance a token already used on the other', async () => {
-      if (!(await serviceAvailable('Redis', '127.0.0.1', 6379))) return;
+    itWithService('Redis', 'refuses on one instance a token already used on the other', async () => {
       const env = {
         CDS_JWT_ENABLED: 'true',
         CDS_JWT_ISSUERS: JSON.stringify({ [ISSUER]: jwks.url }),

@@ -11,27 +11,24 @@ import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 import { TcpProxy } from './support/tcp-proxy';
 import { unusedPort } from './support/ports';
 import { payloadOf } from './support/event-log';
 
 const NATS = { host: '127.0.0.1', port: 4222 };
 
-describe('durable event stream through NATS JetStream (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'durable event stream through NATS JetStream (e2e)', () => {
   let nc: NatsConnection;
   const prefix = `ehrtest${randomUUID().slice(0, 8)}`;
   const stream = `EHR_TEST_${prefix}`;
   const apps: INestApplication[] = [];
 
   beforeAll(async () => {
-    available = await serviceAvailable('NATS', NATS.host, NATS.port);
-    if (available) nc = await connect({ servers: `${NATS.host}:${NATS.port}` });
+    nc = await connect({ servers: `${NATS.host}:${NATS.port}` });
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
-    if (!available) return;
     await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
     await nc.close();
   });
@@ -67,7 +64,6 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   }
 
   it('publishes each event once, as a CloudEvent under <prefix>.<event name>, without resource bodies', async () => {
-    if (!available) return;
     const { app, publisher } = await gateway(`nats://${NATS.host}:${NATS.port}`);
     await publisher.flushed();
     const patient = await request(app.getHttpServer()).get('/fhir/local/Patient?_count=1').expect(200);
@@ -97,7 +93,6 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   });
 
   it('keeps events in the outbox while NATS is unreachable and publishes them in order when it is back', async () => {
-    if (!available) return;
     const proxy = await new TcpProxy(NATS.host, NATS.port).start();
     const { app, publisher } = await gateway(`nats://127.0.0.1:${proxy.port}`);
     await publisher.flushed();
@@ -118,7 +113,6 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   });
 
   it('resumes publishing a non-empty outbox after a restart', async () => {
-    if (!available) return;
     const closed = await unusedPort();
     const first = await gateway(`nats://127.0.0.1:${closed}`);
     for (let i = 0; i < 5; i++)
@@ -135,7 +129,6 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   });
 
   it('takes the events of two gateway instances into one stream without loss, and one per operation by HTTP or message', async () => {
-    if (!available) return;
     const nats = `nats://${NATS.host}:${NATS.port}`;
     const a = await gateway(nats, undefined, {
       GATEWAY_TRANSPORT: nats,
@@ -175,7 +168,6 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   });
 
   it('in strict mode answers once the event is in the outbox, and refuses the request when it cannot be recorded', async () => {
-    if (!available) return;
     const closed = await unusedPort();
     const { app, publisher } = await gateway(`nats://127.0.0.1:${closed}`, undefined, {
       EVENTS_DELIVERY: 'strict',

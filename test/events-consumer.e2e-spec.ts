@@ -12,7 +12,7 @@ import {
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 
@@ -43,22 +43,18 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
   }
 }
 
-describe('consuming the durable event stream (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'consuming the durable event stream (e2e)', () => {
   let nc: NatsConnection;
   const prefix = `ehrc${randomUUID().slice(0, 8)}`;
   const stream = `EHR_CONSUMER_${prefix}`;
   const contexts: INestApplicationContext[] = [];
 
   beforeAll(async () => {
-    available = await serviceAvailable('NATS', '127.0.0.1', 4222);
-    if (!available) return;
     nc = await connect({ servers: NATS_URL });
     await (await jetstreamManager(nc)).streams.add({ name: stream, subjects: [`${prefix}.>`] });
   });
   afterAll(async () => {
     await Promise.all(contexts.map((context) => context.close()));
-    if (!available) return;
     await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
     await nc.close();
   });
@@ -93,7 +89,6 @@ describe('consuming the durable event stream (e2e)', () => {
   }
 
   it('delivers to a stopped consumer, after it restarts, every event produced meanwhile, each once', async () => {
-    if (!available) return;
     @Injectable()
     class PatientReads {
       readonly ids = new Set<string>();
@@ -116,7 +111,6 @@ describe('consuming the durable event stream (e2e)', () => {
   });
 
   it('redelivers a failing event and acks it once the handler succeeds; dead-letters one that always fails', async () => {
-    if (!available) return;
     const [flaky, doomed] = [readEvent(1), readEvent(2)];
     @Injectable()
     class Picky {
@@ -146,7 +140,6 @@ describe('consuming the durable event stream (e2e)', () => {
   });
 
   it('splits the events between two instances of one durable consumer, without overlap', async () => {
-    if (!available) return;
     @Injectable()
     class Worker {
       readonly ids: string[] = [];

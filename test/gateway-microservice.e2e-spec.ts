@@ -7,21 +7,18 @@ import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 /** This suite's own queue group and subject prefix, so that other gateways on the same NATS never answer it. */
 const ns = `gwtest${randomUUID().slice(0, 8)}`;
 
-describe('the gateway as a hybrid microservice (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'the gateway as a hybrid microservice (e2e)', () => {
   let app: INestApplication;
   let client: ClientProxy;
   let events: () => Promise<EHREvent[]>;
 
   beforeAll(async () => {
-    available = await serviceAvailable('NATS', '127.0.0.1', 4222);
-    if (!available) return;
     app = await createTestGateway(
       { GATEWAY_TRANSPORT: NATS_URL, GATEWAY_TRANSPORT_QUEUE: ns, GATEWAY_TRANSPORT_SUBJECT_PREFIX: ns },
       [EventLogModule],
@@ -31,13 +28,11 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
     await client.connect();
   });
   afterAll(async () => {
-    if (!available) return;
     await client.close();
     await app.close();
   });
 
   it('serves FHIR operations by message pattern through the same service: one event each, as over HTTP, with the caller', async () => {
-    if (!available) return;
     const bundle = await firstValueFrom(
       client.send<Bundle<Patient>>(`${ns}.fhir.search`, {
         resourceType: 'Patient',
@@ -74,7 +69,6 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   });
 
   it('answers FHIR errors as { status, outcome }, with a failure event', async () => {
-    if (!available) return;
     await expect(
       firstValueFrom(client.send(`${ns}.fhir.read`, { resourceType: 'Patient', id: 'missing' })),
     ).rejects.toMatchObject({
@@ -87,7 +81,6 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   });
 
   it('invokes CDS services by message pattern with the same validation and one event', async () => {
-    if (!available) return;
     const bundle = await firstValueFrom(
       client.send<Bundle<Patient>>(`${ns}.fhir.search`, { resourceType: 'Patient', params: { _count: 1 } }),
     );

@@ -12,13 +12,12 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { firstValueFrom } from 'rxjs';
 import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 const NANOS_PER_SECOND = 1_000_000_000;
 
-describe('Security: namespaced messaging on a shared NATS (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'Security: namespaced messaging on a shared NATS (e2e)', () => {
   let nc: NatsConnection;
   let client: ClientProxy;
   const apps: INestApplication[] = [];
@@ -26,15 +25,12 @@ describe('Security: namespaced messaging on a shared NATS (e2e)', () => {
   const unique = (name: string) => `${name}${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    available = await serviceAvailable('NATS', '127.0.0.1', 4222);
-    if (!available) return;
     nc = await connect({ servers: NATS_URL });
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
     await client.connect();
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
-    if (!available) return;
     const jsm = await jetstreamManager(nc);
     for (const stream of streams) await jsm.streams.delete(stream).catch(() => undefined);
     await client.close();
@@ -48,7 +44,6 @@ describe('Security: namespaced messaging on a shared NATS (e2e)', () => {
   };
 
   it('two deployments on one NATS answer only the calls under their own subject prefix', async () => {
-    if (!available) return;
     const [blue, green] = [unique('blue'), unique('green')];
     const blueApp = await gateway({
       GATEWAY_TRANSPORT: NATS_URL,
@@ -87,7 +82,6 @@ describe('Security: namespaced messaging on a shared NATS (e2e)', () => {
     };
 
     it('a missing stream is created', async () => {
-      if (!available) return;
       const prefix = unique('nsnew');
       const stream = `EHR_NS_${prefix}`;
       streams.push(stream);
@@ -97,7 +91,6 @@ describe('Security: namespaced messaging on a shared NATS (e2e)', () => {
     });
 
     it("an existing stream's settings are left alone unless EVENTS_BROKER_MANAGE_STREAM=true", async () => {
-      if (!available) return;
       const prefix = unique('nsold');
       const stream = `EHR_NS_${prefix}`;
       streams.push(stream);

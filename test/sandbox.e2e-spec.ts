@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { parseSandboxArgs } from '../apps/sandbox/src/sandbox-options';
+import { spawnSync } from 'node:child_process';
+import { SANDBOX_OPTIONS, USAGE, parseSandboxArgs, wantsHelp } from '../apps/sandbox/src/sandbox-options';
 import { runSandbox } from '../apps/sandbox/src/sandbox';
 import { isAllergicToPenicillin, loadPatients } from '../apps/sandbox/src/synthetic-ehr';
 import { createTestGateway } from './support/gateway-app';
@@ -67,9 +68,24 @@ describe('sandbox (e2e)', () => {
   it('all, as JSON, and in load mode with per-endpoint figures', async () => {
     const all = await run('all --patients 1 --json');
     expect(all.exitCode).toBe(0);
-    expect(JSON.parse(lines.join('\n')).results).toHaveLength(5);
+    const report = JSON.parse(lines.join('\n'));
+    expect(report.results).toHaveLength(5);
+    // One call per scenario; the generated note mentions chest pain and cough.
+    expect(report.summary).toEqual(
+      expect.objectContaining({ requests: 5, failed: 0, conditionsAdded: expect.any(Number) }),
+    );
+    expect(report.summary.conditionsAdded).toBeGreaterThanOrEqual(2);
     lines.splice(0);
-    const load = await run('patient-view --patients 2 --concurrency 4 --requests 40');
+    const progress: string[] = [];
+    const load = await runSandbox(
+      parseSandboxArgs(['patient-view', '--patients', '2', '--concurrency', '4', '--requests', '40', '--url', url]),
+      print,
+      undefined,
+      (line) => progress.push(line),
+    );
+    expect(progress[0]).toBe(
+      `load: 4 in flight, 40 requests against ${url} (the sandbox only reads from the store; NoteReader results come back in the responses, nothing is written to the store)`,
+    );
     expect(load.results).toHaveLength(40);
     expect(load.load).toEqual([
       expect.objectContaining({ endpoint: 'POST /cds-services/vitals-review', requests: 40, errors: 0 }),
@@ -86,7 +102,9 @@ describe('sandbox (e2e)', () => {
     const port = await unusedPort();
     await expect(
       runSandbox(parseSandboxArgs(['patient-view', '--url', `http://127.0.0.1:${port}`]), print),
-    ).rejects.toThrow(/fetch failed/);
+    ).rejects.toThrow(
+      `no gateway answers at http://127.0.0.1:${port} (ECONNREFUSED): start one with npm start, or pass --url`,
+    );
   });
 
   it('signs its CDS calls with its own key when the gateway verifies JWTs', async () => {
@@ -123,7 +141,35 @@ describe('sandbox (e2e)', () => {
     }
   });
 
+  it('load mode writes nothing to the store, NoteReader notes included', async () => {
+    const conditions = async () =>
+      ((await (await fetch(`${url}/fhir/local/Condition?_count=1000`)).json()) as { entry?: unknown[] }).entry
+        ?.length ?? 0;
+    const before = await conditions();
+    const load = await runSandbox(
+      parseSandboxArgs(['mixed', '--patients', '2', '--concurrency', '2', '--requests', '20', '--url', url]),
+      print,
+      undefined,
+      () => undefined,
+    );
+    expect(load.results.filter((r) => r.conditionsAdded !== undefined).length).toBeGreaterThan(0);
+    expect(await conditions()).toBe(before);
+  });
+
+  it('documents every option in its usage, and prints it for --help and -h', () => {
+    for (const option of Object.keys(SANDBOX_OPTIONS)) expect(USAGE).toContain(`--${option} `);
+    const main = join(__dirname, '..', 'apps', 'sandbox', 'src', 'main.ts');
+    expect(wantsHelp(['order-sign', '--help'])).toBe(true);
+    const help = spawnSync(process.execPath, ['-r', '@swc-node/register', main, '-h'], { encoding: 'utf8' });
+    expect({ status: help.status, stdout: help.stdout, stderr: help.stderr }).toEqual({
+      status: 0,
+      stdout: `${USAGE}\n`,
+      stderr: '',
+    });
+  });
+
   it('refuses bad arguments', () => {
+    expect(() => parseSandboxArgs(['patient-view', '--verbose'])).toThrow(/Unknown option '--verbose'/);
     expect(() => parseSandboxArgs(['dance'])).toThrow(/unknown scenario 'dance'/);
     expect(() => parseSandboxArgs(['patient-view', '--prefetch', 'some'])).toThrow(/--prefetch must be/);
     expect(() => parseSandboxArgs(['patient-view', '--concurrency', '4'])).toThrow(

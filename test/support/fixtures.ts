@@ -12,7 +12,7 @@ export const SHARED_FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixt
 export function sharedFixtures(folder: string, extension: string): Array<{ name: string; text: string }> | undefined {
   const path = join(SHARED_FIXTURES, folder);
   if (!existsSync(path)) {
-    console.log(`skipping tests on shared fixtures: ${path} not found`);
+    console.log(`../shared/fixtures/${folder} (beside the project) not found: its tests are skipped (docs/testing.md)`);
     return undefined;
   }
   return readdirSync(path)

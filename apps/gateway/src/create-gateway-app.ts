@@ -10,9 +10,16 @@ import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { applyHttpSecurity } from './security/http-security';
+import { BootstrapQuietLogger } from './startup/bootstrap-logger';
+import { StartupFailure, withoutCredentials } from './startup/startup-failure';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
-const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
+const JSON_MEDIA_TYPES = [
+  'application/json',
+  'application/fhir+json',
+  'application/json+fhir',
+  'application/json-patch+json',
+];
 
 const SOAP_MEDIA_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
 
@@ -51,8 +58,8 @@ export async function createGatewayApp(
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
-  if (config.gateway.auth === 'none' && config.gateway.environment !== 'test') {
+  app.useLogger(new BootstrapQuietLogger(app.get(Logger)));
+  if (config.gateway.auth.includes('none') && config.gateway.environment !== 'test') {
     app
       .get(Logger)
       .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');
@@ -80,7 +87,13 @@ export async function createGatewayApp(
       { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix) },
       { inheritAppConfig: true },
     );
-    await app.startAllMicroservices();
+    await app.startAllMicroservices().catch((error: Error) => {
+      throw new StartupFailure(
+        'GATEWAY_TRANSPORT',
+        `cannot connect to ${withoutCredentials(url)} (${error.message})`,
+        'Start NATS there, or unset GATEWAY_TRANSPORT to serve HTTP only',
+      );
+    });
   }
   return app;
 }

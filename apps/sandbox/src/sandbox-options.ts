@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export const SCENARIOS = [
   'patient-view',
@@ -28,20 +28,42 @@ export interface SandboxOptions {
   requests?: number;
 }
 
-export const USAGE = `usage: npm run sandbox -- <${SCENARIOS.join('|')}> [options]
-  (mixed: FHIR reads and searches, patient-view and order-sign calls, NoteReader notes; for load mode)
+export const USAGE = `usage: npm run sandbox -- <scenario> [options]
+
+Plays an EHR against a running gateway (start one with npm start) and judges every answer.
+
+scenarios:
+  patient-view, order-sign, order-select, encounter-discharge   one CDS call per patient
+  notereader           one signed note per patient, to the NoteReader SOAP endpoint
+  all                  every scenario above
+  mixed                FHIR reads and searches, patient-view and order-sign calls, notes (for load mode)
+
+options:
   --url URL            the gateway (default http://localhost:3000)
   --patients N         synthetic patients to play (default 5)
-  --prefetch MODE      full | partial | none (default partial)
-  --cda PATH           NoteReader: send these CDA files (repeatable) instead of generated notes
-  --out DIR            save every request and response
-  --json               machine-readable results
-  --jwt                sign CDS calls; the JWK Set is served on --jwks-port (default 3999)
-  --concurrency C      load mode: C requests in flight
+  --prefetch MODE      full | partial | none: the prefetch the EHR sends (default partial)
+  --cda PATH           notereader: send this CDA file instead of generated notes (repeatable)
+  --out DIR            save every request and response as files in DIR
+  --json               machine-readable results and a summary, on stdout
+  --jwt                sign CDS calls with the sandbox's own key
+  --jwks-port PORT     where the sandbox serves its JWK Set with --jwt (default 3999)
+  --concurrency C      load mode: C requests in flight (default 10)
   --duration S         load mode: for S seconds
-  --requests N         load mode: N requests in all`;
+  --requests N         load mode: N requests in all
+  -h, --help           this help
+
+The exit code is 1 when any answer breaks its protocol, 2 on bad arguments.`;
 
 export class UsageError extends Error {}
+
+/** `parseArgs`, with its refusals (an unknown option, a missing value) as usage errors. */
+function parseOrThrowUsage<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 function positive(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -50,23 +72,30 @@ function positive(name: string, value: string | undefined): number | undefined {
   return number;
 }
 
+/** Every option the sandbox takes; each one is listed in USAGE. */
+export const SANDBOX_OPTIONS = {
+  url: { type: 'string', default: 'http://localhost:3000' },
+  patients: { type: 'string', default: '5' },
+  prefetch: { type: 'string', default: 'partial' },
+  cda: { type: 'string', multiple: true, default: [] },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  jwt: { type: 'boolean', default: false },
+  'jwks-port': { type: 'string', default: '3999' },
+  concurrency: { type: 'string' },
+  duration: { type: 'string' },
+  requests: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+export function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export function parseSandboxArgs(argv: string[]): SandboxOptions {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOrThrowUsage({
     args: argv,
     allowPositionals: true,
-    options: {
-      url: { type: 'string', default: 'http://localhost:3000' },
-      patients: { type: 'string', default: '5' },
-      prefetch: { type: 'string', default: 'partial' },
-      cda: { type: 'string', multiple: true, default: [] },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      jwt: { type: 'boolean', default: false },
-      'jwks-port': { type: 'string', default: '3999' },
-      concurrency: { type: 'string' },
-      duration: { type: 'string' },
-      requests: { type: 'string' },
-    },
+    options: SANDBOX_OPTIONS,
   });
   const scenario = positionals[0] as Scenario | undefined;
   if (!scenario || !SCENARIOS.includes(scenario)) throw new UsageError(`unknown scenario '${scenario ?? ''}'`);

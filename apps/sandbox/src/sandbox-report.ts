@@ -14,15 +14,27 @@ export function describeResult(result: SandboxResult): string {
   return `${head}  ${cards.length === 0 ? 'no cards' : cards.join(' | ')}`;
 }
 
-export function totals(results: SandboxResult[]): string {
-  const failed = results.filter((r) => r.problem).length;
-  const cards = results.reduce((sum, r) => sum + (r.cards?.length ?? 0), 0);
-  const critical = results.reduce(
-    (sum, r) => sum + (r.cards?.filter((c) => c.indicator === 'critical').length ?? 0),
-    0,
-  );
-  const added = results.reduce((sum, r) => sum + (r.conditionsAdded?.length ?? 0), 0);
-  return `${results.length} request(s), ${failed} failed; ${cards} card(s), ${critical} critical; ${added} condition(s) added to notes`;
+export interface SandboxSummary {
+  requests: number;
+  failed: number;
+  cards: number;
+  critical: number;
+  conditionsAdded: number;
+}
+
+export function summarize(results: SandboxResult[]): SandboxSummary {
+  const cards = results.flatMap((r) => r.cards ?? []);
+  return {
+    requests: results.length,
+    failed: results.filter((r) => r.problem).length,
+    cards: cards.length,
+    critical: cards.filter((c) => c.indicator === 'critical').length,
+    conditionsAdded: results.reduce((sum, r) => sum + (r.conditionsAdded?.length ?? 0), 0),
+  };
+}
+
+export function formatSummary(summary: SandboxSummary): string {
+  return `${summary.requests} request(s), ${summary.failed} failed; ${summary.cards} card(s), ${summary.critical} critical; ${summary.conditionsAdded} condition(s) added to notes`;
 }
 
 /** Every request and response as files: `001-request.json`, `001-response.xml`, ... */

@@ -1,6 +1,14 @@
 import { CdsClientSigner } from './cds-client-signer';
 import type { SandboxOptions, Scenario } from './sandbox-options';
-import { LoadStats, describeResult, formatLoadStats, loadStats, saveExchanges, totals } from './sandbox-report';
+import {
+  LoadStats,
+  describeResult,
+  formatLoadStats,
+  formatSummary,
+  loadStats,
+  saveExchanges,
+  summarize,
+} from './sandbox-report';
 import {
   DiscoveredService,
   SandboxRequest,
@@ -30,6 +38,21 @@ interface Planned {
   request: SandboxRequest;
   /** NoteReader: the document sent, to compare with the one returned. */
   document?: string;
+}
+
+/** A gateway that does not answer at all is named, with how to start one. */
+async function reachGateway<T>(url: string, contact: Promise<T>): Promise<T> {
+  try {
+    return await contact;
+  } catch (error) {
+    // fetch's own failure (undici): a TypeError 'fetch failed' whose cause says why.
+    const failure = error as { message?: string; cause?: { code?: string; message?: string } };
+    if (failure?.message !== 'fetch failed') throw error;
+    const reason = failure.cause?.code ?? failure.cause?.message ?? 'no connection';
+    throw new Error(`no gateway answers at ${url} (${reason}): start one with npm start, or pass --url`, {
+      cause: error,
+    });
+  }
 }
 
 async function discover(options: SandboxOptions, signer?: CdsClientSigner): Promise<DiscoveredService[]> {
@@ -98,20 +121,29 @@ async function plan(
 async function runLoad(
   planned: Planned[],
   options: SandboxOptions,
+  progress: (line: string) => void,
   signer?: CdsClientSigner,
 ): Promise<{ results: SandboxResult[]; seconds: number }> {
   const results: SandboxResult[] = [];
+  const started = performance.now();
+  progress(
+    `load: ${options.concurrency} in flight, ${options.durationSeconds ? `for ${options.durationSeconds} s` : `${options.requests} requests`} against ${options.url}` +
+      ' (the sandbox only reads from the store; NoteReader results come back in the responses, nothing is written to the store)',
+  );
+  const ticker = setInterval(() => {
+    const failed = results.filter((result) => result.problem).length;
+    progress(`load: ${results.length} done, ${failed} failed, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }, 1000);
   const deadline = options.durationSeconds ? Date.now() + options.durationSeconds * 1000 : Infinity;
   const limit = options.requests ?? Infinity;
   let next = 0;
-  const started = performance.now();
   const worker = async () => {
     while (Date.now() < deadline && next < limit) {
       const item = planned[next++ % planned.length];
       results.push(await send(options.url, item.request, signer, item.document));
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 10 }, worker));
+  await Promise.all(Array.from({ length: options.concurrency ?? 10 }, worker)).finally(() => clearInterval(ticker));
   return { results, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -121,20 +153,22 @@ export async function runSandbox(
   print: (line: string) => void = console.log,
   /** Called when every request is planned (patients read, prefetch gathered) and the calls are about to start. */
   onStart?: () => void,
+  /** Load mode's running count; on stderr by default, so that --json output stays one document. */
+  progress: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<SandboxRun> {
   const signer = options.jwt ? new CdsClientSigner(options.jwksPort) : undefined;
   await signer?.start();
   try {
-    const [services, patients] = await Promise.all([
-      discover(options, signer),
-      loadPatients(options.url, options.patients),
-    ]);
+    const [services, patients] = await reachGateway(
+      options.url,
+      Promise.all([discover(options, signer), loadPatients(options.url, options.patients)]),
+    );
     const planned = await plan(options.scenario, options, services, patients);
     let results: SandboxResult[];
     let load: LoadStats[] | undefined;
     onStart?.();
     if (options.concurrency) {
-      const run = await runLoad(planned, options, signer);
+      const run = await runLoad(planned, options, progress, signer);
       results = run.results;
       load = loadStats(results, run.seconds);
     } else {
@@ -150,14 +184,19 @@ export async function runSandbox(
     if (options.json) {
       print(
         JSON.stringify(
-          { results: results.map(({ requestBody: _q, responseBody: _r, ...rest }) => rest), load, exitCode },
+          {
+            summary: summarize(results),
+            results: results.map(({ requestBody: _q, responseBody: _r, ...rest }) => rest),
+            load,
+            exitCode,
+          },
           null,
           2,
         ),
       );
     } else {
       if (load) print(formatLoadStats(load));
-      print(totals(results));
+      print(formatSummary(summarize(results)));
     }
     return { results, load, exitCode };
   } finally {

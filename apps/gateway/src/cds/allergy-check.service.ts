@@ -32,7 +32,7 @@ export class AllergyCheckService implements CdsServiceHandler<OrderContext> {
         cards.push({
           uuid: randomUUID(),
           summary: `Allergy conflict: ${drug}`.slice(0, 139),
-          detail: `The patient is allergic to ${allergen} (${allergy.criticality ?? 'unknown'} criticality); ${drug} belongs to ${shared}.`,
+          detail: `The patient is allergic to **${allergen}** (${allergy.criticality ?? 'unknown'} criticality); **${drug}** belongs to ${shared}.`,
           indicator: 'critical',
           source: GATEWAY_SOURCE,
           selectionBehavior: 'at-most-one',

@@ -12,6 +12,21 @@ export const LOINC = {
   hba1c: '4548-4',
 } as const;
 
+/** How the vital signs are named in card text. */
+export const VITAL_NAMES: Record<string, string> = {
+  [LOINC.respiratoryRate]: 'Respiratory rate',
+  [LOINC.oxygenSaturation]: 'Oxygen saturation',
+  [LOINC.temperature]: 'Temperature',
+  [LOINC.heartRate]: 'Heart rate',
+};
+
+/** A value with its unit as a clinician reads it (UCUM `Cel` is °C). */
+export function withUnit(value: number, unit: string | undefined): string {
+  if (!unit) return String(value);
+  const shown = unit === 'Cel' ? '°C' : unit;
+  return shown === '%' || shown === '°C' ? `${value}${shown}` : `${value} ${shown}`;
+}
+
 /** NEWS2 scoring bands (Royal College of Physicians, 2017) for the vitals the store records: [upper bound, points]. */
 const NEWS2_BANDS: Record<string, Array<[number, number]>> = {
   [LOINC.respiratoryRate]: [
@@ -46,9 +61,9 @@ const NEWS2_BANDS: Record<string, Array<[number, number]>> = {
 
 /** Lab values outside these ranges are flagged: [low, high]. */
 export const LAB_LIMITS: Record<string, { name: string; low: number; high: number }> = {
-  [LOINC.glucose]: { name: 'glucose', low: 60, high: 180 },
-  [LOINC.creatinine]: { name: 'creatinine', low: 0.4, high: 1.5 },
-  [LOINC.potassium]: { name: 'potassium', low: 3.3, high: 5.5 },
+  [LOINC.glucose]: { name: 'Glucose', low: 60, high: 180 },
+  [LOINC.creatinine]: { name: 'Creatinine', low: 0.4, high: 1.5 },
+  [LOINC.potassium]: { name: 'Potassium', low: 3.3, high: 5.5 },
   [LOINC.hba1c]: { name: 'HbA1c', low: 0, high: 6.5 },
 };
 
@@ -91,10 +106,12 @@ export function news2(latest: Map<string, Observation>): VitalScore {
 }
 
 /** Latest lab values outside their limits. */
-export function abnormalLabs(latest: Map<string, Observation>): Array<{ name: string; value: number; unit?: string }> {
+export function abnormalLabs(
+  latest: Map<string, Observation>,
+): Array<{ name: string; value: number; unit?: string; low: number; high: number }> {
   return Object.entries(LAB_LIMITS).flatMap(([code, limit]) => {
     const quantity = latest.get(code)?.valueQuantity;
     if (quantity?.value === undefined || (quantity.value >= limit.low && quantity.value <= limit.high)) return [];
-    return [{ name: limit.name, value: quantity.value, unit: quantity.unit }];
+    return [{ ...limit, value: quantity.value, unit: quantity.unit }];
   });
 }

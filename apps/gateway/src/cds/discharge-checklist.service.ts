@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { CdsRequest, CdsResponse, CdsService, CdsServiceHandler } from '@ehr-gateway/cds';
 import type { MedicationRequest, Observation } from '@medplum/fhirtypes';
 import { LOINC, latestByCode } from './clinical-rules';
@@ -35,9 +36,11 @@ export class DischargeChecklistService implements CdsServiceHandler {
       cards: [
         {
           summary: `${medications.length} active medication(s) to reconcile${warnings.length > 0 ? `, ${warnings.length} follow-up warning(s)` : ''}`,
+          uuid: randomUUID(),
           detail: [
-            ...warnings,
-            ...(list.length > 0 ? ['Active medications:', ...list] : ['No active medications on record.']),
+            ...warnings.map((warning) => `- **${warning}**`),
+            ...(warnings.length > 0 ? [''] : []),
+            ...(list.length > 0 ? ['**Active medications:**', ...list] : ['No active medications on record.']),
           ].join('\n'),
           indicator: warnings.length > 0 ? 'warning' : 'info',
           source: GATEWAY_SOURCE,

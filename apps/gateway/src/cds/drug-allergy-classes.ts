@@ -1,25 +1,47 @@
 import type { CodeableConcept } from '@medplum/fhirtypes';
 
+export interface DrugClass {
+  name: string;
+  /** Ingredient names: a drug whose name contains one belongs to the class. */
+  ingredients: string[];
+  /** RxNorm codes of members, each with its RxNorm name (which contains one of the ingredients). */
+  members: Array<{ code: string; display: string }>;
+}
+
 /**
- * Drug classes for allergy cross-checks, as data: RxNorm ingredient and product
- * codes and the name fragments that identify members. An allergy to any member
- * conflicts with an order for any member.
+ * Drug classes for allergy cross-checks, as data: an allergy to any member
+ * conflicts with an order for any member. Add a code only with its RxNorm name.
  */
-export const ALLERGY_CLASSES = [
+export const ALLERGY_CLASSES: DrugClass[] = [
   {
     name: 'penicillins',
-    codes: ['7980', '7984', '723', '733', '8339', '308182', '308191', '308189', '197516'],
-    names: ['penicillin', 'amoxicillin', 'ampicillin', 'piperacillin', 'dicloxacillin', 'nafcillin'],
+    ingredients: ['penicillin', 'amoxicillin', 'ampicillin', 'piperacillin', 'dicloxacillin', 'nafcillin'],
+    members: [
+      { code: '7980', display: 'penicillin G' },
+      { code: '7984', display: 'penicillin V' },
+      { code: '723', display: 'amoxicillin' },
+      { code: '733', display: 'ampicillin' },
+      { code: '8339', display: 'piperacillin' },
+      { code: '308182', display: 'amoxicillin 250 MG Oral Capsule' },
+      { code: '308191', display: 'amoxicillin 500 MG Oral Capsule' },
+    ],
   },
   {
     name: 'sulfonamides',
-    codes: ['10831', '198335', '9524'],
-    names: ['sulfamethoxazole', 'sulfadiazine', 'sulfasalazine'],
+    ingredients: ['sulfamethoxazole', 'sulfadiazine', 'sulfasalazine'],
+    members: [
+      { code: '10831', display: 'sulfamethoxazole' },
+      { code: '9524', display: 'sulfasalazine' },
+    ],
   },
   {
     name: 'cephalosporins',
-    codes: ['2231', '20481', '2180'],
-    names: ['cephalexin', 'cefazolin', 'ceftriaxone'],
+    ingredients: ['cephalexin', 'cefazolin', 'ceftriaxone'],
+    members: [
+      { code: '2231', display: 'cephalexin' },
+      { code: '2180', display: 'cefazolin' },
+      { code: '2193', display: 'ceftriaxone' },
+    ],
   },
 ];
 
@@ -36,7 +58,8 @@ function classesOf(concept: CodeableConcept | undefined): string[] {
   const { codes, text } = codesAndText(concept);
   return ALLERGY_CLASSES.filter(
     (drugClass) =>
-      codes.some((code) => drugClass.codes.includes(code)) || drugClass.names.some((name) => text.includes(name)),
+      drugClass.members.some((member) => codes.includes(member.code)) ||
+      drugClass.ingredients.some((ingredient) => text.includes(ingredient)),
   ).map((drugClass) => drugClass.name);
 }
 

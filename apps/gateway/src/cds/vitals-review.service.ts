@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { CdsRequest, CdsResponse, CdsService, CdsServiceHandler } from '@ehr-gateway/cds';
 import type { Observation } from '@medplum/fhirtypes';
-import { abnormalLabs, latestByCode, news2 } from './clinical-rules';
+import { VITAL_NAMES, abnormalLabs, latestByCode, news2, withUnit } from './clinical-rules';
 import { GATEWAY_SOURCE, patientName, resourcesOf } from './prefetch-helpers';
 
 const NEWS2_LINK = {
@@ -37,9 +38,20 @@ export class VitalsReviewService implements CdsServiceHandler {
       cards: [
         {
           summary: `Early-warning score ${score} (${risk} risk)${labs.length > 0 ? `, ${labs.length} abnormal lab(s)` : ''}`,
+          uuid: randomUUID(),
           detail: [
-            `Latest vitals for ${name}: ${parts.map((p) => `${p.code} ${p.value}${p.unit ? ` ${p.unit}` : ''} (${p.points})`).join(', ')}.`,
-            ...labs.map((lab) => `Abnormal ${lab.name}: ${lab.value}${lab.unit ? ` ${lab.unit}` : ''}.`),
+            `**Latest vital signs for ${name}** (NEWS2 points):`,
+            ...parts.map((p) => `- ${VITAL_NAMES[p.code]}: ${withUnit(p.value, p.unit)} (${p.points})`),
+            ...(labs.length > 0
+              ? [
+                  '',
+                  '**Abnormal labs:**',
+                  ...labs.map(
+                    (lab) =>
+                      `- ${lab.name}: ${withUnit(lab.value, lab.unit)} (expected ${lab.low}–${withUnit(lab.high, lab.unit)})`,
+                  ),
+                ]
+              : []),
           ].join('\n'),
           indicator,
           source: GATEWAY_SOURCE,

@@ -1,0 +1,55 @@
+/**
+ * A start-up failure the user fixes through one configuration key: its message is
+ * one line that names the key, the problem and the fix.
+ */
+export class StartupFailure extends Error {
+  constructor(
+    readonly key: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`${key}: ${problem}. ${fix}`);
+  }
+}
+
+const LISTEN_FAILURES: Record<string, { key: 'PORT' | 'HOST'; problem: string; fix: string }> = {
+  EADDRINUSE: {
+    key: 'PORT',
+    problem: 'port {port} is already in use (is another gateway running?)',
+    fix: 'Stop the other process or choose a free port, e.g. PORT={next} npm start',
+  },
+  EACCES: {
+    key: 'PORT',
+    problem: 'not allowed to listen on port {port}',
+    fix: 'Choose a port above 1023, e.g. PORT=3000 npm start',
+  },
+  EADDRNOTAVAIL: {
+    key: 'HOST',
+    problem: '{host} is not an address of this machine',
+    fix: 'Use 0.0.0.0 (every interface) or 127.0.0.1 (this machine only)',
+  },
+};
+
+/** The failure of `listen()` as one actionable line, or `undefined` when it is not a known configuration problem. */
+export function listenFailure(error: unknown, port: number, host: string): StartupFailure | undefined {
+  const known = LISTEN_FAILURES[(error as NodeJS.ErrnoException)?.code ?? ''];
+  if (!known) return undefined;
+  const fill = (text: string) =>
+    text
+      .replace('{port}', String(port))
+      .replace('{next}', String(port + 1))
+      .replace('{host}', host);
+  return new StartupFailure(known.key, fill(known.problem), fill(known.fix));
+}
+
+/** A broker URL as it may be shown: without the user name and password it can carry. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '<unparseable URL>';
+  }
+}
