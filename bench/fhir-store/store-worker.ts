@@ -5,7 +5,7 @@
  * rate and RSS, then times the searches in process. Results go to the parent
  * over IPC.
  */
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import { FhirStore } from '@ehr-gateway/fhir-store';
 import { percentiles, rssMegabytes } from '../support/percentiles';
 import { benchBundles } from './bench-data';
@@ -18,17 +18,20 @@ export interface SearchFigures {
   p99?: number;
   /** Mean matches per search (Bundle.total where given). */
   results?: number;
-  /** The status when the store refused the search. */
-  status?: number;
+  /** Why the store refused the search: status and diagnostics. */
+  refused?: string;
 }
 
 export interface WorkerResult {
   rssMb: number;
   /** `open`: seconds from opening the file to the answer of a first search. */
   openSeconds?: number;
-  load?: { resources: number; seconds: number };
+  /** `load`: wall-clock and CPU seconds (all threads of the process) of the load. */
+  load?: { resources: number; seconds: number; cpuSeconds: number };
   searches?: SearchFigures[];
-  paging?: { pages: number; results: number; seconds: number; first: number; last: number; p50: number; p99: number };
+  paging?:
+    | { pages: number; results: number; seconds: number; first: number; last: number; p50: number; p99: number }
+    | { refused: string; page: number };
 }
 
 const [mode, path, patientsArg, queriesArg] = process.argv.slice(2);
@@ -45,21 +48,32 @@ async function timed(store: FhirStore, path: string) {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: response.status, body: response.body as Bundle };
 }
 
+function refusal(status: number, body: unknown): string {
+  const issue = (body as OperationOutcome | undefined)?.issue?.[0];
+  return `${status} ${issue?.code ?? ''}: ${issue?.diagnostics ?? issue?.details?.text ?? ''}`;
+}
+
 async function load(store: FhirStore, patients: number) {
   let resources = 0;
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (const bundle of benchBundles(patients)) {
     const response = await store.request({ method: 'POST', path: '', body: bundle });
     if (response.status !== 200) throw new Error(`transaction failed with ${response.status}`);
     resources += bundle.entry!.length;
   }
-  return { resources, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+  const cpu = process.cpuUsage(cpuStart);
+  return {
+    resources,
+    seconds: Number(process.hrtime.bigint() - start) / 1e9,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 async function measure(store: FhirStore, search: BenchSearch, context: SearchContext, queries: number) {
   const example = search.query(0, context);
   const first = await timed(store, example);
-  if (first.status !== 200) return { kind: search.kind, example, status: first.status };
+  if (first.status !== 200) return { kind: search.kind, example, refused: refusal(first.status, first.body) };
   for (let i = 0; i < 5; i++) await timed(store, search.query(i, context)); // warm-up
   const times: number[] = [];
   let results = 0;
@@ -78,7 +92,7 @@ async function page(store: FhirStore) {
   const start = process.hrtime.bigint();
   while (next && results < PAGED_RESULTS) {
     const { ms, body, status } = await timed(store, next);
-    if (status !== 200) throw new Error(`paging failed with ${status} at page ${times.length + 1}`);
+    if (status !== 200) return { refused: refusal(status, body), page: times.length + 1 };
     times.push(ms);
     results += body.entry?.filter((entry) => entry.search?.mode !== 'include').length ?? 0;
     const url = body.link?.find((link) => link.relation === 'next')?.url;

@@ -3,6 +3,9 @@ import type { Search } from './check-row';
 import { describeConformanceTable } from './conformance-table';
 import { conformanceTransaction } from './dataset';
 
+/** Booting the store loads the R4 definitions: slow on a loaded machine. */
+const BOOT_TIMEOUT_MS = 120_000;
+
 /** The conformance table against the embedded store through its public API (`FhirStore.request`). */
 describe('FHIR search conformance: embedded store in process', () => {
   let store: FhirStore;
@@ -11,7 +14,7 @@ describe('FHIR search conformance: embedded store in process', () => {
     store = new FhirStore({ path: ':memory:' });
     const loaded = await store.request({ method: 'POST', path: '', body: conformanceTransaction() });
     expect(loaded.status).toBe(200);
-  });
+  }, BOOT_TIMEOUT_MS);
   afterAll(async () => store.close());
 
   const search: Search = async (pathOrUrl, handling) => {

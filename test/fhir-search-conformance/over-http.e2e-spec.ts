@@ -11,6 +11,9 @@ interface FhirKitError {
   response?: { status: number; data: unknown };
 }
 
+/** Booting the store loads the R4 definitions: slow on a loaded machine. */
+const BOOT_TIMEOUT_MS = 120_000;
+
 /** The conformance table through the composed gateway's /fhir/local, with a real FHIR client. */
 describe('FHIR search conformance: /fhir/local over HTTP with fhir-kit-client', () => {
   let app: INestApplication;
@@ -25,7 +28,7 @@ describe('FHIR search conformance: /fhir/local over HTTP with fhir-kit-client', 
       type?: string;
     };
     expect(loaded.type).toBe('transaction-response');
-  });
+  }, BOOT_TIMEOUT_MS);
   afterAll(async () => app.close());
 
   const search: Search = async (pathOrUrl, handling) => {
