@@ -25,7 +25,10 @@ const post = (url: string, body: string, connections: number, seconds: number) =
   load(url, connections, seconds, { body, headers: { 'content-type': 'application/json' } });
 
 void (async () => {
-  const server = await startGatewayProcess({ FHIR_SEED_PATIENTS: '100' }, join(__dirname, 'fixed-card-server.ts'));
+  const server = await startGatewayProcess(
+    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none', GATEWAY_PUBLIC_URL: 'http://127.0.0.1' },
+    join(__dirname, 'fixed-card-server.ts'),
+  );
   try {
     const body = patientView('p1');
     const cds = `${server.url}/cds-services/fixed-card`;

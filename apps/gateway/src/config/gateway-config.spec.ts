@@ -40,7 +40,13 @@ describe('loadGatewayConfig', () => {
         manageStream: false,
       },
       fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
-      fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
+      fhirStore: {
+        path: './data/fhir-store.sqlite',
+        seedPatients: 100,
+        maxBundleEntries: 1000,
+        searchBudgetMs: 10_000,
+        searchWorkers: 2,
+      },
       cds: {
         basePath: 'cds-services',
         jwt: { enabled: false, issuers: {}, maxLifetimeSeconds: 300, replayRedisUrl: undefined },
