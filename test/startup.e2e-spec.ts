@@ -11,6 +11,8 @@ jest.setTimeout(60_000);
 const MAIN = join(__dirname, '..', 'apps', 'gateway', 'src', 'main.ts');
 const QUIET = {
   NODE_ENV: 'production',
+  GATEWAY_AUTH: 'none',
+  GATEWAY_PUBLIC_URL: 'http://127.0.0.1:3000',
   LOG_LEVEL: 'info',
   FHIR_STORE_PATH: ':memory:',
   FHIR_SEED_PATIENTS: '0',
