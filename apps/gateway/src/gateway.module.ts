@@ -10,6 +10,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
+import { ConsoleModule } from './console/console.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
@@ -72,6 +73,15 @@ export class GatewayModule {
           handlerErrors: config.notereader.handlerErrors,
           maxDocumentBytes: config.notereader.maxDocumentBytes,
         }),
+        ...(config.console.enabled
+          ? [
+              ConsoleModule.register({
+                replayCapacity: config.console.replayEvents,
+                maxBufferedBytes: 1024 * 1024,
+                maxViewers: 100,
+              }),
+            ]
+          : []),
       ],
       controllers: [HealthController],
       providers: [

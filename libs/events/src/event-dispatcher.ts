@@ -18,6 +18,7 @@ export class EventDispatcher implements OnApplicationShutdown {
   private drainScheduled = false;
   private pendingListeners = 0;
   private idleWaiters: Array<() => void> = [];
+  private failures = 0;
 
   constructor(private readonly registry: EventListenerRegistry) {}
 
@@ -52,6 +53,11 @@ export class EventDispatcher implements OnApplicationShutdown {
   idle(): Promise<void> {
     if (this.queue.length === 0 && this.pendingListeners === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** How many listener invocations have failed since start. */
+  get listenerFailures(): number {
+    return this.failures;
   }
 
   onApplicationShutdown(): void {
@@ -102,6 +108,7 @@ export class EventDispatcher implements OnApplicationShutdown {
   }
 
   private logFailure({ listener, error }: ListenerFailure, event: EHREvent): void {
+    this.failures++;
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`Listener ${listener} failed on ${event.eventType} (${event.id}): ${message}`);
   }

@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
+import { EVENT_LISTENER_METADATA } from '@nestjs/event-emitter';
 import type { OnEventMetadata } from '@nestjs/event-emitter';
 import { findDecoratedMethods } from './decorated-methods';
 import type { EHREvent } from './ehr-event';
-import { eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
+import { EventPatternMatcher } from './event-pattern-matcher';
+import { isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
 
 /** One `@OnEvent` method, whichever patterns it was declared with. */
 export interface EventListener {
@@ -20,15 +21,12 @@ export interface EventListener {
  *
  * Listeners are invoked directly rather than through Nest's wrapper, which
  * swallows errors: the dispatcher must see failures (strict mode) and contain
- * them (async mode) itself. Wildcard matching is EventEmitter2's own.
+ * them (async mode) itself. Wildcard matching is `EventPatternMatcher`'s.
  */
 @Injectable()
 export class EventListenerRegistry implements OnApplicationBootstrap {
   private readonly logger = new Logger(EventListenerRegistry.name);
-  private readonly matcher = new EventEmitter2({ wildcard: true, delimiter: '.', maxListeners: 0 });
-  private readonly listenerOf = new Map<unknown, EventListener>();
-  /** Resolved listeners per event type and resource type; cleared when a listener is added. */
-  private readonly byRoute = new Map<string, EventListener[]>();
+  private readonly matcher = new EventPatternMatcher<EventListener>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -51,27 +49,13 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
 
   /** Adds a listener under EventEmitter2 patterns (strings; symbols never match EHR events). */
   add(listener: EventListener, patterns: ReadonlyArray<string | symbol>): void {
-    const handle = () => undefined;
-    this.listenerOf.set(handle, listener);
-    for (const pattern of patterns) {
-      if (typeof pattern !== 'string') continue;
-      this.warnIfUnmatchable(listener, pattern);
-      this.matcher.on(pattern, handle);
-    }
-    this.byRoute.clear();
+    for (const pattern of patterns) if (typeof pattern === 'string') this.warnIfUnmatchable(listener, pattern);
+    this.matcher.add(listener, patterns);
   }
 
   /** The listeners an event reaches, each once. */
   listenersFor(event: EHREvent): EventListener[] {
-    const resourceType = (event.payload as { resourceType?: unknown }).resourceType;
-    const key = typeof resourceType === 'string' ? `${event.eventType}|${resourceType}` : event.eventType;
-    let listeners = this.byRoute.get(key);
-    if (!listeners) {
-      const handles = new Set(eventNames(event).flatMap((name) => this.matcher.listeners(name)));
-      listeners = [...handles].map((handle) => this.listenerOf.get(handle)).filter((l): l is EventListener => !!l);
-      this.byRoute.set(key, listeners);
-    }
-    return listeners;
+    return this.matcher.matching(event);
   }
 
   private warnIfUnmatchable(listener: EventListener, pattern: string): void {

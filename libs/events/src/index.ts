@@ -16,6 +16,7 @@ export {
   type OperationOutcomeKind,
 } from './ehr-event';
 export { EVENT_NAMESPACES, eventNames, patternCanMatch, suggestPattern } from './event-routing';
+export { EventPatternMatcher } from './event-pattern-matcher';
 export { DefaultEhrEventCreator } from './default-event-creator';
 export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods';
 export { EventDeliveryError, type ListenerFailure } from './event-delivery.error';
@@ -30,6 +31,6 @@ export * from './interfaces';
 export { EventBrokerModule } from './broker/event-broker.module';
 export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';
 export type { EventBrokerOptions } from './broker/event-broker.options';
-export { toCloudEvent, type EhrCloudEvent } from './broker/cloud-event';
+export { toCloudEvent, withoutResource, type EhrCloudEvent } from './broker/cloud-event';
 export { EventConsumerModule } from './broker/event-consumer.module';
 export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';

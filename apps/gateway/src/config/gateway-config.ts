@@ -189,6 +189,19 @@ class GatewayEnvironment {
   @Min(1024)
   @Max(100 * 1024 * 1024)
   NOTEREADER_MAX_DOCUMENT_BYTES?: number;
+
+  // --- console and observability (issues 14 and 15) ---
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  CONSOLE_ENABLED?: boolean;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  CONSOLE_REPLAY_EVENTS?: number;
 }
 
 export interface GatewayConfig {
@@ -237,6 +250,8 @@ export interface GatewayConfig {
     maxAgeSeconds: number;
     includeResource: boolean;
   };
+  /** The web console at `/` and its live event stream. */
+  console: { enabled: boolean; replayEvents: number };
 }
 
 export class ConfigValidationError extends Error {
@@ -281,6 +296,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'NOTEREADER_PATH',
   'NOTEREADER_HANDLER_ERRORS',
   'NOTEREADER_MAX_DOCUMENT_BYTES',
+  'CONSOLE_ENABLED',
+  'CONSOLE_REPLAY_EVENTS',
 ] satisfies Array<keyof GatewayEnvironment>);
 /** Keys whose values never appear in an error message. */
 const SECRET_KEYS: ReadonlySet<string> = new Set(['GATEWAY_API_KEYS', 'FHIR_SOURCES', 'CDS_JWT_REPLAY_REDIS_URL']);
@@ -397,6 +414,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       handlerErrors: parsed.NOTEREADER_HANDLER_ERRORS ?? 'fault',
       maxDocumentBytes: parsed.NOTEREADER_MAX_DOCUMENT_BYTES ?? 5 * 1024 * 1024,
     },
+    console: { enabled: parsed.CONSOLE_ENABLED ?? true, replayEvents: parsed.CONSOLE_REPLAY_EVENTS ?? 1000 },
   };
 }
 
