@@ -9,6 +9,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
+import { GatewayMetrics } from './observability/gateway-metrics';
+import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
 
@@ -50,6 +52,7 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);

@@ -1,9 +1,9 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
+import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { EventBrokerModule, EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule } from '@ehr-gateway/cds';
-import { FhirModule } from '@ehr-gateway/fhir';
+import { FhirModule, FhirSources } from '@ehr-gateway/fhir';
 import { NoteReaderModule } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
@@ -15,6 +15,9 @@ import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
+import { GatewayMetrics } from './observability/gateway-metrics';
+import { MetricsController } from './observability/metrics.controller';
+import { Readiness } from './observability/readiness';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
@@ -83,9 +86,19 @@ export class GatewayModule {
             ]
           : []),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        GatewayMetrics,
+        {
+          provide: Readiness,
+          useFactory: (indicators: HealthIndicatorService, sources: FhirSources, moduleRef: ModuleRef) =>
+            new Readiness(indicators, sources, moduleRef, {
+              storeSource: LOCAL_SOURCE,
+              redisUrl: config.cds.jwt.replayRedisUrl,
+            }),
+          inject: [HealthIndicatorService, FhirSources, ModuleRef],
+        },
         EventLogListener,
         ProblemExtractionHandler,
         ...apiKeyGuard(config),

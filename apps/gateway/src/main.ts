@@ -1,3 +1,5 @@
+// Must stay the first import (see the module).
+import './observability/start-tracing';
 import { ConfigValidationError, loadGatewayConfig } from './config/gateway-config';
 import { createGatewayApp } from './create-gateway-app';
 

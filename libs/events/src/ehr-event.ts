@@ -28,6 +28,8 @@ export interface BaseEventPayload {
   outcome: OperationOutcomeKind;
   /** The protocol status of the operation (HTTP status for HTTP-shaped protocols). */
   status: number;
+  /** How long the operation took, in milliseconds, when the emitter measured it. */
+  durationMs?: number;
   /** Why a failed operation failed; never carries secrets. */
   error?: string;
   [extra: string]: unknown;

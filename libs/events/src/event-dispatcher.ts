@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EHREvent } from './ehr-event';
 import { EventDeliveryError, ListenerFailure } from './event-delivery.error';
 import { EventListener, EventListenerRegistry } from './event-listener.registry';
+import { eventSpanAttributes, inSpan, tracer } from './tracing';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -37,6 +38,10 @@ export class EventDispatcher implements OnApplicationShutdown {
 
   /** Resolves when every listener has finished; rejects with `EventDeliveryError` if any failed. */
   async publish(event: EHREvent): Promise<void> {
+    return inSpan('ehr.event.deliver', eventSpanAttributes(event), () => this.publishToListeners(event));
+  }
+
+  private async publishToListeners(event: EHREvent): Promise<void> {
     const listeners = this.registry.listenersFor(event);
     const settled = await Promise.allSettled(listeners.map((listener) => this.invoke(listener, event)));
     const failures: ListenerFailure[] = [];
@@ -69,7 +74,9 @@ export class EventDispatcher implements OnApplicationShutdown {
     this.queue = [];
     this.drainScheduled = false;
     for (const event of batch) {
+      const span = tracer.startSpan('ehr.event.deliver', { attributes: eventSpanAttributes(event) });
       for (const listener of this.registry.listenersFor(event)) this.deliverDetached(listener, event);
+      span.end();
     }
     this.settleIdleWaiters();
   };

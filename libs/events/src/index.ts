@@ -17,6 +17,7 @@ export {
 } from './ehr-event';
 export { EVENT_NAMESPACES, eventNames, patternCanMatch, suggestPattern } from './event-routing';
 export { EventPatternMatcher } from './event-pattern-matcher';
+export { eventSpanAttributes, inSpan } from './tracing';
 export { DefaultEhrEventCreator } from './default-event-creator';
 export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods';
 export { EventDeliveryError, type ListenerFailure } from './event-delivery.error';

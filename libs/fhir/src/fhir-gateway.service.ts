@@ -62,16 +62,18 @@ export class FhirGateway {
   /** Performs an operation and returns the source's raw answer (any status); transport failures throw `FhirError`. */
   async execute(sourceName: string | undefined, operation: FhirOperation): Promise<FhirResponse> {
     let name = sourceName ?? this.sources.defaultSource;
+    const started = performance.now();
+    const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
     try {
       const resolved = this.sources.get(sourceName);
       name = resolved.name;
       if (operation.resourceType !== undefined) assertResourceType(operation.resourceType);
       const response = await resolved.backend.request(toFhirRequest(operation));
-      await this.recordResponse(name, operation, response);
+      await this.recordResponse(name, operation, response, durationMs());
       return response;
     } catch (error) {
       if (!(error instanceof FhirError)) throw error;
-      await this.recordFailure(name, operation, error.status, error.message);
+      await this.recordFailure(name, operation, error.status, error.message, durationMs());
       throw error;
     }
   }
@@ -203,7 +205,12 @@ export class FhirGateway {
     return response.body as T;
   }
 
-  private async recordResponse(source: string, operation: FhirOperation, response: FhirResponse): Promise<void> {
+  private async recordResponse(
+    source: string,
+    operation: FhirOperation,
+    response: FhirResponse,
+    durationMs: number,
+  ): Promise<void> {
     if (operation.interaction === 'capabilities') return;
     if (operation.interaction === 'transaction' || operation.interaction === 'batch') {
       await this.recordEntries(source, operation, response);
@@ -224,6 +231,7 @@ export class FhirGateway {
         operation.interaction === 'search' && !failed ? (body?.total ?? body?.entry?.length ?? 0) : undefined,
       resource: isResource ? body : undefined,
       error: failed ? failureMessage(response) : undefined,
+      durationMs,
     });
   }
 
@@ -246,20 +254,39 @@ export class FhirGateway {
     }
   }
 
-  private async recordFailure(source: string, operation: FhirOperation, status: number, error: string): Promise<void> {
+  private async recordFailure(
+    source: string,
+    operation: FhirOperation,
+    status: number,
+    error: string,
+    durationMs: number,
+  ): Promise<void> {
     if (operation.interaction === 'capabilities') return;
     if (operation.interaction === 'transaction' || operation.interaction === 'batch') {
       await this.recordEntries(source, operation, { status, headers: {}, body: undefined });
       return;
     }
-    await this.record(source, operation, status, { resourceId: operation.id, versionId: operation.versionId, error });
+    await this.record(source, operation, status, {
+      resourceId: operation.id,
+      versionId: operation.versionId,
+      error,
+      durationMs,
+    });
   }
 
   private async record(
     source: string,
     operation: FhirOperation,
     status: number,
-    facts: { resourceId?: string; versionId?: string; resultCount?: number; resource?: unknown; error?: string },
+    facts: {
+      resourceId?: string;
+      versionId?: string;
+      resultCount?: number;
+      resource?: unknown;
+      error?: string;
+      /** The whole operation as the source answered it (not given per transaction entry). */
+      durationMs?: number;
+    },
   ): Promise<void> {
     if (this.options.events === false) return;
     const interaction = operation.interaction as keyof typeof EVENT_TYPE_OF;
@@ -272,7 +299,7 @@ export class FhirGateway {
         resourceId: facts.resourceId,
         versionId: facts.versionId,
         resource: this.options.includeResourceInEvents ? facts.resource : undefined,
-        details: facts.resultCount === undefined ? undefined : { resultCount: facts.resultCount },
+        details: { resultCount: facts.resultCount, durationMs: facts.durationMs },
       },
       status < 400
         ? { outcome: 'success', status }

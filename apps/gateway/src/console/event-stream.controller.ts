@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EventBrokerPublisher, EventBrokerStats, EventDispatcher } from '@ehr-gateway/events';
 import type { Response } from 'express';
+import { brokerOf } from '../observability/broker-of';
 import type { EventRatesSnapshot } from './event-rates';
 import { parseEventPatterns } from './event-patterns';
 import { EventStreamService, TooManyViewersError } from './event-stream.service';
@@ -13,15 +14,6 @@ export interface EventStreamStatus {
   /** Absent when events stay in the process. */
   broker?: EventBrokerStats;
   rates: EventRatesSnapshot;
-}
-
-/** The broker publisher when the gateway has one (`EventBrokerModule` is imported only then). */
-export function brokerOf(moduleRef: ModuleRef): EventBrokerPublisher | undefined {
-  try {
-    return moduleRef.get(EventBrokerPublisher, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
 
 @ApiTags('Events')

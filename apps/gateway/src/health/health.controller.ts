@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
+import { Readiness } from '../observability/readiness';
 
 const RSS_LIMIT_BYTES = 1.5 * 1024 ** 3;
 
@@ -12,11 +13,20 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly memory: MemoryHealthIndicator,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers (memory only, no I/O)' })
   check() {
     return this.health.check([() => this.memory.checkRSS('memory_rss', RSS_LIMIT_BYTES)]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the store, the broker, each upstream source and Redis when configured' })
+  ready() {
+    return this.health.check(this.readiness.checks());
   }
 }
