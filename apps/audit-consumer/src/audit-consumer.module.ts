@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventConsumerModule } from '@ehr-gateway/events';
+import { AUDIT_DURABLE_NAME } from './audit-consumer.config';
 import { AUDIT_CONSUMER_CONFIG, AuditConsumerConfig, AuditWriter } from './audit-writer';
 
 export interface AuditConsumerOptions extends AuditConsumerConfig {
@@ -18,7 +19,7 @@ export class AuditConsumerModule {
       imports: [
         EventConsumerModule.forRoot({
           url: options.brokerUrl,
-          durableName: options.durableName ?? 'audit',
+          durableName: options.durableName ?? AUDIT_DURABLE_NAME,
           stream: options.stream,
           subjectPrefix: options.subjectPrefix,
         }),

@@ -56,8 +56,8 @@ export async function createGatewayApp(
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
-  app.useBodyParser('json', { limit: config.bodyLimit, type: JSON_MEDIA_TYPES });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  app.useBodyParser('json', { limit: config.gateway.bodyLimit, type: JSON_MEDIA_TYPES });
+  app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });
   // SOAP bodies (NoteReader) arrive as XML text; base64 makes a document about a third larger.
   app.useBodyParser('text', {
     limit: Math.ceil(config.notereader.maxDocumentBytes * 1.4) + 64 * 1024,
@@ -65,7 +65,7 @@ export async function createGatewayApp(
   });
   app.use(answerBodyParserErrors(config));
   app.enableCors({
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    origin: config.gateway.corsOrigins.includes('*') ? true : config.gateway.corsOrigins,
     allowedHeaders: [
       'Authorization',
       'Content-Type',
@@ -91,11 +91,11 @@ export async function createGatewayApp(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  if (config.transport) {
+  if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: [config.transport], queue: 'ehr-gateway' } },
+      { transport: Transport.NATS, options: { servers: [config.gateway.transport], queue: 'ehr-gateway' } },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();

@@ -1,14 +1,16 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
-import { EventBrokerModule, EventsModule, RequestContextService, requestIdOf } from '@ehr-gateway/events';
-import { CdsModule } from '@ehr-gateway/cds';
-import { FhirModule, FhirSources } from '@ehr-gateway/fhir';
-import { NoteReaderModule } from '@ehr-gateway/notereader';
-import { FhirStore, FhirStoreModule } from '@ehr-gateway/fhir-store';
+import { validatedConfigModule } from '@ehr-gateway/config';
+import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
+import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
+import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
+import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
+import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
+import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
 import { EventLogListener } from './events/event-log.listener';
@@ -19,16 +21,14 @@ import { GatewayMetrics } from './observability/gateway-metrics';
 import { MetricsController } from './observability/metrics.controller';
 import { Readiness } from './observability/readiness';
 
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
-
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.apiKeys.length === 0) return [];
+  if (config.gateway.apiKeys.length === 0) return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
         new ApiKeyGuard(
-          config.apiKeys,
+          config.gateway.apiKeys,
           reflector,
           requestContext,
           config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],
@@ -38,43 +38,46 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
   ];
 }
 
-/** The runnable gateway: composes the libraries according to a validated configuration. */
+const sameOptions = <T>(options: T): T => options;
+
+/**
+ * The runnable gateway: composes the libraries, each configured from its own
+ * namespace (validated beforehand by `loadGatewayConfig`). What decides the
+ * module graph (mount paths, whether a broker or transport exists) is read from
+ * `config`; the rest is injected through `@nestjs/config`.
+ */
 @Module({})
 export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
+    const { url: brokerUrl, ...broker } = config.broker;
     return {
       module: GatewayModule,
       imports: [
+        validatedConfigModule(GATEWAY_CONFIG_NAMESPACES, config),
         ...extraImports,
         LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
-        EventsModule.forRoot({ deliveryMode: config.events.deliveryMode, enabled: config.events.enabled }),
-        ...(config.broker ? [EventBrokerModule.forRoot(config.broker)] : []),
+        EventsModule.forRootAsync({ inject: [eventsConfig.KEY], useFactory: sameOptions }),
+        ...(brokerUrl ? [EventBrokerModule.forRoot({ ...broker, url: brokerUrl })] : []),
         TerminusModule,
         FhirModule.forRootAsync({
-          imports: [FhirStoreModule.forRoot({ path: config.fhir.storePath, seedPatients: config.fhir.seedPatients })],
-          inject: [FhirStore],
-          useFactory: (store: FhirStore) => ({
+          imports: [FhirStoreModule.forRootAsync({ inject: [fhirStoreConfig.KEY], useFactory: sameOptions })],
+          inject: [FhirStore, fhirConfig.KEY],
+          useFactory: (store: FhirStore, fhir: ConfigType<typeof fhirConfig>) => ({
+            ...fhir,
             backends: { [LOCAL_SOURCE]: store },
-            sources: config.fhir.sources,
-            defaultSource: config.fhir.defaultSource,
-            allowInsecureHttp: config.fhir.allowInsecureHttp,
-            includeResourceInEvents: config.fhir.includeResourceInEvents,
           }),
         }),
-        CdsModule.forRoot({
+        CdsModule.forRootAsync({
           basePath: config.cds.basePath,
-          jwt: config.cds.jwt,
-          allowedFhirServerHosts: config.cds.allowedFhirServerHosts,
-          prefetchSource: config.cds.prefetchSource,
-          prefetchTimeoutMs: config.cds.prefetchTimeoutMs,
-          feedbackPath: config.cds.feedbackPath,
+          inject: [cdsConfig.KEY],
+          useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
-        NoteReaderModule.forRoot({
+        NoteReaderModule.forRootAsync({
           path: config.notereader.path,
-          handlerErrors: config.notereader.handlerErrors,
-          maxDocumentBytes: config.notereader.maxDocumentBytes,
+          inject: [notereaderConfig.KEY],
+          useFactory: sameOptions,
         }),
         ...(config.console.enabled
           ? [
@@ -88,7 +91,6 @@ export class GatewayModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
         GatewayMetrics,
         {
           provide: Readiness,

@@ -18,10 +18,10 @@ export const REDACTED_PATHS = [
 
 /** JSON logs in production; readable lines (pino-pretty) in development when it is installed. */
 export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMessage) => string): Params {
-  const pretty = config.environment === 'development' && isInstalled('pino-pretty');
+  const pretty = config.gateway.environment === 'development' && isInstalled('pino-pretty');
   return {
     pinoHttp: {
-      level: config.logLevel,
+      level: config.gateway.logLevel,
       genReqId: requestId,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       autoLogging: { ignore: (req) => req.url === '/health' },

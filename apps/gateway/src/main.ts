@@ -1,19 +1,13 @@
 // Must stay the first import (see the module).
 import './observability/start-tracing';
-import { ConfigValidationError, loadGatewayConfig } from './config/gateway-config';
+import { configOrExit } from '@ehr-gateway/config';
+import { loadGatewayConfig } from './config/gateway-config';
 import { createGatewayApp } from './create-gateway-app';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadGatewayConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigValidationError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
+  const config = configOrExit('gateway', () => loadGatewayConfig());
   const app = await createGatewayApp(config);
-  await app.listen(config.port, config.host);
+  await app.listen(config.gateway.port, config.gateway.host);
 }
 
 void main();

@@ -34,7 +34,8 @@ import {
 
 export const CDA_NAMESPACE = 'urn:hl7-org:v3';
 const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
-const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+/** The largest document `CdaDocument.parse` reads unless told otherwise, bytes (5 MiB). */
+export const CDA_DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 
 export class CdaParseError extends Error {}
 
@@ -96,7 +97,7 @@ export class CdaDocument {
   static parse(xml: string, options: { maxBytes?: number } = {}): CdaDocument {
     let nodes: XmlNode[];
     try {
-      nodes = parseXml(xml, options.maxBytes ?? DEFAULT_MAX_BYTES);
+      nodes = parseXml(xml, options.maxBytes ?? CDA_DEFAULT_MAX_BYTES);
     } catch (error) {
       throw new CdaParseError(`Not a well-formed CDA document: ${(error as Error).message}`);
     }

@@ -1,4 +1,5 @@
 export {
+  CDA_DEFAULT_MAX_BYTES,
   CDA_NAMESPACE,
   CdaDocument,
   CdaParseError,

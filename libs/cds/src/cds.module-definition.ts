@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { CDS_DEFAULTS } from './constants';
 import type { CdsModuleOptions } from './interfaces/cds-module-options.interface';
 
 export interface CdsModuleExtras {
@@ -14,5 +15,5 @@ export const {
   ASYNC_OPTIONS_TYPE: CDS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<CdsModuleOptions>()
   .setClassMethodName('forRoot')
-  .setExtras<CdsModuleExtras>({ isGlobal: false, basePath: 'cds-services' }, (definition) => definition)
+  .setExtras<CdsModuleExtras>({ isGlobal: false, basePath: CDS_DEFAULTS.basePath }, (definition) => definition)
   .build();

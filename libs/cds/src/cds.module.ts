@@ -1,6 +1,7 @@
 import { Controller, Inject, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CDS_MODULE_OPTIONS, ConfigurableCdsModule } from './cds.module-definition';
+import { CDS_DEFAULTS } from './constants';
 import { CdsInvoker } from './cds-invoker';
 import { CdsServicesExplorer } from './cds-services.explorer';
 import { CdsMessagesController } from './http/cds-messages.controller';
@@ -33,8 +34,7 @@ function cdsControllerAt(basePath: string): Type<CdsController> {
     CdsEventsInterceptor,
     {
       provide: FeedbackStore,
-      useFactory: (options: CdsModuleOptions) =>
-        new FeedbackStore(options.feedbackPath ?? './data/cds-feedback.sqlite'),
+      useFactory: (options: CdsModuleOptions) => new FeedbackStore(options.feedbackPath ?? CDS_DEFAULTS.feedbackPath),
       inject: [CDS_MODULE_OPTIONS],
     },
   ],
@@ -47,12 +47,18 @@ export class CdsModule extends ConfigurableCdsModule implements OnApplicationShu
 
   static override forRoot(options: Parameters<typeof ConfigurableCdsModule.forRoot>[0]) {
     const definition = super.forRoot(options);
-    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services'), CdsMessagesController] };
+    return {
+      ...definition,
+      controllers: [cdsControllerAt(options.basePath ?? CDS_DEFAULTS.basePath), CdsMessagesController],
+    };
   }
 
   static override forRootAsync(options: Parameters<typeof ConfigurableCdsModule.forRootAsync>[0]) {
     const definition = super.forRootAsync(options);
-    return { ...definition, controllers: [cdsControllerAt(options.basePath ?? 'cds-services'), CdsMessagesController] };
+    return {
+      ...definition,
+      controllers: [cdsControllerAt(options.basePath ?? CDS_DEFAULTS.basePath), CdsMessagesController],
+    };
   }
 
   onApplicationShutdown(): void {

@@ -19,3 +19,4 @@ export type {
   FhirAuthorization,
 } from './interfaces/cds.interfaces';
 export type { CdsJwtOptions, CdsModuleOptions } from './interfaces/cds-module-options.interface';
+export { cdsConfig } from './cds.config';

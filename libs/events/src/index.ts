@@ -35,3 +35,5 @@ export type { EventBrokerOptions } from './broker/event-broker.options';
 export { toCloudEvent, withoutResource, type EhrCloudEvent } from './broker/cloud-event';
 export { EventConsumerModule } from './broker/event-consumer.module';
 export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';
+export { eventsConfig } from './events.config';
+export { brokerConfig } from './broker/event-broker.config';

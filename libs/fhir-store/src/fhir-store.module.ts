@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { FhirStore } from './fhir-store';
+import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
 import { syntheticPatientBundles } from './synthetic/synthetic-patients';
 
 export interface FhirStoreModuleOptions {
@@ -7,19 +8,20 @@ export interface FhirStoreModuleOptions {
   path?: string;
   /** Synthetic patients to create when the store has none. Default 100; 0 seeds nothing. */
   seedPatients?: number;
+  /** Largest number of entries in a transaction or batch Bundle. Default 1000. */
+  maxBundleEntries?: number;
 }
 
 export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
   new ConfigurableModuleBuilder<FhirStoreModuleOptions>().setClassMethodName('forRoot').build();
-
-const DEFAULT_PATH = './data/fhir-store.sqlite';
 
 /** The embedded FHIR store, seeded with synthetic patients on first start. Inject `FhirStore`. */
 @Module({
   providers: [
     {
       provide: FhirStore,
-      useFactory: (options: FhirStoreModuleOptions) => new FhirStore({ path: options.path ?? DEFAULT_PATH }),
+      useFactory: (options: FhirStoreModuleOptions) =>
+        new FhirStore({ path: options.path ?? FHIR_STORE_DEFAULTS.path, maxBundleEntries: options.maxBundleEntries }),
       inject: [FHIR_STORE_MODULE_OPTIONS],
     },
   ],
@@ -36,7 +38,7 @@ export class FhirStoreModule extends ConfigurableFhirStoreModule implements OnMo
   }
 
   async onModuleInit(): Promise<void> {
-    const patients = this.options.seedPatients ?? 100;
+    const patients = this.options.seedPatients ?? FHIR_STORE_DEFAULTS.seedPatients;
     if (patients <= 0 || !this.store.isEmpty('Patient')) return;
     for (const bundle of syntheticPatientBundles({ patients })) {
       const response = await this.store.request({ method: 'POST', path: '', body: bundle });

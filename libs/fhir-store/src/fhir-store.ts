@@ -10,12 +10,13 @@ import {
   isOperationOutcome,
   loadFhirDefinitions,
   operationOutcome,
-  validateFhirResource,
 } from '@ehr-gateway/fhir';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
-import { applyPatch, Operation, validate as validatePatch } from 'fast-json-patch';
 import { buildCapabilityStatement } from './capability-statement';
 import { ResourceIndex } from './resource-index';
+import { checkBundle } from './rules/bundle-rules';
+import { patchResource } from './rules/json-patch';
+import { validateWrite } from './rules/write-validation';
 import { executeSearch, parseSearch } from './search-engine';
 import { SqliteResourceRepository, StoredVersion } from './sqlite-resource-repository';
 
@@ -76,6 +77,8 @@ export interface FhirStoreOptions {
   path: string;
   /** The base its links and locations carry; the gateway rewrites it to its own URL. */
   baseUrl?: string;
+  /** Largest number of entries in a transaction or batch Bundle. */
+  maxBundleEntries?: number;
 }
 
 /**
@@ -88,7 +91,7 @@ export class FhirStore implements FhirBackend {
   private readonly repository: SqliteResourceRepository;
   private readonly index = new ResourceIndex();
 
-  constructor(options: FhirStoreOptions) {
+  constructor(private readonly options: FhirStoreOptions) {
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
     // The reference index is computed from the search-parameter definitions: load them first.
     loadFhirDefinitions();
@@ -260,16 +263,8 @@ export class FhirStore implements FhirBackend {
   private patch(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
     const existing = this.current(resourceType, id);
     this.checkIfMatch(existing, headers['if-match']);
-    if (!Array.isArray(body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
-    const problem = validatePatch(body as Operation[], existing.resource);
-    if (problem) throw FhirError.badRequest(`Invalid JSON Patch: ${problem.message}`);
-    let patched: Resource;
-    try {
-      patched = applyPatch(structuredClone(existing.resource), body as Operation[], false, false)
-        .newDocument as Resource;
-    } catch (error) {
-      throw new FhirError(422, `JSON Patch failed: ${(error as Error).message}`);
-    }
+    const patched = patchResource(existing.resource!, body);
+    if (!patched) return respond(200, existing, this.baseUrl, headers.prefer);
     if (patched.resourceType !== resourceType || patched.id !== id) {
       throw FhirError.badRequest('A patch may not change resourceType or id');
     }
@@ -322,7 +317,7 @@ export class FhirStore implements FhirBackend {
       meta: { ...meta, versionId: String(version), lastUpdated },
       ...content,
     } as Resource;
-    validateFhirResource(stored);
+    validateWrite(stored);
     const entry: StoredVersion = {
       resourceType,
       id: id!,
@@ -337,15 +332,8 @@ export class FhirStore implements FhirBackend {
   }
 
   private bundle(body: unknown): FhirResponse {
-    const bundle = body as Bundle | undefined;
-    if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
-      throw FhirError.badRequest('POST to the base needs a Bundle of type transaction or batch');
-    }
-    const entries = bundle.entry ?? [];
-    entries.forEach((entry, i) => {
-      if (!entry.request?.method || !entry.request.url)
-        throw FhirError.badRequest(`Bundle entry ${i} has no request method and url`);
-    });
+    const entries = checkBundle(body, this.options.maxBundleEntries);
+    const bundle = body as Bundle;
     const type = bundle.type === 'transaction' ? 'transaction-response' : 'batch-response';
     const responses =
       bundle.type === 'transaction' ? this.atomically(() => this.transaction(entries)) : this.batch(entries);

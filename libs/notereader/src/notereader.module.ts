@@ -1,5 +1,6 @@
 import { Controller, Module, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderController } from './http/notereader.controller';
 import { NoteReaderEventsInterceptor } from './http/notereader-events.interceptor';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
@@ -23,10 +24,16 @@ function noteReaderControllerAt(path: string): Type<NoteReaderController> {
 export class NoteReaderModule extends ConfigurableNoteReaderModule {
   /** `path` (default `notereader`) is where the SOAP endpoint lives. */
   static override forRoot(options: Parameters<typeof ConfigurableNoteReaderModule.forRoot>[0]) {
-    return { ...super.forRoot(options), controllers: [noteReaderControllerAt(options.path ?? 'notereader')] };
+    return {
+      ...super.forRoot(options),
+      controllers: [noteReaderControllerAt(options.path ?? NOTEREADER_DEFAULTS.path)],
+    };
   }
 
   static override forRootAsync(options: Parameters<typeof ConfigurableNoteReaderModule.forRootAsync>[0]) {
-    return { ...super.forRootAsync(options), controllers: [noteReaderControllerAt(options.path ?? 'notereader')] };
+    return {
+      ...super.forRootAsync(options),
+      controllers: [noteReaderControllerAt(options.path ?? NOTEREADER_DEFAULTS.path)],
+    };
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CdaDocument, CdaParseError } from '@ehr-gateway/cda';
 import { EHREventType, OperationEvents } from '@ehr-gateway/events';
 import type { NoteReaderModuleOptions, NoteReaderResult } from './interfaces';
+import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
 import { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
 import type { ProcessDocumentCall } from './soap/process-document-request';
@@ -18,8 +19,6 @@ export interface NoteFacts {
   entriesAdded?: Record<string, number>;
 }
 
-export const DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
-
 /** Runs one ProcessDocument call: parse the CDA, emit `notereader.sign.note`, call the handler, encode the answer. */
 @Injectable()
 export class NoteReaderService {
@@ -30,7 +29,7 @@ export class NoteReaderService {
   ) {}
 
   get maxDocumentBytes(): number {
-    return this.options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+    return this.options.maxDocumentBytes ?? NOTEREADER_DEFAULTS.maxDocumentBytes;
   }
 
   async process(call: ProcessDocumentCall, facts: NoteFacts): Promise<string> {

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadGatewayConfig } from './gateway-config';
+import { ConfigValidationError } from '@ehr-gateway/config';
+import { loadGatewayConfig } from './gateway-config';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'gateway-config-')), 'gateway.yaml');
@@ -12,22 +13,28 @@ function configFile(text: string): string {
 describe('loadGatewayConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
     expect(loadGatewayConfig({})).toEqual({
-      port: 3000,
-      host: '0.0.0.0',
-      environment: 'development',
-      logLevel: 'debug',
-      apiKeys: [],
-      events: { deliveryMode: 'async', enabled: true },
-      corsOrigins: ['*'],
-      bodyLimit: '1mb',
-      fhir: {
-        sources: {},
-        defaultSource: 'local',
-        storePath: './data/fhir-store.sqlite',
-        seedPatients: 100,
-        allowInsecureHttp: false,
-        includeResourceInEvents: false,
+      gateway: {
+        port: 3000,
+        host: '0.0.0.0',
+        environment: 'development',
+        logLevel: 'debug',
+        apiKeys: [],
+        corsOrigins: ['*'],
+        bodyLimit: '1mb',
+        transport: undefined,
       },
+      events: { deliveryMode: 'async', enabled: true },
+      broker: {
+        url: undefined,
+        stream: 'EHR_EVENTS',
+        subjectPrefix: 'ehr',
+        outboxPath: './data/events-outbox.sqlite',
+        outboxCapacity: 100_000,
+        maxAgeSeconds: 604_800,
+        includeResource: false,
+      },
+      fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
+      fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
       cds: {
         basePath: 'cds-services',
         jwt: { enabled: false, issuers: {}, allowedJkuHosts: [], replayRedisUrl: undefined },
@@ -36,9 +43,8 @@ describe('loadGatewayConfig', () => {
         prefetchTimeoutMs: 3000,
         feedbackPath: './data/cds-feedback.sqlite',
       },
-      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5 * 1024 * 1024 },
-      transport: undefined,
-      broker: undefined,
+      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880 },
+      console: { enabled: true, replayEvents: 1000 },
     });
   });
 
@@ -81,7 +87,9 @@ describe('loadGatewayConfig', () => {
     expect(() =>
       loadGatewayConfig(sources({ epic: 'fhir://epic.example.org/R4?client_id=app&client_secret=s3cr3t-value' })),
     ).not.toThrow(/s3cr3t/);
-    expect(() => loadGatewayConfig({ FHIR_SOURCES: '{not json' })).toThrow(/FHIR_SOURCES: must be a JSON object/);
+    expect(() => loadGatewayConfig({ FHIR_SOURCES: '{not json' })).toThrow(
+      /FHIR_SOURCES=<redacted>: must be a JSON object/,
+    );
     expect(() => loadGatewayConfig({ FHIR_DEFAULT_SOURCE: 'epic' })).toThrow(/FHIR_DEFAULT_SOURCE="epic"/);
   });
 
@@ -94,9 +102,7 @@ describe('loadGatewayConfig', () => {
       EVENTS_ENABLED: 'false',
     });
     expect(config).toMatchObject({
-      port: 8080,
-      logLevel: 'info',
-      apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+      gateway: { port: 8080, logLevel: 'info', apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'] },
       events: { deliveryMode: 'strict', enabled: false },
     });
   });
@@ -110,14 +116,14 @@ describe('loadGatewayConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigValidationError);
     const problems = (error as ConfigValidationError).problems.join('\n');
-    expect(problems).toMatch(/^PORT="70000": PORT must not be greater than 65535/m);
+    expect(problems).toMatch(/^PORT="70000": must be at most 65535$/m);
     expect(problems).toMatch(/^LOG_LEVEL="loud"/m);
     expect(problems).toMatch(/^EVENTS_ENABLED="maybe"/m);
   });
 
   it('refuses short API keys without printing them', () => {
     expect(() => loadGatewayConfig({ GATEWAY_API_KEYS: 'short-secret' })).toThrow(
-      /GATEWAY_API_KEYS=<redacted>: GATEWAY_API_KEYS: each key must be at least 16 characters/,
+      /GATEWAY_API_KEYS=<redacted>: each key must be at least 16 characters/,
     );
     expect(() => loadGatewayConfig({ GATEWAY_API_KEYS: 'short-secret' })).not.toThrow(/short-secret/);
   });
@@ -127,9 +133,9 @@ describe('loadGatewayConfig', () => {
       'PORT: 4000\nEVENTS_DELIVERY: strict\nCORS_ORIGINS: [https://a.example, https://b.example]\n',
     );
     const config = loadGatewayConfig({ GATEWAY_CONFIG_FILE: path, PORT: '5000' });
-    expect(config.port).toBe(5000);
+    expect(config.gateway.port).toBe(5000);
     expect(config.events.deliveryMode).toBe('strict');
-    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.gateway.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('refuses unknown keys and unreadable files', () => {

@@ -7,8 +7,8 @@ import { CdsError } from '../http/cds-errors';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import type { CdsRequest, CdsServiceDefinition, FhirAuthorization } from '../interfaces/cds.interfaces';
 import { renderPrefetchTemplate } from './prefetch-template';
+import { CDS_DEFAULTS } from '../constants';
 
-const DEFAULT_BUDGET_MS = 3000;
 type Prefetched = Resource | Bundle | null;
 
 export interface CompletedPrefetch {
@@ -54,7 +54,7 @@ export class PrefetchService {
     }
     if (missing.length === 0) return { prefetch, fetched: [] };
 
-    const budget = AbortSignal.timeout(this.options.prefetchTimeoutMs ?? DEFAULT_BUDGET_MS);
+    const budget = AbortSignal.timeout(this.options.prefetchTimeoutMs ?? CDS_DEFAULTS.prefetchTimeoutMs);
     const fromServer = this.isAllowListed(request.fhirServer) ? request.fhirServer : undefined;
     const spanAttributes = { 'cds.service': definition.id, 'cds.prefetch.keys': missing.map(([key]) => key).join(',') };
     const results = await inSpan('cds.prefetch', spanAttributes, () =>

@@ -21,4 +21,23 @@ export interface EventBrokerOptions {
   publishTimeoutMs?: number;
 }
 
+/** The defaults of the options above, shared by the publisher, the consumer and the `broker` config namespace. */
+export const BROKER_DEFAULTS = {
+  stream: 'EHR_EVENTS',
+  subjectPrefix: 'ehr',
+  maxAgeSeconds: 7 * 24 * 3600,
+  duplicateWindowSeconds: 120,
+  outboxPath: './data/events-outbox.sqlite',
+  outboxCapacity: 100_000,
+  source: 'ehr-gateway',
+  includeResource: false,
+  publishTimeoutMs: 2000,
+} as const satisfies Omit<Required<EventBrokerOptions>, 'url'>;
+
 export const EVENT_BROKER_OPTIONS = Symbol('ehr-gateway:event-broker-options');
+
+/** The options with every absent or `undefined` field set to its default. */
+export function resolveBrokerOptions(options: EventBrokerOptions): Required<EventBrokerOptions> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return { ...BROKER_DEFAULTS, ...given } as Required<EventBrokerOptions>;
+}

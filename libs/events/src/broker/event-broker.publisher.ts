@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import type { EHREvent } from '../ehr-event';
 import { eventSpanAttributes, inSpan } from '../tracing';
 import { toCloudEvent } from './cloud-event';
-import { EVENT_BROKER_OPTIONS, EventBrokerOptions } from './event-broker.options';
+import { EVENT_BROKER_OPTIONS, EventBrokerOptions, resolveBrokerOptions } from './event-broker.options';
 import { EventOutbox } from './event-outbox';
 
 const NANOS_PER_SECOND = 1_000_000_000;
@@ -46,12 +46,12 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
   private closed = false;
   private readonly counters = { published: 0, outboxed: 0, dropped: 0 };
 
-  constructor(@Inject(EVENT_BROKER_OPTIONS) private readonly options: EventBrokerOptions) {
-    this.prefix = options.subjectPrefix ?? 'ehr';
-    this.outbox = new EventOutbox(
-      options.outboxPath ?? './data/events-outbox.sqlite',
-      options.outboxCapacity ?? 100_000,
-    );
+  private readonly options: Required<EventBrokerOptions>;
+
+  constructor(@Inject(EVENT_BROKER_OPTIONS) options: EventBrokerOptions) {
+    this.options = resolveBrokerOptions(options);
+    this.prefix = this.options.subjectPrefix;
+    this.outbox = new EventOutbox(this.options.outboxPath, this.options.outboxCapacity);
   }
 
   onModuleInit(): void {
@@ -74,9 +74,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
   @OnEvent('**')
   async deliver(event: EHREvent): Promise<void> {
     const subject = `${this.prefix}.${event.eventType}`;
-    const body = JSON.stringify(
-      toCloudEvent(event, this.options.source ?? 'ehr-gateway', this.options.includeResource ?? false),
-    );
+    const body = JSON.stringify(toCloudEvent(event, this.options.source, this.options.includeResource));
     // While anything waits in the outbox, new events queue behind it, so that order is kept.
     if (this.js && this.outbox.count === 0) {
       try {
@@ -84,7 +82,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
         await inSpan(
           'ehr.broker.publish',
           { ...eventSpanAttributes(event), 'messaging.destination.name': subject },
-          () => js.publish(subject, body, { msgID: event.id, timeout: this.options.publishTimeoutMs ?? 2000 }),
+          () => js.publish(subject, body, { msgID: event.id, timeout: this.options.publishTimeoutMs }),
         );
         this.counters.published++;
         return;
@@ -128,7 +126,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
       });
       this.connection = connection;
       await this.ensureStream(connection);
-      this.js = jetstream(connection, { timeout: this.options.publishTimeoutMs ?? 2000 });
+      this.js = jetstream(connection, { timeout: this.options.publishTimeoutMs });
       this.logger.log(`Publishing events to JetStream stream ${this.streamName} (${this.prefix}.>)`);
       this.backoffMs = 500;
       this.scheduleDrain(0);
@@ -147,7 +145,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
   }
 
   private get streamName(): string {
-    return this.options.stream ?? 'EHR_EVENTS';
+    return this.options.stream;
   }
 
   private async ensureStream(connection: NatsConnection): Promise<void> {
@@ -155,8 +153,8 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
     const config = {
       name: this.streamName,
       subjects: [`${this.prefix}.>`],
-      max_age: (this.options.maxAgeSeconds ?? 7 * 24 * 3600) * NANOS_PER_SECOND,
-      duplicate_window: (this.options.duplicateWindowSeconds ?? 120) * NANOS_PER_SECOND,
+      max_age: this.options.maxAgeSeconds * NANOS_PER_SECOND,
+      duplicate_window: this.options.duplicateWindowSeconds * NANOS_PER_SECOND,
     };
     try {
       await jsm.streams.info(this.streamName);
@@ -181,7 +179,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
         try {
           await this.js.publish(entry.subject, entry.body, {
             msgID: entry.id,
-            timeout: this.options.publishTimeoutMs ?? 2000,
+            timeout: this.options.publishTimeoutMs,
           });
         } catch (error) {
           this.logger.warn(`Outbox drain paused (${(error as Error).message}); ${this.outbox.count} event(s) waiting`);

@@ -8,6 +8,7 @@ import { findDecoratedMethods } from '../decorated-methods';
 import type { EHREvent } from '../ehr-event';
 import { eventNames } from '../event-routing';
 import type { EhrCloudEvent } from './cloud-event';
+import { BROKER_DEFAULTS } from './event-broker.options';
 
 const BROKER_EVENT_METADATA = Symbol('ehr-gateway:broker-event');
 const NANOS_PER_MS = 1_000_000;
@@ -73,8 +74,8 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       this.handlerOf.set(handle, { name, invoke: (event) => invoke(event) });
       patterns.forEach((pattern) => this.matcher.on(pattern, handle));
     }
-    const prefix = this.options.subjectPrefix ?? 'ehr';
-    const stream = this.options.stream ?? 'EHR_EVENTS';
+    const prefix = this.options.subjectPrefix ?? BROKER_DEFAULTS.subjectPrefix;
+    const stream = this.options.stream ?? BROKER_DEFAULTS.stream;
     this.connection = await connectNats({ servers: this.options.url, reconnect: true, maxReconnectAttempts: -1 });
     const jsm = await jetstreamManager(this.connection);
     await jsm.consumers.add(stream, {
@@ -128,7 +129,8 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
 
   private deadLetter(message: JsMsg, reason: string): void {
     const subject =
-      this.options.deadLetterSubject ?? `deadletter.${this.options.subjectPrefix ?? 'ehr'}.${this.options.durableName}`;
+      this.options.deadLetterSubject ??
+      `deadletter.${this.options.subjectPrefix ?? BROKER_DEFAULTS.subjectPrefix}.${this.options.durableName}`;
     this.connection!.publish(subject, message.data);
     this.logger.warn(`Dead letter on ${subject}: ${reason}`);
     message.term(reason);

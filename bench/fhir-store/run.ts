@@ -1,0 +1,134 @@
+/**
+ * bench:fhir-store — the embedded store at scale (issue 12 item 6):
+ * load N synthetic patients through transactions, time one search per parameter
+ * type and the search features against a read by id measured before and after
+ * them (the A/A pair), page through 10,000 results, compare RSS after the load
+ * with an empty store's (twice: A/A), and time a gateway restart to /health on
+ * the loaded file against restarts on an empty one (twice: A/A).
+ *
+ *   npm run bench:fhir-store -- --patients=10000 --queries=100
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Bundle } from '@medplum/fhirtypes';
+import { startGatewayProcess } from '../support/gateway-process';
+import { rssMegabytes } from '../support/percentiles';
+import { SEARCHES } from './searches';
+import type { WorkerResult } from './store-worker';
+
+function flag(name: string, fallback: number): number {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  const value = Number(given ? given.split('=')[1] : fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
+  return value;
+}
+
+const PATIENTS = flag('patients', 100_000);
+const QUERIES = flag('queries', 200);
+const dir = mkdtempSync(join(tmpdir(), 'bench-fhir-store-'));
+const emptyFile = join(dir, 'empty.sqlite');
+const loadedFile = join(dir, 'loaded.sqlite');
+
+function worker(mode: 'open' | 'load', path: string): Promise<WorkerResult> {
+  const child = fork(join(__dirname, 'store-worker.ts'), [mode, path, String(PATIENTS), String(QUERIES)], {
+    execArgv: ['-r', '@swc-node/register', '--expose-gc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (result) => resolve(result as WorkerResult));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`store worker (${mode}) exited with ${code}`)));
+  });
+}
+
+/** Starts the gateway on a store file; time from fork to the first 200 of /health, and RSS after a few searches. */
+async function restart(path: string) {
+  const start = process.hrtime.bigint();
+  const gateway = await startGatewayProcess({ FHIR_STORE_PATH: path, FHIR_SEED_PATIENTS: '0' });
+  try {
+    while ((await fetch(`${gateway.url}/health`)).status !== 200);
+    const healthSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const base = `${gateway.url}/fhir/local`;
+    const patients = (await (await fetch(`${base}/Patient?_count=5`)).json()) as Bundle;
+    const context = { patientIds: (patients.entry ?? []).map((entry) => entry.resource!.id!), patients: PATIENTS };
+    if (context.patientIds.length === 0) context.patientIds.push('none');
+    for (const search of SEARCHES) await (await fetch(`${base}/${search.query(0, context)}`)).arrayBuffer();
+    return { healthSeconds, rssMb: rssMegabytes(gateway.process.pid) };
+  } finally {
+    gateway.process.kill();
+  }
+}
+
+const f = (value: number | undefined, digits = 2) =>
+  value === undefined ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+void (async () => {
+  try {
+    console.log(`bench:fhir-store, ${PATIENTS.toLocaleString('en-US')} patients, ${QUERIES} timed queries per search`);
+    const emptyA = await worker('open', emptyFile);
+    const loaded = await worker('load', loadedFile);
+    const emptyB = await worker('open', emptyFile);
+    const reopened = await worker('open', loadedFile);
+    const { resources, seconds } = loaded.load!;
+
+    console.log(
+      `\nLoad: ${f(resources, 0)} resources in ${f(seconds, 1)} s through ${f(PATIENTS, 0)} transactions: ` +
+        `**${f(resources / seconds, 0)} resources/s** (target >= 5,000)`,
+    );
+
+    const [read] = loaded.searches!;
+    const readAgain = loaded.searches![loaded.searches!.length - 1];
+    console.log('\n| search | example | p50 ms | p99 ms | p50 / read p50 | mean total | ');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    for (const row of loaded.searches!) {
+      const example = `\`${row.example.replace(/\|/g, '\\|')}\``;
+      if (row.status !== undefined) {
+        console.log(`| ${row.kind} | ${example} | refused: ${row.status} | | | |`);
+        continue;
+      }
+      console.log(
+        `| ${row.kind} | ${example} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.p50! / read.p50!)} | ${f(row.results, 0)} |`,
+      );
+    }
+    console.log(
+      `A/A: the read by id before and after the searches, p50 ${f(read.p50, 3)} vs ${f(readAgain.p50, 3)} ms ` +
+        `(ratio ${f(readAgain.p50! / read.p50!)}). Targets: p50 <= 5 ms, p99 <= 25 ms.`,
+    );
+
+    const paging = loaded.paging!;
+    console.log(
+      `\nPaging: ${f(paging.results, 0)} results in ${paging.pages} pages of 100 in ${f(paging.seconds)} s; ` +
+        `page p50 ${f(paging.p50)} ms, p99 ${f(paging.p99)} ms; first page ${f(paging.first)} ms, last ${f(paging.last)} ms ` +
+        `(last / first ${f(paging.last / paging.first)})`,
+    );
+
+    console.log(
+      '\n| store process (in process, RSS after gc) | open to first answer (s) | RSS (MB) | RSS - empty (MB) |',
+    );
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| empty store | ${f(emptyA.openSeconds, 3)} | ${f(emptyA.rssMb, 0)} | |`);
+    console.log(
+      `| empty store again (A/A) | ${f(emptyB.openSeconds, 3)} | ${f(emptyB.rssMb, 0)} | ${f(emptyB.rssMb - emptyA.rssMb, 0)} |`,
+    );
+    console.log(`| after the load | | ${f(loaded.rssMb, 0)} | **${f(loaded.rssMb - emptyA.rssMb, 0)}** |`);
+    console.log(
+      `| reopened with ${f(PATIENTS, 0)} patients | ${f(reopened.openSeconds, 3)} | ${f(reopened.rssMb, 0)} | **${f(reopened.rssMb - emptyA.rssMb, 0)}** |`,
+    );
+    console.log('Target: RSS within 100 MB of the empty store, after the load and after a restart.');
+
+    const restartEmptyA = await restart(emptyFile);
+    const restartLoaded = await restart(loadedFile);
+    const restartEmptyB = await restart(emptyFile);
+    console.log('\n| gateway restart on | start to /health 200 (s) | RSS after a few searches (MB) |');
+    console.log('| --- | --- | --- |');
+    console.log(`| empty store | ${f(restartEmptyA.healthSeconds)} | ${f(restartEmptyA.rssMb, 0)} |`);
+    console.log(`| empty store again (A/A) | ${f(restartEmptyB.healthSeconds)} | ${f(restartEmptyB.rssMb, 0)} |`);
+    console.log(`| ${f(PATIENTS, 0)} patients | ${f(restartLoaded.healthSeconds)} | ${f(restartLoaded.rssMb, 0)} |`);
+    console.log(
+      `Restart with data: ${f(restartLoaded.healthSeconds / restartEmptyA.healthSeconds)} x the empty store's time ` +
+        `(target <= 5 s), RSS +${f(restartLoaded.rssMb - restartEmptyA.rssMb, 0)} MB (target <= +100 MB).`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+})();

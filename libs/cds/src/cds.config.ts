@@ -1,0 +1,94 @@
+import {
+  ConfigValidationError,
+  defineConfigNamespace,
+  envBoolean,
+  envInteger,
+  envJsonObject,
+  envList,
+  envRoutePath,
+} from '@ehr-gateway/config';
+import { z } from 'zod';
+import { CDS_DEFAULTS } from './constants';
+import type { CdsModuleOptions } from './interfaces/cds-module-options.interface';
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** `CDS_JWT_ISSUERS`: issuer -> JWK Set URL, https (or http on loopback). */
+function checkIssuers(issuers: Record<string, unknown>): Record<string, { jwksUrl: string }> {
+  const problems: string[] = [];
+  const checked: Record<string, { jwksUrl: string }> = {};
+  for (const [issuer, url] of Object.entries(issuers)) {
+    const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed && (parsed.protocol === 'https:' || LOOPBACK_HOSTS.includes(parsed.hostname)))
+      checked[issuer] = { jwksUrl: parsed.href };
+    else problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return checked;
+}
+
+/** `CdsModuleOptions` from the environment. */
+export const cdsConfig = defineConfigNamespace({
+  namespace: 'cds',
+  title: 'CDS Hooks (libs/cds)',
+  keys: {
+    CDS_BASE_PATH: envRoutePath()
+      .default(CDS_DEFAULTS.basePath)
+      .describe('Route prefix of discovery, invoke and feedback.'),
+    CDS_JWT_ENABLED: envBoolean()
+      .default(false)
+      .describe(
+        'Verify the CDS client JWT on every call (needs `CDS_JWT_ISSUERS`; a warning is logged while it is off).',
+      ),
+    CDS_JWT_ISSUERS: envJsonObject()
+      .default({})
+      .describe(
+        'Issuers allowed to call: a JSON object (a YAML mapping) of issuer to its JWK Set URL (https, or http on loopback); required when JWT is on.',
+      ),
+    CDS_JWT_ALLOWED_JKU_HOSTS: envList().default([]).describe("Hosts from which a token's `jku` may be fetched."),
+    CDS_JWT_REPLAY_REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional()
+      .meta({ secret: true })
+      .describe("Redis for the `jti` replay store shared by every instance. Absent: in this process's memory."),
+    CDS_ALLOWED_FHIR_SERVER_HOSTS: envList()
+      .default([])
+      .describe(
+        "Hosts (`host[:port]`) whose `fhirServer` the gateway may call with the request's `fhirAuthorization`.",
+      ),
+    CDS_PREFETCH_SOURCE: z
+      .string()
+      .optional()
+      .describe(
+        'Gateway source used for prefetch fetch-on-miss when `fhirServer` is not allow-listed. Default: the default source.',
+      ),
+    CDS_PREFETCH_TIMEOUT_MS: envInteger(100, 60_000)
+      .default(CDS_DEFAULTS.prefetchTimeoutMs)
+      .describe('Time budget for prefetch fetch-on-miss, ms.'),
+    CDS_FEEDBACK_PATH: z
+      .string()
+      .min(1)
+      .default(CDS_DEFAULTS.feedbackPath)
+      .describe('SQLite file of the card feedback, or `:memory:`.'),
+  },
+  values: (keys) => {
+    const issuers = checkIssuers(keys.CDS_JWT_ISSUERS);
+    if (keys.CDS_JWT_ENABLED && Object.keys(issuers).length === 0) {
+      throw new ConfigValidationError(['CDS_JWT_ENABLED=true: CDS_JWT_ISSUERS must allow-list at least one issuer']);
+    }
+    return {
+      basePath: keys.CDS_BASE_PATH,
+      jwt: {
+        enabled: keys.CDS_JWT_ENABLED,
+        issuers,
+        allowedJkuHosts: keys.CDS_JWT_ALLOWED_JKU_HOSTS,
+        replayRedisUrl: keys.CDS_JWT_REPLAY_REDIS_URL,
+      },
+      allowedFhirServerHosts: keys.CDS_ALLOWED_FHIR_SERVER_HOSTS,
+      prefetchSource: keys.CDS_PREFETCH_SOURCE,
+      prefetchTimeoutMs: keys.CDS_PREFETCH_TIMEOUT_MS,
+      feedbackPath: keys.CDS_FEEDBACK_PATH,
+    } satisfies CdsModuleOptions;
+  },
+});

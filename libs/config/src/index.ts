@@ -1,0 +1,12 @@
+export { ConfigValidationError, EXIT_CONFIG, configOrExit } from './config-validation.error';
+export { CONFIG_FILE_KEY, type ConfigSource, readConfigSource } from './config-source';
+export {
+  type ConfigNamespace,
+  type ConfigNamespaceDefinition,
+  type ConfigNamespaceInfo,
+  defineConfigNamespace,
+} from './config-namespace';
+export { type ConfigOf, configKeys, loadConfig } from './load-config';
+export { configReference } from './config-reference';
+export { envBoolean, envInteger, envJsonObject, envList, envRoutePath } from './env-values';
+export { validatedConfigModule } from './validated-config.module';

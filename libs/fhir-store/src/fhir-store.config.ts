@@ -1,0 +1,34 @@
+import { defineConfigNamespace, envInteger } from '@ehr-gateway/config';
+import { z } from 'zod';
+import { DEFAULT_MAX_BUNDLE_ENTRIES } from './rules/bundle-rules';
+
+/** The defaults of `FhirStoreModuleOptions`, shared by the module and the `fhirStore` config namespace. */
+export const FHIR_STORE_DEFAULTS = {
+  path: './data/fhir-store.sqlite',
+  seedPatients: 100,
+  maxBundleEntries: DEFAULT_MAX_BUNDLE_ENTRIES,
+} as const;
+
+/** `FhirStoreModule` options from the environment. */
+export const fhirStoreConfig = defineConfigNamespace({
+  namespace: 'fhirStore',
+  title: 'Embedded FHIR store (libs/fhir-store)',
+  keys: {
+    FHIR_STORE_PATH: z
+      .string()
+      .min(1)
+      .default(FHIR_STORE_DEFAULTS.path)
+      .describe('SQLite file of the embedded store (the `local` source), or `:memory:`.'),
+    FHIR_SEED_PATIENTS: envInteger(0, 100_000)
+      .default(FHIR_STORE_DEFAULTS.seedPatients)
+      .describe('Synthetic patients created when the store has none; 0 seeds nothing.'),
+    FHIR_STORE_MAX_BUNDLE_ENTRIES: envInteger(1)
+      .default(FHIR_STORE_DEFAULTS.maxBundleEntries)
+      .describe('Largest number of entries in a transaction or batch Bundle.'),
+  },
+  values: (keys) => ({
+    path: keys.FHIR_STORE_PATH,
+    seedPatients: keys.FHIR_SEED_PATIENTS,
+    maxBundleEntries: keys.FHIR_STORE_MAX_BUNDLE_ENTRIES,
+  }),
+});

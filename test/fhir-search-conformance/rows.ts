@@ -1,0 +1,941 @@
+/**
+ * The conformance table: each row is a search over the data set of dataset.ts and
+ * its answer, written out by hand from the FHIR R4 search rules
+ * (https://hl7.org/fhir/R4/search.html, §-numbers below refer to it) and the
+ * resources' search parameter definitions. Nothing here is computed.
+ *
+ * Conventions the answers assume:
+ * - a date or dateTime without a timezone, in the data or in a search value, is
+ *   read in UTC (the spec's "server's local time zone", which is UTC where these run);
+ * - a date search compares ranges (§3.1.1.4.2): a value covers its whole precision
+ *   (1990 = 1990-01-01T00:00:00 .. 1990-12-31T23:59:59.999), a period its start..end,
+ *   an open end is unbounded;
+ * - a number or quantity without a prefix matches the range of its significant
+ *   figures (100 = [99.5, 100.5)); lt/le/gt/ge compare with the exact value (§3.1.1.4.1).
+ */
+
+export interface ConformanceRow {
+  /** The search, relative to the FHIR base. */
+  query: string;
+  /** The ids of the `search.mode = match` entries (a set, or a sequence when `ordered`). */
+  ids?: string[];
+  ordered?: boolean;
+  /** `Type/id` of the `search.mode = include` entries. */
+  include?: string[];
+  /** Expected `Bundle.total`. */
+  total?: number;
+  /** An error status instead of a searchset (the body must be an OperationOutcome). */
+  status?: number;
+  /** `Prefer: handling=...` sent with the search. */
+  handling?: 'lenient' | 'strict';
+  /** A lenient search reports what it ignored in an OperationOutcome entry (`search.mode = outcome`). */
+  outcome?: boolean;
+  /** Paging: the ids of every page, following `next` links from the first. */
+  pages?: string[][];
+  /** Elements every match must carry / must not carry, and whether it is tagged SUBSETTED. */
+  elements?: { present: string[]; absent: string[]; subsetted: boolean };
+  /** The rule checked. */
+  spec: string;
+}
+
+/** A row's unique name: the query, and the Prefer handling when one is sent. */
+export const rowName = (row: ConformanceRow) => (row.handling ? `[${row.handling}] ${row.query}` : row.query);
+
+const ALL_CONDITIONS = ['c1', 'c2', 'c3', 'c4', 'c5'];
+const HEART_RATES = ['o01', 'o02', 'o03', 'o12', 'o13', 'o15'];
+const QUESTIONNAIRE = 'http://example.org/fhir/Questionnaire';
+
+const stringRows: ConformanceRow[] = [
+  { query: 'Patient?family=smith', ids: ['p1', 'p8'], spec: '§string: equals or starts with, case-insensitive' },
+  {
+    query: 'Patient?family=SMI',
+    ids: ['p1', 'p8'],
+    spec: "§string: starts with the value, not a word inside it (O'Brien-Smith)",
+  },
+  { query: 'Patient?family:contains=smi', ids: ['p1', 'p2', 'p8'], spec: '§string :contains: anywhere in the value' },
+  { query: 'Patient?family:exact=Smith', ids: ['p1'], spec: '§string :exact: whole value, exact' },
+  { query: 'Patient?family:exact=smith', ids: [], spec: '§string :exact is case-sensitive' },
+  { query: 'Patient?family:exact=Lee', ids: ['p3'], spec: '§string :exact is case-sensitive (Lee, not lee)' },
+  { query: 'Patient?family:exact=lee', ids: ['p4'], spec: '§string :exact is case-sensitive (lee, not Lee)' },
+  { query: 'Patient?family=lee', ids: ['p3', 'p4'], spec: '§string: case-insensitive by default' },
+  { query: 'Patient?given=zoe', ids: ['p3'], spec: '§string: accents ignored (Zoë)' },
+  { query: 'Patient?given=ZO%C3%8B', ids: ['p3'], spec: '§string: case and accents folded on both sides' },
+  { query: 'Patient?given:exact=Zo%C3%AB', ids: ['p3'], spec: '§string :exact matches the exact characters' },
+  { query: 'Patient?given:exact=Zoe', ids: [], spec: '§string :exact does not fold accents' },
+  { query: 'Patient?family=garcia%20marquez', ids: ['p5'], spec: '§string: multi-word value, accents folded' },
+  { query: 'Patient?family=garc%C3%ADa', ids: ['p5'], spec: '§string: accented search value matches' },
+  { query: 'Patient?family=marquez', ids: [], spec: '§string: the start of the whole value, not of its second word' },
+  { query: 'Patient?family:contains=marquez', ids: ['p5'], spec: '§string :contains finds the second word' },
+  { query: 'Patient?family=van%20der', ids: ['p6'], spec: '§string: starts with, across spaces' },
+  { query: 'Patient?family:exact=Van%20der%20Berg', ids: ['p6'], spec: '§string :exact, multi-word' },
+  { query: 'Patient?name=paul', ids: ['p1'], spec: 'Patient-name: any part of HumanName (second given)' },
+  { query: 'Patient?name=smith', ids: ['p1', 'p8'], spec: 'Patient-name covers family' },
+  { query: 'Patient?name=smith,nguyen', ids: ['p1', 'p7', 'p8'], spec: '§3.1.1.3 comma = OR' },
+  { query: 'Patient?name=john&name=smith', ids: ['p1'], spec: '§3.1.1.3 repeated parameter = AND' },
+  { query: 'Patient?given=ann&given=marie', ids: ['p4'], spec: '§3.1.1.3 AND over two given names of one patient' },
+  { query: 'Patient?name:missing=true', ids: ['p9'], spec: '§:missing=true: no value' },
+  {
+    query: 'Patient?name:missing=false',
+    ids: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'],
+    spec: '§:missing=false: has a value',
+  },
+  { query: 'Patient?address-city=springfield', ids: ['p1', 'p2'], spec: '§string on Address.city' },
+  { query: 'Patient?address-city=sao%20paulo', ids: ['p5'], spec: '§string: accents in the data folded (São)' },
+  { query: 'Patient?address:contains=paul', ids: ['p5'], spec: '§string :contains over any Address part' },
+  { query: 'Patient?address-state=il', ids: ['p1'], spec: '§string case-insensitive (IL)' },
+  { query: 'Patient?address-postalcode=627', ids: ['p1'], spec: '§string starts with' },
+  { query: 'Patient?address-country=br', ids: ['p5'], spec: '§string on Address.country' },
+  { query: 'Observation?value-string=positive', ids: ['o11'], spec: 'Observation-value-string on valueString' },
+  { query: 'Observation?value-string:contains=trace', ids: ['o11'], spec: '§string :contains' },
+  {
+    query: 'Observation?value-string=never',
+    ids: ['o10'],
+    spec: 'Observation-value-string covers valueCodeableConcept.text',
+  },
+  { query: 'Condition?onset-info=child', ids: ['c3'], spec: 'Condition-onset-info on onsetString' },
+  { query: 'Questionnaire?title=phq', ids: ['q1', 'q3'], spec: '§string starts with (PHQ-9, PHQ-2)' },
+  { query: 'Questionnaire?title:exact=PHQ-9%20Depression%20screen', ids: ['q1'], spec: '§string :exact' },
+  { query: 'Practitioner?name=baker', ids: ['pr1'], spec: 'Practitioner-name' },
+  { query: 'Organization?name=good%20health', ids: ['org1'], spec: '§string multi-word starts with' },
+];
+
+const tokenRows: ConformanceRow[] = [
+  { query: 'Patient?gender=male', ids: ['p1', 'p5', 'p6'], spec: '§token code' },
+  { query: 'Patient?gender=female,other', ids: ['p2', 'p3', 'p4', 'p8'], spec: '§token, comma = OR' },
+  {
+    query: 'Patient?gender:not=male',
+    ids: ['p2', 'p3', 'p4', 'p7', 'p8', 'p9'],
+    spec: '§token :not includes resources without a value',
+  },
+  { query: 'Patient?gender:missing=true', ids: ['p7'], spec: '§:missing on a token' },
+  { query: 'Patient?identifier=urn:test:mrn%7CM003', ids: ['p3'], spec: '§token system|code' },
+  { query: 'Patient?identifier=M003', ids: ['p3', 'p4'], spec: '§token code in any system' },
+  {
+    query: 'Patient?identifier=urn:test:mrn%7C',
+    ids: ['p1', 'p2', 'p3', 'p5', 'p6', 'p8'],
+    spec: '§token system| : any code in the system',
+  },
+  { query: 'Patient?identifier=%7CX-9', ids: ['p9'], spec: '§token |code : code with no system' },
+  { query: 'Patient?identifier=%7CM003', ids: [], spec: '§token |code does not match a code that has a system' },
+  { query: 'Patient?active=true', ids: ['p1', 'p2'], spec: '§token on boolean' },
+  { query: 'Patient?active=false', ids: ['p3'], spec: '§token on boolean (absent is not false)' },
+  { query: 'Patient?active:missing=true', ids: ['p4', 'p5', 'p6', 'p7', 'p8', 'p9'], spec: '§:missing on a boolean' },
+  { query: 'Patient?phone=555-0100', ids: ['p1'], spec: 'Patient-phone: telecom where system=phone' },
+  { query: 'Patient?email=john@example.org', ids: ['p1'], spec: 'Patient-email' },
+  { query: 'Patient?telecom=phone%7C555-0100', ids: ['p1'], spec: '§token on ContactPoint: system|value' },
+  { query: 'Patient?telecom=email%7C555-0100', ids: [], spec: '§token on ContactPoint: the system must match' },
+  { query: 'Patient?deceased=true', ids: ['p4'], spec: 'Patient-deceased: deceasedDateTime counts as deceased' },
+  {
+    query: 'Condition?code=http://snomed.info/sct%7C38341003',
+    ids: ['c1', 'c4'],
+    spec: '§token on CodeableConcept, any coding',
+  },
+  { query: 'Condition?code=38341003', ids: ['c1', 'c4'], spec: '§token code without system' },
+  {
+    query: 'Condition?code=http://hl7.org/fhir/sid/icd-10-cm%7CI10',
+    ids: ['c4'],
+    spec: '§token: second coding of a concept',
+  },
+  {
+    query: 'Condition?code=http://hl7.org/fhir/sid/icd-10-cm%7C38341003',
+    ids: [],
+    spec: '§token: system and code must be on the same coding',
+  },
+  {
+    query: 'Condition?code:text=high%20blood',
+    ids: ['c1'],
+    spec: '§token :text: string search on CodeableConcept.text',
+  },
+  { query: 'Condition?code:text=essential', ids: ['c4'], spec: '§token :text' },
+  { query: 'Condition?code:not=http://snomed.info/sct%7C38341003', ids: ['c2', 'c3', 'c5'], spec: '§token :not' },
+  { query: 'Condition?clinical-status=resolved', ids: ['c2'], spec: '§token' },
+  {
+    query: 'Condition?clinical-status=http://terminology.hl7.org/CodeSystem/condition-clinical%7Cactive',
+    ids: ['c1', 'c3', 'c4', 'c5'],
+    spec: '§token system|code',
+  },
+  { query: 'Condition?verification-status:missing=false', ids: ['c5'], spec: '§:missing=false' },
+  {
+    query: 'Condition?clinical-status:in=http://hl7.org/fhir/ValueSet/condition-clinical',
+    ids: ALL_CONDITIONS,
+    spec: '§token :in an enumerated value set',
+  },
+  {
+    query: 'Condition?clinical-status:in=http://hl7.org/fhir/ValueSet/allergyintolerance-clinical',
+    ids: [],
+    spec: '§token :in: the same code in another system is not in the set',
+  },
+  {
+    query: 'Condition?clinical-status:not-in=http://hl7.org/fhir/ValueSet/allergyintolerance-clinical',
+    ids: ALL_CONDITIONS,
+    spec: '§token :not-in',
+  },
+  { query: 'AllergyIntolerance?code:text=cat', ids: ['a3'], spec: '§token :text on a concept with text only' },
+  { query: 'AllergyIntolerance?criticality=high', ids: ['a1'], spec: '§token on code' },
+  { query: 'AllergyIntolerance?clinical-status=inactive', ids: ['a3'], spec: '§token' },
+  { query: 'AllergyIntolerance?category=food', ids: ['a2'], spec: '§token on a repeating code' },
+  { query: 'Observation?status:not=final', ids: ['o11', 'o13', 'o15'], spec: '§token :not' },
+  {
+    query: 'Observation?status=final,amended',
+    ids: ['o01', 'o02', 'o03', 'o04', 'o05', 'o06', 'o07', 'o08', 'o09', 'o10', 'o12', 'o13', 'o14'],
+    spec: '§token OR',
+  },
+  { query: 'Observation?category=vital-signs', ids: ['o01', 'o02'], spec: '§token' },
+  {
+    query: 'Observation?category=http://terminology.hl7.org/CodeSystem/observation-category%7Claboratory',
+    ids: ['o04', 'o05'],
+    spec: '§token system|code',
+  },
+  { query: 'Observation?code=http://loinc.org%7C8867-4', ids: HEART_RATES, spec: '§token system|code' },
+  {
+    query: 'Observation?code=http://loinc.org%7C8867-4,http://loinc.org%7C29463-7',
+    ids: [...HEART_RATES, 'o06', 'o07'],
+    spec: '§token OR of system|code',
+  },
+  { query: 'Observation?combo-code=8480-6', ids: ['o08', 'o09'], spec: 'Observation-combo-code covers component.code' },
+  {
+    query: 'Observation?component-code=http://loinc.org%7C8462-4',
+    ids: ['o08', 'o09'],
+    spec: 'Observation-component-code',
+  },
+  {
+    query: 'Observation?value-concept=http://snomed.info/sct%7C266919005',
+    ids: ['o10'],
+    spec: 'Observation-value-concept',
+  },
+  { query: 'Observation?value-concept:text=never', ids: ['o10'], spec: '§token :text on the value concept' },
+  { query: 'Observation?data-absent-reason=not-performed', ids: ['o15'], spec: 'Observation-data-absent-reason' },
+  {
+    query: 'MedicationRequest?code=http://www.nlm.nih.gov/research/umls/rxnorm%7C314076',
+    ids: ['m1'],
+    spec: 'MedicationRequest-code on medicationCodeableConcept',
+  },
+  { query: 'MedicationRequest?intent=plan', ids: ['m3'], spec: '§token' },
+  { query: 'MedicationRequest?status=active', ids: ['m1', 'm3'], spec: '§token' },
+  { query: 'Encounter?class=AMB', ids: ['e1', 'e4'], spec: '§token on Coding' },
+  { query: 'Encounter?status:not=finished', ids: ['e2', 'e4'], spec: '§token :not' },
+  { query: 'Questionnaire?version=1.0', ids: ['q1'], spec: 'Questionnaire-version token' },
+];
+
+const resourceParamRows: ConformanceRow[] = [
+  { query: 'Patient?_id=p1,p3', ids: ['p1', 'p3'], spec: '§_id, OR' },
+  { query: 'Patient?_tag=urn:test:tags%7Cvip', ids: ['p1', 'p5'], spec: '§_tag system|code' },
+  { query: 'Patient?_tag=research', ids: ['p5'], spec: '§_tag code only, second tag' },
+  {
+    query: 'Patient?_tag:not=urn:test:tags%7Cvip',
+    ids: ['p2', 'p3', 'p4', 'p6', 'p7', 'p8', 'p9'],
+    spec: '§token :not on _tag (untagged included)',
+  },
+  {
+    query: 'Patient?_security=http://terminology.hl7.org/CodeSystem/v3-Confidentiality%7CR',
+    ids: ['p3'],
+    spec: '§_security',
+  },
+  {
+    query: 'Patient?_profile=http://example.org/StructureDefinition/test-patient',
+    ids: ['p1'],
+    spec: '§_profile (uri)',
+  },
+  { query: 'Patient?_source=http://example.org/source/import', ids: ['p5'], spec: '§_source (uri)' },
+  {
+    query: 'Questionnaire?_lastUpdated=gt2000-01-01',
+    ids: ['q1', 'q2', 'q3'],
+    spec: '§_lastUpdated, set by the server on write',
+  },
+  { query: 'Questionnaire?_lastUpdated=lt2000-01-01', ids: [], spec: '§_lastUpdated' },
+];
+
+const dateRows: ConformanceRow[] = [
+  { query: 'Patient?birthdate=1970-01-01', ids: ['p1'], spec: '§date eq: the search day contains the value' },
+  { query: 'Patient?birthdate=1970', ids: ['p1', 'p8'], spec: '§date eq: year precision contains both days' },
+  { query: 'Patient?birthdate=1990', ids: ['p3', 'p4'], spec: '§date eq: a year value and a day in that year' },
+  { query: 'Patient?birthdate=1990-12', ids: ['p4'], spec: '§date eq: December does not contain the whole year 1990' },
+  { query: 'Patient?birthdate=1985-06-15', ids: [], spec: '§date eq: a day does not contain the month value 1985-06' },
+  { query: 'Patient?birthdate=1985-06', ids: ['p2'], spec: '§date eq: month precision' },
+  {
+    query: 'Patient?birthdate=gt1990',
+    ids: ['p6'],
+    spec: '§date gt: the range above 1990 (1990-12-31 is inside 1990)',
+  },
+  { query: 'Patient?birthdate=ge1990', ids: ['p3', 'p4', 'p6'], spec: '§date ge' },
+  { query: 'Patient?birthdate=lt1970-01-02', ids: ['p1', 'p5'], spec: '§date lt' },
+  { query: 'Patient?birthdate=le1970-01-02', ids: ['p1', 'p5', 'p8'], spec: '§date le' },
+  { query: 'Patient?birthdate=sa1985', ids: ['p3', 'p4', 'p6'], spec: '§date sa: starts after the end of 1985' },
+  { query: 'Patient?birthdate=eb1970-01-02', ids: ['p1', 'p5'], spec: '§date eb: ends before' },
+  {
+    query: 'Patient?birthdate=ne1990',
+    ids: ['p1', 'p2', 'p5', 'p6', 'p8'],
+    spec: '§date ne: only resources with a value',
+  },
+  {
+    query: 'Patient?birthdate=gt1985-06-15',
+    ids: ['p2', 'p3', 'p4', 'p6'],
+    spec: '§date gt: the month 1985-06 extends above the 15th',
+  },
+  {
+    query: 'Patient?birthdate=lt1985-06-15',
+    ids: ['p1', 'p2', 'p5', 'p8'],
+    spec: '§date lt: the month 1985-06 extends below the 15th',
+  },
+  {
+    query: 'Patient?birthdate=ap1970-01-01',
+    ids: ['p1', 'p8'],
+    spec: '§date ap: a day apart is approximately equal, 15 years is not',
+  },
+  {
+    query: 'Patient?birthdate=ge1990-06&birthdate=le1990-12-31',
+    ids: ['p3', 'p4'],
+    spec: '§date: a range by AND of ge and le',
+  },
+  { query: 'Patient?birthdate=2000-02-29', ids: ['p6'], spec: '§date: leap day' },
+  { query: 'Patient?birthdate:missing=true', ids: ['p7', 'p9'], spec: '§:missing on a date' },
+  {
+    query: 'Patient?death-date=2020-03-02',
+    ids: ['p4'],
+    spec: '§date: 2020-03-01T23:30-05:00 is on 2020-03-02 in UTC',
+  },
+  { query: 'Patient?death-date=2020-03-01', ids: [], spec: '§date: the offset is applied, not dropped' },
+  {
+    query: 'Patient?death-date=2020-03-01T23:30:00-05:00',
+    ids: ['p4'],
+    spec: '§date: a second-precision search value with an offset',
+  },
+  {
+    query: 'Observation?date=2025-12-23',
+    ids: ['o01', 'o10'],
+    spec: '§date eq: dateTimes inside the day (not 23:30-05:00)',
+  },
+  {
+    query: 'Observation?date=2025-12-22',
+    ids: ['o03', 'o08'],
+    spec: '§date eq: 2025-12-23T00:00+01:00 is on the 22nd in UTC',
+  },
+  {
+    query: 'Observation?date=2025-12-24',
+    ids: ['o02', 'o09'],
+    spec: '§date eq: 2025-12-23T23:30-05:00 is on the 24th in UTC',
+  },
+  {
+    query: 'Observation?date=2025-12',
+    ids: ['o01', 'o02', 'o03', 'o04', 'o08', 'o09', 'o10', 'o14'],
+    spec: '§date eq: month precision, last second of the month included',
+  },
+  {
+    query: 'Observation?date=ge2025-12-24T00:00:00Z',
+    ids: ['o02', 'o04', 'o09', 'o14'],
+    spec: '§date ge: overlaps (the month 2025-12 and the day 24th)',
+  },
+  {
+    query: 'Observation?date=lt2025-12-23T00:00:00Z',
+    ids: ['o03', 'o04', 'o05', 'o06', 'o07', 'o08', 'o11', 'o12', 'o13'],
+    spec: '§date lt: day boundary in UTC',
+  },
+  { query: 'Observation?date=2025-11-30', ids: [], spec: '§date: 2025-11-30T12:00+14:00 is 2025-11-29 in UTC' },
+  { query: 'Observation?date=2025-11-29', ids: ['o05'], spec: '§date: offset +14:00' },
+  { query: 'Observation?date=2025-01-01', ids: ['o06'], spec: '§date eq: a Period inside the day' },
+  {
+    query: 'Observation?date=2025-01-01T08:30:00Z',
+    ids: [],
+    spec: '§date eq: a second does not contain an hour-long Period',
+  },
+  {
+    query: 'Observation?date=ge2025-01-01T08:30:00Z&date=le2025-01-01T08:30:00Z',
+    ids: ['o06'],
+    spec: '§date ge/le: overlap with a Period',
+  },
+  { query: 'Observation?date=2025-12-31T23:59:59Z', ids: ['o14'], spec: '§date eq at second precision' },
+  {
+    query: 'Observation?date=sa2025-12-23T11:00:00Z',
+    ids: ['o02', 'o09', 'o10', 'o14'],
+    spec: '§date sa (the month 2025-12 starts before)',
+  },
+  { query: 'Observation?date=eb2022-06', ids: ['o12', 'o13'], spec: '§date eb' },
+  { query: 'Observation?date:missing=true', ids: ['o15'], spec: '§:missing on a date' },
+  { query: 'Encounter?date=2025-12-23', ids: ['e1'], spec: '§date eq: the day contains the Period' },
+  { query: 'Encounter?date=ge2025-12-22', ids: ['e1', 'e2'], spec: '§date ge: an open-ended Period' },
+  {
+    query: 'Encounter?date=lt2025-12-21',
+    ids: ['e3'],
+    spec: '§date lt: 2025-12-20T22:00-05:00 starts on the 21st in UTC',
+  },
+  { query: 'Encounter?date=2024', ids: ['e3'], spec: '§date eq: year contains the Period' },
+  { query: 'Encounter?date=2024-02-29', ids: [], spec: '§date eq: a day does not contain a three-day Period' },
+  { query: 'Encounter?date=sa2025-12-22', ids: ['e1'], spec: '§date sa on Periods' },
+  { query: 'Encounter?date=eb2025-01-01', ids: ['e3'], spec: '§date eb on Periods (an open end never ends before)' },
+  { query: 'Condition?onset-date=2015', ids: [], spec: '§date eq: a Period reaching into 2016 is not inside 2015' },
+  { query: 'Condition?onset-date=ge2015-06', ids: ['c2'], spec: '§date ge: overlap with onsetPeriod' },
+  { query: 'Condition?onset-date=2010-05-01', ids: ['c1'], spec: '§date on onsetDateTime' },
+  { query: 'Condition?abatement-date=2016', ids: ['c2'], spec: 'Condition-abatement-date' },
+  {
+    query: 'MedicationRequest?authoredon=2025-01-01',
+    ids: ['m3'],
+    spec: '§date: 2024-12-31T23:00-02:00 is 2025-01-01 in UTC',
+  },
+  { query: 'MedicationRequest?authoredon=2024-12-31', ids: [], spec: '§date: offsets are applied' },
+  { query: 'MedicationRequest?authoredon=2025-06-01', ids: ['m2'], spec: '§date: 08:00+02:00 is 06:00Z' },
+  { query: 'RiskAssessment?date=2025-12-01', ids: ['r1'], spec: 'RiskAssessment-date' },
+];
+
+const numberRows: ConformanceRow[] = [
+  { query: 'RiskAssessment?probability=0.25', ids: ['r1'], spec: '§number eq: [0.245, 0.255)' },
+  { query: 'RiskAssessment?probability=0.3', ids: ['r1'], spec: '§number eq: 0.3 means [0.25, 0.35), 0.25 included' },
+  { query: 'RiskAssessment?probability=0.2', ids: [], spec: '§number eq: 0.2 means [0.15, 0.25), 0.25 excluded' },
+  { query: 'RiskAssessment?probability=0.80', ids: ['r2'], spec: '§number: trailing zero is a significant figure' },
+  { query: 'RiskAssessment?probability=5e-2', ids: ['r3'], spec: '§number: exponent form' },
+  { query: 'RiskAssessment?probability=gt0.25', ids: ['r2'], spec: '§number gt: exact comparison' },
+  { query: 'RiskAssessment?probability=ge0.25', ids: ['r1', 'r2'], spec: '§number ge' },
+  { query: 'RiskAssessment?probability=lt0.25', ids: ['r3'], spec: '§number lt' },
+  { query: 'RiskAssessment?probability=le0.05', ids: ['r3'], spec: '§number le' },
+  { query: 'RiskAssessment?probability=ne0.25', ids: ['r2', 'r3'], spec: '§number ne' },
+  { query: 'RiskAssessment?probability=sa0.5', ids: ['r2'], spec: '§number sa' },
+  { query: 'RiskAssessment?probability=eb0.1', ids: ['r3'], spec: '§number eb' },
+  { query: 'RiskAssessment?probability=ap0.8', ids: ['r2'], spec: '§number ap (about 10%)' },
+];
+
+const quantityRows: ConformanceRow[] = [
+  { query: 'Observation?value-quantity=78.6', ids: ['o01'], spec: '§quantity eq, no unit: [78.55, 78.65)' },
+  { query: 'Observation?value-quantity=100', ids: ['o02', 'o04'], spec: '§quantity without unit matches any unit' },
+  { query: 'Observation?value-quantity=10', ids: ['o03'], spec: '§quantity eq: 10 means [9.5, 10.5), 9.5 included' },
+  { query: 'Observation?value-quantity=9.5', ids: ['o03'], spec: '§quantity eq' },
+  { query: 'Observation?value-quantity=gt100', ids: ['o07', 'o14'], spec: '§quantity gt: exact, 100 excluded' },
+  { query: 'Observation?value-quantity=ge100', ids: ['o02', 'o04', 'o07', 'o14'], spec: '§quantity ge' },
+  { query: 'Observation?value-quantity=lt9.5', ids: ['o05'], spec: '§quantity lt' },
+  { query: 'Observation?value-quantity=le9.5', ids: ['o03', 'o05'], spec: '§quantity le' },
+  {
+    query: 'Observation?value-quantity=ne100',
+    ids: ['o01', 'o03', 'o05', 'o06', 'o07', 'o12', 'o13', 'o14'],
+    spec: '§quantity ne',
+  },
+  { query: 'Observation?value-quantity=ap100', ids: ['o02', 'o04'], spec: '§quantity ap' },
+  {
+    query: 'Observation?value-quantity=100%7Chttp://unitsofmeasure.org%7Cmg/dL',
+    ids: ['o04'],
+    spec: '§quantity number|system|code',
+  },
+  {
+    query: 'Observation?value-quantity=100%7C%7Cmg/dL',
+    ids: ['o04'],
+    spec: '§quantity number||code: unit in any system',
+  },
+  {
+    query: 'Observation?value-quantity=100%7Chttp://unitsofmeasure.org%7C/min',
+    ids: ['o02'],
+    spec: '§quantity: the unit separates equal numbers',
+  },
+  {
+    query: 'Observation?value-quantity=gt50%7Chttp://unitsofmeasure.org%7C/min',
+    ids: ['o01', 'o02', 'o12', 'o13'],
+    spec: '§quantity prefix with unit',
+  },
+  {
+    query: 'Observation?value-quantity=70000%7Chttp://unitsofmeasure.org%7Cg',
+    ids: ['o07'],
+    spec: '§quantity in the stored unit',
+  },
+  {
+    query: 'Observation?value-quantity:missing=true',
+    ids: ['o08', 'o09', 'o10', 'o11', 'o15'],
+    spec: '§:missing on a quantity',
+  },
+  { query: 'Observation?component-value-quantity=gt130', ids: ['o08'], spec: 'Observation-component-value-quantity' },
+  {
+    query: 'Observation?combo-value-quantity=80',
+    ids: ['o09'],
+    spec: 'Observation-combo-value-quantity covers components',
+  },
+  { query: 'Encounter?length=120', ids: ['e1'], spec: 'Encounter-length quantity' },
+  { query: 'Condition?onset-age=gt40', ids: ['c4'], spec: 'Condition-onset-age on onsetAge' },
+];
+
+const referenceRows: ConformanceRow[] = [
+  { query: 'Observation?subject=Patient/p1', ids: ['o01', 'o02', 'o10'], spec: '§reference Type/id' },
+  { query: 'Observation?subject:Patient=p1', ids: ['o01', 'o02', 'o10'], spec: '§reference :[type] with an id' },
+  { query: 'Observation?patient=p1', ids: ['o01', 'o02', 'o10'], spec: '§reference bare id, one target type' },
+  {
+    query: 'Observation?subject=p1',
+    ids: ['o01', 'o02', 'o10'],
+    spec: '§reference bare id: the one type with that id',
+  },
+  {
+    query: 'Observation?subject=http://other.example.org/fhir/Patient/x1',
+    ids: ['o12'],
+    spec: '§reference absolute URL',
+  },
+  {
+    query: 'Observation?subject:identifier=urn:test:mrn%7CM006',
+    ids: ['o13'],
+    spec: '§reference :identifier on Reference.identifier',
+  },
+  { query: 'Observation?subject=Patient/p6', ids: ['o14'], spec: '§reference: a reference that also carries its type' },
+  { query: 'Observation?patient=Patient/p6', ids: ['o14'], spec: 'Observation-patient: subject that is a Patient' },
+  {
+    query: 'Observation?subject=Patient/p1,Patient/p2',
+    ids: ['o01', 'o02', 'o10', 'o03', 'o04', 'o11'],
+    spec: '§reference OR',
+  },
+  { query: 'Observation?subject:Group=p1', ids: [], spec: '§reference :[type] restricts the type' },
+  { query: 'Observation?encounter=Encounter/e1', ids: ['o01'], spec: '§reference' },
+  { query: 'Observation?performer=Practitioner/pr1', ids: ['o01'], spec: '§reference' },
+  { query: 'Observation?performer:Practitioner=pr1', ids: ['o01'], spec: '§reference :[type]' },
+  { query: 'Patient?general-practitioner=Practitioner/pr1', ids: ['p1'], spec: '§reference' },
+  {
+    query: 'Patient?general-practitioner:Organization=org1',
+    ids: ['p6'],
+    spec: '§reference :[type] on a multi-type parameter',
+  },
+  {
+    query: 'Patient?general-practitioner:missing=true',
+    ids: ['p3', 'p4', 'p5', 'p7', 'p8', 'p9'],
+    spec: '§:missing on a reference',
+  },
+  { query: 'Patient?organization=org1', ids: ['p1', 'p2'], spec: '§reference bare id' },
+  { query: 'Patient?link=Patient/p1', ids: ['p6'], spec: 'Patient-link' },
+  {
+    query: 'MedicationRequest?medication=Medication/med1',
+    ids: ['m2'],
+    spec: 'MedicationRequest-medication on medicationReference',
+  },
+  { query: 'Encounter?part-of=e1', ids: ['e4'], spec: '§reference bare id' },
+  { query: 'Condition?encounter=Encounter/e1', ids: ['c1'], spec: '§reference' },
+  { query: 'AllergyIntolerance?patient=p1', ids: ['a1'], spec: '§reference bare id' },
+  {
+    query: `QuestionnaireResponse?questionnaire=${QUESTIONNAIRE}/phq-9`,
+    ids: ['qr1'],
+    spec: '§canonical: url without version matches any version',
+  },
+  {
+    query: `QuestionnaireResponse?questionnaire=${QUESTIONNAIRE}/phq-9%7C1.0`,
+    ids: ['qr1'],
+    spec: '§canonical url|version',
+  },
+  {
+    query: `QuestionnaireResponse?questionnaire=${QUESTIONNAIRE}/phq-9%7C2.0`,
+    ids: [],
+    spec: '§canonical: another version does not match',
+  },
+  {
+    query: `QuestionnaireResponse?questionnaire=${QUESTIONNAIRE}/gad-7`,
+    ids: ['qr2'],
+    spec: '§canonical without version',
+  },
+];
+
+const uriRows: ConformanceRow[] = [
+  { query: `Questionnaire?url=${QUESTIONNAIRE}/phq-9`, ids: ['q1'], spec: '§uri: exact match' },
+  { query: `Questionnaire?url=${QUESTIONNAIRE}`, ids: [], spec: '§uri: no prefix match without :below' },
+  { query: `Questionnaire?url:below=${QUESTIONNAIRE}/phq-9`, ids: ['q1', 'q3'], spec: '§uri :below' },
+  { query: `Questionnaire?url:below=${QUESTIONNAIRE}`, ids: ['q1', 'q2', 'q3'], spec: '§uri :below' },
+  { query: `Questionnaire?url:above=${QUESTIONNAIRE}/phq-9/short/extra`, ids: ['q1', 'q3'], spec: '§uri :above' },
+  { query: 'Questionnaire?url:missing=false', ids: ['q1', 'q2', 'q3'], spec: '§:missing on a uri' },
+];
+
+const compositeRows: ConformanceRow[] = [
+  {
+    query: 'Observation?code-value-quantity=http://loinc.org%7C8867-4$gt90',
+    ids: ['o02'],
+    spec: '§composite token$quantity',
+  },
+  { query: 'Observation?code-value-quantity=http://loinc.org%7C2339-0$100', ids: ['o04'], spec: '§composite' },
+  {
+    query: 'Observation?code-value-quantity=http://loinc.org%7C2339-0$100%7Chttp://unitsofmeasure.org%7Cmg/dL',
+    ids: ['o04'],
+    spec: '§composite with a unit',
+  },
+  {
+    query: 'Observation?code-value-quantity=http://loinc.org%7C8867-4$100,http://loinc.org%7C2339-0$180',
+    ids: ['o02', 'o14'],
+    spec: '§composite OR',
+  },
+  {
+    query: 'Observation?component-code-value-quantity=http://loinc.org%7C8480-6$gt130',
+    ids: ['o08'],
+    spec: '§composite on components',
+  },
+  {
+    query: 'Observation?component-code-value-quantity=http://loinc.org%7C8462-4$gt130',
+    ids: [],
+    spec: '§composite: both parts from the same component',
+  },
+  {
+    query: 'Observation?component-code-value-quantity=8480-6$120',
+    ids: ['o09'],
+    spec: '§composite, code without system',
+  },
+  {
+    query: 'Observation?combo-code-value-quantity=http://loinc.org%7C8867-4$lt70',
+    ids: ['o03', 'o12'],
+    spec: 'Observation-combo-code-value-quantity',
+  },
+  {
+    query: 'Observation?code-value-concept=http://loinc.org%7C72166-2$http://snomed.info/sct%7C266919005',
+    ids: ['o10'],
+    spec: '§composite token$token',
+  },
+  {
+    query: 'Observation?code-value-string=http://loinc.org%7C5804-0$positive',
+    ids: ['o11'],
+    spec: '§composite token$string',
+  },
+];
+
+const chainRows: ConformanceRow[] = [
+  { query: 'Observation?subject:Patient.name=smith', ids: ['o01', 'o02', 'o10'], spec: '§chained, with type' },
+  { query: 'Observation?patient.gender=female', ids: ['o03', 'o04', 'o11', 'o05', 'o06'], spec: '§chained' },
+  { query: 'Observation?patient.birthdate=1990', ids: ['o05', 'o06', 'o07'], spec: '§chained date' },
+  {
+    query: 'MedicationRequest?requester:Practitioner.family=baker',
+    ids: ['m1', 'm3'],
+    spec: '§chained on a multi-type reference',
+  },
+  { query: 'Observation?encounter.service-provider.name=good%20health', ids: ['o01'], spec: '§chained, two levels' },
+  {
+    query: 'Observation?patient.organization.identifier=urn:test:org%7CORG-1',
+    ids: ['o01', 'o02', 'o10', 'o03', 'o04', 'o11'],
+    spec: '§chained, two levels, token',
+  },
+  { query: 'Encounter?patient.identifier=urn:test:mrn%7CM005', ids: ['e3'], spec: '§chained token' },
+  { query: 'Condition?subject:Patient.address-city=springfield', ids: ['c1', 'c2', 'c3'], spec: '§chained string' },
+  {
+    query: 'Observation?patient._tag=vip',
+    ids: ['o01', 'o02', 'o10', 'o08', 'o09'],
+    spec: '§chained into a resource parameter',
+  },
+  {
+    query: 'Observation?subject:Patient.general-practitioner:Practitioner.family=zhang',
+    ids: ['o03', 'o04', 'o11'],
+    spec: '§chained, typed at each level',
+  },
+  {
+    query: 'Patient?_has:Observation:patient:code=http://loinc.org%7C8867-4',
+    ids: ['p1', 'p2', 'p7'],
+    spec: '§_has reverse chain',
+  },
+  { query: 'Patient?_has:Condition:subject:code=38341003', ids: ['p1', 'p5'], spec: '§_has' },
+  { query: 'Patient?_has:AllergyIntolerance:patient:criticality=high', ids: ['p1'], spec: '§_has' },
+  {
+    query: 'Practitioner?_has:MedicationRequest:requester:status=active',
+    ids: ['pr1'],
+    spec: '§_has on a non-patient target',
+  },
+  { query: 'Patient?_has:Encounter:patient:_has:Condition:encounter:code=38341003', ids: ['p1'], spec: '§_has nested' },
+  { query: 'Patient?_has:Condition:subject:code=38341003&gender=female', ids: [], spec: '§_has AND another parameter' },
+  { query: 'Patient?_has:Observation:subject:value-quantity=gt150', ids: ['p4', 'p6'], spec: '§_has with a quantity' },
+  { query: 'Organization?_has:Patient:organization:gender=female', ids: ['org1'], spec: '§_has' },
+];
+
+const includeRows: ConformanceRow[] = [
+  {
+    query: 'MedicationRequest?status=active&_include=MedicationRequest:requester',
+    ids: ['m1', 'm3'],
+    include: ['Practitioner/pr1'],
+    spec: '§_include, included once',
+  },
+  {
+    query: 'MedicationRequest?_include=MedicationRequest:medication',
+    ids: ['m1', 'm2', 'm3'],
+    include: ['Medication/med1'],
+    spec: '§_include',
+  },
+  {
+    query: 'Patient?_id=p1&_revinclude=Observation:subject',
+    ids: ['p1'],
+    include: ['Observation/o01', 'Observation/o02', 'Observation/o10'],
+    spec: '§_revinclude',
+  },
+  {
+    query: 'Patient?_id=p6&_revinclude=Observation:subject',
+    ids: ['p6'],
+    include: ['Observation/o14'],
+    spec: '§_revinclude follows literal references only',
+  },
+  {
+    query: 'Observation?_id=o01&_include=Observation:patient&_include:iterate=Patient:general-practitioner',
+    ids: ['o01'],
+    include: ['Patient/p1', 'Practitioner/pr1'],
+    spec: '§_include:iterate',
+  },
+  {
+    query: 'Observation?_id=o01&_include=Observation:patient&_include=Patient:general-practitioner',
+    ids: ['o01'],
+    include: ['Patient/p1'],
+    spec: '§_include without :iterate applies to matches only',
+  },
+  {
+    query: 'Observation?_id=o01&_include=Observation:subject:Patient',
+    ids: ['o01'],
+    include: ['Patient/p1'],
+    spec: '§_include with a target type',
+  },
+  {
+    query: 'Encounter?_id=e1&_include=*',
+    ids: ['e1'],
+    include: ['Patient/p1', 'Practitioner/pr1', 'Organization/org1'],
+    spec: '§_include=*',
+  },
+  {
+    query: 'Encounter?_id=e4&_include=Encounter:part-of',
+    ids: ['e4'],
+    include: ['Encounter/e1'],
+    spec: '§_include of the same type',
+  },
+  {
+    query: 'Condition?_id=c1&_include=Condition:encounter&_include:iterate=Encounter:service-provider',
+    ids: ['c1'],
+    include: ['Encounter/e1', 'Organization/org1'],
+    spec: '§_include:iterate',
+  },
+  {
+    query: 'Patient?_id=p1&_revinclude=AllergyIntolerance:patient&_include=Patient:organization',
+    ids: ['p1'],
+    include: ['AllergyIntolerance/a1', 'Organization/org1'],
+    spec: '§_include and _revinclude together',
+  },
+  {
+    query: 'Patient?_id=p1&_revinclude=*',
+    ids: ['p1'],
+    include: [
+      'Observation/o01',
+      'Observation/o02',
+      'Observation/o10',
+      'Condition/c1',
+      'Condition/c2',
+      'Encounter/e1',
+      'Encounter/e4',
+      'MedicationRequest/m1',
+      'AllergyIntolerance/a1',
+      'RiskAssessment/r1',
+      'QuestionnaireResponse/qr1',
+      'Patient/p6',
+    ],
+    spec: '§_revinclude=*',
+  },
+];
+
+const compartmentRows: ConformanceRow[] = [
+  {
+    query: 'Patient/p1/Observation',
+    ids: ['o01', 'o02', 'o10'],
+    spec: '§compartment search (Patient compartment: subject, performer)',
+  },
+  { query: 'Patient/p1/Condition', ids: ['c1', 'c2'], spec: '§compartment search' },
+  { query: 'Patient/p1/Encounter', ids: ['e1', 'e4'], spec: '§compartment search' },
+  {
+    query: 'Patient/p1/Observation?code=http://loinc.org%7C8867-4',
+    ids: ['o01', 'o02'],
+    spec: '§compartment search with a parameter',
+  },
+  { query: 'Patient/p6/Observation', ids: ['o14'], spec: '§compartment search, typed reference' },
+  { query: 'Patient/p1/MedicationRequest', ids: ['m1'], spec: '§compartment search' },
+  { query: 'Patient/p5/AllergyIntolerance', ids: ['a2'], spec: '§compartment search' },
+];
+
+const sortRows: ConformanceRow[] = [
+  {
+    query: 'Observation?code=http://loinc.org%7C8867-4&value-quantity=gt0&_sort=value-quantity',
+    ids: ['o03', 'o12', 'o13', 'o01', 'o02'],
+    ordered: true,
+    spec: '§_sort on a quantity as a number (9.5 < 100)',
+  },
+  {
+    query: 'Observation?code=http://loinc.org%7C8867-4&value-quantity=gt0&_sort=-value-quantity',
+    ids: ['o02', 'o01', 'o13', 'o12', 'o03'],
+    ordered: true,
+    spec: '§_sort descending',
+  },
+  {
+    query: 'Patient?family:missing=false&_sort=family,_id',
+    ids: ['p5', 'p3', 'p4', 'p7', 'p2', 'p1', 'p8', 'p6'],
+    ordered: true,
+    spec: '§_sort strings by their normalised form, then _id',
+  },
+  {
+    query: 'Patient?birthdate:missing=false&_sort=birthdate',
+    ids: ['p5', 'p1', 'p8', 'p2', 'p3', 'p4', 'p6'],
+    ordered: true,
+    spec: '§_sort dates as values',
+  },
+  {
+    query: 'Patient?birthdate=lt1990&_sort=-birthdate',
+    ids: ['p2', 'p8', 'p1', 'p5'],
+    ordered: true,
+    spec: '§_sort dates descending',
+  },
+  { query: 'RiskAssessment?_sort=probability', ids: ['r3', 'r1', 'r2'], ordered: true, spec: '§_sort numbers' },
+  {
+    query: 'RiskAssessment?_sort=-probability',
+    ids: ['r2', 'r1', 'r3'],
+    ordered: true,
+    spec: '§_sort numbers descending',
+  },
+  {
+    query: 'Patient?_sort=_id',
+    ids: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9'],
+    ordered: true,
+    spec: '§_sort _id',
+  },
+  {
+    query: 'Observation?subject=Patient/p1&_sort=-date',
+    ids: ['o02', 'o10', 'o01'],
+    ordered: true,
+    spec: '§_sort dateTimes with offsets as instants',
+  },
+  { query: 'Patient?gender=male&_sort=-_id', ids: ['p6', 'p5', 'p1'], ordered: true, spec: '§_sort descending _id' },
+];
+
+const pagingRows: ConformanceRow[] = [
+  {
+    query: 'Observation?code=http://loinc.org%7C8867-4&_sort=_id&_count=2',
+    pages: [
+      ['o01', 'o02'],
+      ['o03', 'o12'],
+      ['o13', 'o15'],
+    ],
+    spec: '§paging: next advances, no next on the last page',
+  },
+  {
+    query: 'Patient?_sort=_id&_count=3',
+    pages: [
+      ['p1', 'p2', 'p3'],
+      ['p4', 'p5', 'p6'],
+      ['p7', 'p8', 'p9'],
+    ],
+    spec: '§paging: the last page ends exactly at the end',
+  },
+  {
+    query: 'Patient?gender=male,female&_sort=_id&_count=4',
+    pages: [
+      ['p1', 'p2', 'p3', 'p5'],
+      ['p6', 'p8'],
+    ],
+    spec: '§paging: a short last page',
+  },
+  { query: 'Patient?family=nobody&_count=5', pages: [[]], spec: '§paging: an empty result has one page and no next' },
+  {
+    query: 'Patient?_total=accurate&_count=2&_sort=_id',
+    ids: ['p1', 'p2'],
+    ordered: true,
+    total: 9,
+    spec: '§_total=accurate counts every match, not the page',
+  },
+  {
+    query: 'Observation?code=http://loinc.org%7C8867-4&_total=accurate&_count=1&_sort=_id',
+    ids: ['o01'],
+    total: 6,
+    spec: '§_total=accurate',
+  },
+  { query: 'Patient?_summary=count', ids: [], total: 9, spec: '§_summary=count: the total, no entries' },
+  { query: 'Observation?status=final&_summary=count', ids: [], total: 12, spec: '§_summary=count with a filter' },
+  { query: 'Patient?gender=male&_summary=count', ids: [], total: 3, spec: '§_summary=count' },
+];
+
+const summaryRows: ConformanceRow[] = [
+  {
+    query: 'Patient?_id=p1&_summary=true',
+    ids: ['p1'],
+    elements: {
+      present: ['identifier', 'name', 'gender', 'birthDate', 'address', 'managingOrganization'],
+      absent: ['text', 'generalPractitioner'],
+      subsetted: true,
+    },
+    spec: '§_summary=true: summary elements only, tagged SUBSETTED',
+  },
+  {
+    query: 'Patient?_id=p1&_summary=text',
+    ids: ['p1'],
+    elements: { present: ['text'], absent: ['name', 'identifier', 'generalPractitioner'], subsetted: true },
+    spec: '§_summary=text: text, id, meta and mandatory elements',
+  },
+  {
+    query: 'Patient?_id=p1&_summary=data',
+    ids: ['p1'],
+    elements: { present: ['name', 'identifier', 'generalPractitioner'], absent: ['text'], subsetted: true },
+    spec: '§_summary=data: everything but the text',
+  },
+  {
+    query: 'Patient?_id=p1&_summary=false',
+    ids: ['p1'],
+    elements: { present: ['text', 'name', 'generalPractitioner'], absent: [], subsetted: false },
+    spec: '§_summary=false: the whole resource',
+  },
+  {
+    query: 'Patient?_id=p1&_elements=identifier,gender',
+    ids: ['p1'],
+    elements: { present: ['identifier', 'gender'], absent: ['name', 'birthDate', 'address', 'text'], subsetted: true },
+    spec: '§_elements: the listed elements, tagged SUBSETTED',
+  },
+  {
+    query: 'Observation?_id=o01&_elements=status,code',
+    ids: ['o01'],
+    elements: { present: ['status', 'code'], absent: ['valueQuantity', 'performer', 'subject'], subsetted: true },
+    spec: '§_elements',
+  },
+];
+
+const handlingRows: ConformanceRow[] = [
+  {
+    query: 'Patient?family=smith&nonsense=1',
+    handling: 'lenient',
+    ids: ['p1', 'p8'],
+    outcome: true,
+    spec: '§3.1.1.5 Prefer handling=lenient: unknown parameter ignored and reported',
+  },
+  {
+    query: 'Patient?family=smith&nonsense=1',
+    handling: 'strict',
+    status: 400,
+    spec: '§3.1.1.5 Prefer handling=strict: unknown parameter is an error',
+  },
+  {
+    query: 'Patient?family=smith&_nonsense=1',
+    handling: 'lenient',
+    ids: ['p1', 'p8'],
+    outcome: true,
+    spec: '§3.1.1.5 lenient: an unknown _parameter too',
+  },
+  { query: 'Patient?family=smith&_nonsense=1', handling: 'strict', status: 400, spec: '§3.1.1.5 strict' },
+];
+
+const errorRows: ConformanceRow[] = [
+  { query: 'Patient?gender:exact=male', status: 400, spec: '§modifiers: :exact is not defined for token' },
+  { query: 'Patient?birthdate:contains=1990', status: 400, spec: '§modifiers: :contains is not defined for date' },
+  { query: 'Patient?name:below=smith', status: 400, spec: '§modifiers: :below is not defined for string' },
+  { query: 'Observation?value-quantity:exact=1', status: 400, spec: '§modifiers: :exact is not defined for quantity' },
+  { query: 'Observation?value-quantity=abc', status: 400, spec: '§quantity: not a number' },
+  { query: 'Patient?birthdate=not-a-date', status: 400, spec: '§date: malformed value' },
+  { query: 'Patient?birthdate=2025-13-45', status: 400, spec: '§date: impossible date' },
+  { query: 'Observation?date=zz2025-12-23', status: 400, spec: '§date: unknown prefix' },
+  { query: 'RiskAssessment?probability=high', status: 400, spec: '§number: not a number' },
+  { query: 'Observation?subject:Foo=p1', status: 400, spec: '§reference :[type]: not a resource type' },
+  {
+    query: 'Observation?code-value-quantity=http://loinc.org%7C8867-4',
+    status: 400,
+    spec: '§composite: a part is missing',
+  },
+  { query: 'Observation?patient.nonsense=x', status: 400, spec: '§chained: unknown parameter on the target' },
+  { query: 'Patient?_has:Observation:patient:nonsense=1', status: 400, spec: '§_has: unknown parameter' },
+  { query: 'Patient?_sort=nonsense', status: 400, spec: '§_sort: unknown parameter' },
+  { query: 'Patient?_count=abc', status: 400, spec: '§_count: not a number' },
+  { query: 'Patient?_include=Patient:nonsense', status: 400, spec: '§_include: unknown parameter' },
+  { query: 'Patient?_summary=maybe', status: 400, spec: '§_summary: unknown value' },
+  { query: 'Patient?_total=some', status: 400, spec: '§_total: unknown value' },
+];
+
+export const CONFORMANCE_ROWS: ConformanceRow[] = [
+  ...stringRows,
+  ...tokenRows,
+  ...resourceParamRows,
+  ...dateRows,
+  ...numberRows,
+  ...quantityRows,
+  ...referenceRows,
+  ...uriRows,
+  ...compositeRows,
+  ...chainRows,
+  ...includeRows,
+  ...compartmentRows,
+  ...sortRows,
+  ...pagingRows,
+  ...summaryRows,
+  ...handlingRows,
+  ...errorRows,
+];
