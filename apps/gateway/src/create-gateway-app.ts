@@ -8,6 +8,7 @@ import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from './config/gateway-config';
+import { mountConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
@@ -80,6 +81,7 @@ export async function createGatewayApp(
     exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Last-Modified'],
   });
   app.enableShutdownHooks();
+  if (config.console.enabled) mountConsole(app);
 
   const document = SwaggerModule.createDocument(
     app,
