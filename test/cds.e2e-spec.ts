@@ -6,7 +6,7 @@ import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, MedicationRequest, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { CdsTestServicesModule } from './support/cds-test-services';
-import { EventLogModule, eventsOf } from './support/event-log';
+import { EventLogModule, eventsOf, payloadOf } from './support/event-log';
 import { sharedFixtures } from './support/fixtures';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
@@ -133,7 +133,7 @@ describe('CDS Hooks (e2e)', () => {
         serviceId: 'allergy-check',
         patientId: patient.id,
         userId: 'Practitioner/example',
-        cardsCount: 1,
+        cardCount: 1,
         prefetchFetched: ['patient', 'allergies'],
         outcome: 'success',
         status: 200,
@@ -174,7 +174,7 @@ describe('CDS Hooks (e2e)', () => {
     }).expect(200);
     expect(discharge.body.cards[0].summary).toMatch(/active medication\(s\) to reconcile/);
     const cdsEvents = (await events()).filter((e) => !e.eventType.startsWith('fhir.'));
-    expect(cdsEvents.map((e) => [e.eventType, e.payload.encounterId])).toEqual([
+    expect(cdsEvents.map((e) => [e.eventType, payloadOf(e).encounterId])).toEqual([
       ['cds.patient.view', undefined],
       ['cds.encounter.discharge', 'enc-1'],
     ]);
@@ -278,7 +278,7 @@ describe('CDS Hooks (e2e)', () => {
         'cards[0].links[0].type must be absolute or smart',
       ]);
       expect(
-        (await events()).map((e) => [e.eventType, e.payload.serviceId, e.payload.outcome, e.payload.status]),
+        (await events()).map((e) => [e.eventType, payloadOf(e).serviceId, e.payload.outcome, e.payload.status]),
       ).toEqual([
         ['cds.patient.view', 'broken', 'failure', 500],
         ['cds.patient.view', 'invalid-cards', 'failure', 500],
@@ -334,7 +334,7 @@ describe('CDS Hooks (e2e)', () => {
         .expect(200);
       expect(again.body).toEqual({ stored: 0 });
       expect(app.get(FeedbackStore).count('allergy-check')).toBe(1);
-      expect((await events()).map((e) => [e.eventType, e.payload.operation, e.payload.serviceId])).toEqual([
+      expect((await events()).map((e) => [e.eventType, e.payload.operation, payloadOf(e).serviceId])).toEqual([
         ['ehr.generic', 'feedback', 'allergy-check'],
         ['ehr.generic', 'feedback', 'allergy-check'],
       ]);

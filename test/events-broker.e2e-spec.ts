@@ -14,6 +14,7 @@ import { createTestGateway } from './support/gateway-app';
 import { serviceAvailable } from './support/services';
 import { TcpProxy } from './support/tcp-proxy';
 import { unusedPort } from './support/ports';
+import { payloadOf } from './support/event-log';
 
 const NATS = { host: '127.0.0.1', port: 4222 };
 
@@ -84,7 +85,7 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
       data: { payload: { resourceId: id } },
     });
     expect(read.id).toBe(read.data.id);
-    expect(read.data.payload.resource).toBeUndefined();
+    expect(payloadOf(read.data).resource).toBeUndefined();
     const info = await (await jetstreamManager(nc)).streams.info(stream, { subjects_filter: `${prefix}.>` });
     expect(info.state.subjects).toMatchObject({ [`${prefix}.fhir.read`]: 1, [`${prefix}.fhir.search`]: 1 });
 

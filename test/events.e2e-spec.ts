@@ -1,20 +1,22 @@
-import { INestApplication, Injectable, Provider } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { INestApplication, Injectable, OnModuleInit, Provider } from '@nestjs/common';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import {
   EHR_EVENT_CREATOR,
   EHREvent,
+  EHREventType,
   EhrEventCreator,
   EventDispatcher,
   EventsModule,
   EventsModuleExtras,
   EventsModuleOptions,
+  OnEhrEvent,
   OperationContext,
-  newEventId,
+  createEvent,
 } from '@ehr-gateway/events';
 import request from 'supertest';
 import { CapturingLogger } from './support/capturing-logger';
-import { EventLog } from './support/event-log';
+import { EventLog, payloadOf } from './support/event-log';
 import { FailingListeners, FixtureOperationsModule, PatternListeners } from './support/events-fixture';
 
 interface FixtureApp {
@@ -104,6 +106,154 @@ describe('events (e2e)', () => {
       expect(listeners.count('fhir.read')).toBe(1);
       expect(listeners.count('fhir.*.read')).toBe(0);
       expect(listeners.count('stacked')).toBe(1);
+    });
+  });
+
+  describe('registration styles', () => {
+    /** Registers on the injected EventEmitter2 every way a host app can, recording what each function got. */
+    @Injectable()
+    class EmitterListeners implements OnModuleInit {
+      readonly calls: Record<string, unknown[][]> = {};
+      constructor(readonly emitter: EventEmitter2) {}
+
+      onModuleInit() {
+        const record =
+          (key: string) =>
+          (...args: unknown[]) =>
+            void (this.calls[key] ??= []).push(args);
+        this.emitter.on('fhir.read', record('on fhir.read'));
+        this.emitter.on('fhir.**', record('on fhir.**'));
+        this.emitter.onAny(record('onAny'));
+        this.emitter.once('fhir.*.read', record('once fhir.*.read'));
+        this.emitter.many('fhir.read', 2, record('many(2) fhir.read'));
+        const both = record('on fhir.read and fhir.patient.*');
+        this.emitter.on('fhir.read', both);
+        this.emitter.on('fhir.patient.*', both);
+      }
+
+      count(key: string): number {
+        return this.calls[key]?.length ?? 0;
+      }
+    }
+
+    /** A host app's own listeners next to an EHR one. */
+    @Injectable()
+    class HostListeners {
+      readonly orders: unknown[] = [];
+      readonly reads: EHREvent<EHREventType.FHIR_READ>[] = [];
+      @OnEvent('order.created') onOrder(order: unknown) {
+        this.orders.push(order);
+      }
+      @OnEhrEvent(EHREventType.FHIR_READ) onRead(event: EHREvent<EHREventType.FHIR_READ>) {
+        this.reads.push(event);
+      }
+    }
+
+    const read = (path = '/ops/fhir.read/Patient/p1') => request(fixture!.app.getHttpServer()).get(path);
+
+    it('delivers each EHR event once to every function registered on the injected EventEmitter2', async () => {
+      fixture = await createFixtureApp({}, [EmitterListeners, EventLog]);
+      await read().expect(200);
+      await fixture.dispatcher.idle();
+      const listeners = fixture.app.get(EmitterListeners);
+      const [event] = fixture.app.get(EventLog).events;
+      expect(listeners.calls).toEqual({
+        'on fhir.read': [[event]],
+        'on fhir.**': [[event]],
+        onAny: [['fhir.read', event]],
+        'once fhir.*.read': [[event]],
+        'many(2) fhir.read': [[event]],
+        'on fhir.read and fhir.patient.*': [[event]],
+      });
+
+      await read('/ops/fhir.read/Patient/p2').expect(200);
+      await read('/ops/fhir.read/Patient/p3').expect(200);
+      await fixture.dispatcher.idle();
+      expect(listeners.count('on fhir.read')).toBe(3);
+      expect(listeners.count('once fhir.*.read')).toBe(1);
+      expect(listeners.count('many(2) fhir.read')).toBe(2);
+      expect(listeners.count('on fhir.read and fhir.patient.*')).toBe(3);
+    });
+
+    it('contains a failing emitter listener like an @OnEvent one (async mode)', async () => {
+      @Injectable()
+      class Failing implements OnModuleInit {
+        constructor(private readonly emitter: EventEmitter2) {}
+        onModuleInit() {
+          this.emitter.on('fhir.**', function auditToDisk() {
+            throw new Error('disk full');
+          });
+        }
+      }
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        fixture = await createFixtureApp({}, [Failing, EventLog]);
+        await read().expect(200);
+        await fixture.dispatcher.idle();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(fixture.app.get(EventLog).events).toHaveLength(1);
+        expect(fixture.logger.messages('error').join('\n')).toContain(
+          'Listener auditToDisk (EventEmitter2.on) failed on fhir.read',
+        );
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
+    it('waits for emitter listeners in strict mode and fails the request when one fails', async () => {
+      const order: string[] = [];
+      @Injectable()
+      class StrictListeners implements OnModuleInit {
+        constructor(private readonly emitter: EventEmitter2) {}
+        onModuleInit() {
+          // eslint-disable-next-line @typescript-eslint/no-misused-promises -- strict mode awaits a listener's promise
+          this.emitter.onAny(async () => {
+            await new Promise((resolve) => setImmediate(resolve));
+            order.push('audited');
+          });
+          // eslint-disable-next-line @typescript-eslint/no-misused-promises -- strict mode awaits a listener's promise
+          this.emitter.on('fhir.delete', async function refuseDeletes() {
+            await Promise.resolve();
+            throw new Error('no audit store');
+          });
+        }
+      }
+      fixture = await createFixtureApp({ deliveryMode: 'strict' }, [StrictListeners]);
+      await read().expect(200);
+      order.push('responded');
+      expect(order).toEqual(['audited', 'responded']);
+
+      const response = await read('/ops/fhir.delete/Patient/p1').expect(500);
+      expect(response.body.message).toMatch(
+        /Event fhir\.delete .* was not delivered: 1 listener\(s\) failed \(refuseDeletes \(EventEmitter2\.on\)\)/,
+      );
+      expect(JSON.stringify(response.body)).not.toContain('operation-data');
+    });
+
+    it("gives a host app's own events to its own @OnEvent methods, and keeps them out of the EHR names", async () => {
+      fixture = await createFixtureApp({}, [HostListeners, EmitterListeners]);
+      const emitter = fixture.app.get(EventEmitter2);
+      const host = fixture.app.get(HostListeners);
+      const listeners = fixture.app.get(EmitterListeners);
+
+      expect(emitter.emit('order.created', { id: 'o1' })).toBe(true);
+      expect(host.orders).toEqual([{ id: 'o1' }]);
+      expect(() => emitter.emit('fhir.read', { forged: true })).toThrow(
+        "'fhir.read' is in the EHR event namespaces (ehr, fhir, cds, notereader)",
+      );
+      expect(() => emitter.emit(['cds', 'patient', 'view'], {})).toThrow(/'cds\.patient\.view' is in the EHR/);
+      await expect(emitter.emitAsync('notereader.sign.note', {})).rejects.toThrow(/EHR event namespaces/);
+      expect(host.reads).toEqual([]);
+      expect(listeners.count('on fhir.read')).toBe(0);
+
+      await read().expect(200);
+      await fixture.dispatcher.idle();
+      expect(host.reads).toHaveLength(1);
+      expect(host.reads[0].payload.resourceId).toBe('p1');
+      expect(host.orders).toHaveLength(1);
     });
   });
 
@@ -231,28 +381,12 @@ describe('events (e2e)', () => {
   });
 
   describe('the event creator', () => {
-    /** The README's example: who, from where, in which session; marked for HIPAA audit. */
+    /** The documented example (docs/events.md): who, from where, in which session; marked for HIPAA audit. */
     @Injectable()
     class HipaaEventCreator implements EhrEventCreator {
       create(context: OperationContext): EHREvent {
-        return {
-          id: newEventId(),
-          eventType: context.eventType,
-          sourceSystem: context.source,
-          timestamp: new Date().toISOString(),
-          correlationId: context.request.requestId,
-          payload: {
-            operation: context.operation,
-            outcome: context.outcome.outcome,
-            status: context.outcome.status,
-            resourceType: context.resourceType,
-            resourceId: context.resourceId,
-            userId: context.request.user,
-            sessionId: context.request.sessionId,
-            clientIp: context.request.clientIp,
-          },
-          metadata: { compliance: 'HIPAA', auditRequired: true },
-        };
+        const { user, sessionId, clientIp } = context.request;
+        return createEvent(context, { compliance: 'HIPAA', auditRequired: true, user, sessionId, clientIp });
       }
     }
 
@@ -268,8 +402,13 @@ describe('events (e2e)', () => {
     it('is replaced by a class through forRoot', async () => {
       fixture = await createFixtureApp({ eventCreator: HipaaEventCreator }, [EventLog]);
       const [event] = await readOnce();
-      expect(event.metadata).toEqual({ compliance: 'HIPAA', auditRequired: true });
-      expect(event.payload).toMatchObject({ sessionId: 'session-7', clientIp: expect.stringMatching(/127\.0\.0\.1/) });
+      expect(event.metadata).toEqual({
+        compliance: 'HIPAA',
+        auditRequired: true,
+        sessionId: 'session-7',
+        clientIp: expect.stringMatching(/127\.0\.0\.1/),
+      });
+      expect(event.payload).toMatchObject({ resourceType: 'Patient', resourceId: 'p1', outcome: 'success' });
     });
 
     it('is replaced by a factory through forRoot', async () => {
@@ -330,6 +469,6 @@ describe('events (e2e)', () => {
     expect(new Set(events.map((event) => event.correlationId))).toEqual(
       new Set(Array.from({ length: 1000 }, (_, i) => `r${i}`)),
     );
-    expect(new Set(events.map((event) => event.payload.resourceId)).size).toBe(1000);
+    expect(new Set(events.map((event) => payloadOf(event).resourceId)).size).toBe(1000);
   });
 });

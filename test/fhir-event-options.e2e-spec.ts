@@ -4,7 +4,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { EventDispatcher } from '@ehr-gateway/events';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { EventLog, EventLogModule } from './support/event-log';
+import { EventLog, EventLogModule, payloadOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 
 /** An audit sink that is down for Patient reads. */
@@ -32,7 +32,7 @@ describe('FHIR event options (e2e)', () => {
     const patient = await firstPatient(app);
     await request(app.getHttpServer()).get(`/fhir/local/Patient/${patient.id}`).expect(200);
     await app.get(EventDispatcher).idle();
-    expect(app.get(EventLog).events.map((e) => e.payload.resource)).toEqual([undefined, undefined]);
+    expect(app.get(EventLog).events.map((e) => payloadOf(e).resource)).toEqual([undefined, undefined]);
     await app.close();
 
     app = await createTestGateway({ FHIR_EVENTS_INCLUDE_RESOURCE: 'true' }, [EventLogModule]);
@@ -40,7 +40,7 @@ describe('FHIR event options (e2e)', () => {
     await request(app.getHttpServer()).get(`/fhir/local/Patient/${again.id}`).expect(200);
     await app.get(EventDispatcher).idle();
     const [, read] = app.get(EventLog).events;
-    expect(read.payload.resource).toMatchObject({ resourceType: 'Patient', id: again.id });
+    expect(payloadOf(read).resource).toMatchObject({ resourceType: 'Patient', id: again.id });
   });
 
   it('in strict mode answers 500 with an OperationOutcome and no data when the audit listener fails', async () => {

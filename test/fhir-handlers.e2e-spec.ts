@@ -4,7 +4,7 @@ import type { EHREvent } from '@ehr-gateway/events';
 import { FhirAggregate, FhirError, FhirGateway, FhirTransform } from '@ehr-gateway/fhir';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { EventLogModule, eventsOf } from './support/event-log';
+import { EventLogModule, eventsOf, payloadOf } from './support/event-log';
 import { sharedFixtures } from './support/fixtures';
 import { createTestGateway } from './support/gateway-app';
 
@@ -61,7 +61,7 @@ describe('FHIR custom handlers and external fixtures (e2e)', () => {
       .expect(200);
     expect(response.headers['content-type']).toMatch(/application\/fhir\+json/);
     expect(response.body).toMatchObject({ id: patient.id, meta: { tag: [{ code: 'summarised' }] } });
-    expect((await events()).map((e) => [e.eventType, e.payload.resourceId])).toEqual([['fhir.read', patient.id]]);
+    expect((await events()).map((e) => [e.eventType, payloadOf(e).resourceId])).toEqual([['fhir.read', patient.id]]);
   });
 
   it('serves @FhirAggregate at /fhir/aggregate/{Type} as a Bundle', async () => {

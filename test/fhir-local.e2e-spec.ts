@@ -3,7 +3,7 @@ import { EHREvent, EHREventType } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, Observation, Patient } from '@medplum/fhirtypes';
 import request from 'supertest';
-import { EventLogModule, eventsOf } from './support/event-log';
+import { EventLogModule, eventsOf, payloadOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 
 type FhirKitClient = import('fhir-kit-client').Client;
@@ -65,7 +65,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
       body: asBody({ ...read, gender: 'other' }),
     })) as unknown as Patient;
     expect(updated.meta?.versionId).toBe('2');
-    expect((await events()).map((e) => [e.eventType, e.payload.operation, e.payload.versionId])).toEqual([
+    expect((await events()).map((e) => [e.eventType, e.payload.operation, payloadOf(e).versionId])).toEqual([
       ['fhir.update', 'update', '2'],
     ]);
 
@@ -79,7 +79,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
 
     const v1 = (await client.vread({ resourceType: 'Patient', id: created.id!, version: '1' })) as unknown as Patient;
     expect(v1.gender).toBe('female');
-    expect((await events()).map((e) => [e.eventType, e.payload.operation, e.payload.versionId])).toEqual([
+    expect((await events()).map((e) => [e.eventType, e.payload.operation, payloadOf(e).versionId])).toEqual([
       ['fhir.read', 'vread', '1'],
     ]);
 
@@ -145,7 +145,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
     expect(response.entry![0].response?.location).toMatch(new RegExp(`^${baseUrl}/Patient/${patientId}/_history/1$`));
 
     const recorded = await events();
-    expect(recorded.map((e) => [e.eventType, e.payload.resourceType, e.payload.status])).toEqual([
+    expect(recorded.map((e) => [e.eventType, payloadOf(e).resourceType, e.payload.status])).toEqual([
       ['fhir.create', 'Patient', 201],
       ['fhir.create', 'Observation', 201],
     ]);
@@ -320,7 +320,7 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
       );
       const failures = (await events()).map((e) => [
         e.sourceSystem,
-        e.payload.resourceType,
+        payloadOf(e).resourceType,
         e.payload.outcome,
         e.payload.status,
       ]);

@@ -7,7 +7,7 @@ import { FhirGateway } from '@ehr-gateway/fhir';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { exportJWK } from 'jose';
 import request from 'supertest';
-import { EventLogModule, eventsOf } from './support/event-log';
+import { EventLogModule, eventsOf, payloadOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
 import { unusedPort } from './support/ports';
@@ -231,7 +231,7 @@ describe('FHIR gateway to upstream servers (e2e)', () => {
         .get(new URL(next).pathname + new URL(next).search)
         .expect(200);
       expect((second.body as Bundle).entry).toHaveLength(3);
-      expect((await subject.events()).map((e) => [e.eventType, e.payload.resultCount])).toEqual([
+      expect((await subject.events()).map((e) => [e.eventType, payloadOf(e).resultCount])).toEqual([
         ['fhir.search', bundle.total],
         ['fhir.search', bundle.total],
       ]);

@@ -94,7 +94,7 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
     expect(cds).toEqual([
       expect.objectContaining({
         correlationId: 'cds-msg-1',
-        payload: expect.objectContaining({ serviceId: 'vitals-review', outcome: 'success', cardsCount: 1 }),
+        payload: expect.objectContaining({ serviceId: 'vitals-review', outcome: 'success', cardCount: 1 }),
       }),
     ]);
 

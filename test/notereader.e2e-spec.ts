@@ -97,7 +97,7 @@ describe('NoteReader (e2e)', () => {
         operation: 'ProcessDocument',
         outcome: 'success',
         status: 200,
-        entriesAdded: { Condition: 3 },
+        resourcesAdded: { Condition: 3 },
         durationMs: expect.any(Number),
       },
     });

@@ -1,4 +1,4 @@
-import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { ConformanceRow } from './rows';
 
 /** What a search returned: its status and parsed body. */
@@ -66,17 +66,29 @@ async function checkPages(row: ConformanceRow, first: Bundle, search: Search) {
   row.pages!.forEach((ids, i) => sameList(`page ${i + 1}`, ids, pages[i], true));
 }
 
+function checkOutcome(row: ConformanceRow, outcome: OperationOutcome) {
+  const text = (outcome.issue ?? [])
+    .map((issue) => [issue.diagnostics, issue.details?.text, ...(issue.expression ?? [])].join(' '))
+    .join(' ');
+  if (row.names && !text.includes(row.names)) mismatch('OperationOutcome names the parameter', row.names, text);
+  if (row.hides && text.includes(row.hides)) mismatch('OperationOutcome does not echo the value', row.hides, text);
+}
+
 /** Runs one row and throws a description of the first difference from its expected answer. */
 export async function checkRow(row: ConformanceRow, search: Search): Promise<void> {
   const response = await search(row.query, row.handling);
   if (row.status !== undefined) {
     if (response.status !== row.status) mismatch('status', row.status, response.status);
-    const kind = (response.body as Resource | undefined)?.resourceType;
-    if (kind !== 'OperationOutcome') mismatch('error body', 'OperationOutcome', kind);
-    return;
+    const body = response.body as Resource | undefined;
+    if (body?.resourceType !== 'OperationOutcome') mismatch('error body', 'OperationOutcome', body?.resourceType);
+    return checkOutcome(row, body);
   }
   const bundle = searchset(response, 'search');
   if (row.pages) return checkPages(row, bundle, search);
+  if (row.entries) {
+    const all = (bundle.entry ?? []).map((entry) => `${entry.resource!.resourceType}/${entry.resource!.id}`);
+    return sameList('entries', row.entries, all, false);
+  }
 
   const found = matches(bundle);
   sameList(

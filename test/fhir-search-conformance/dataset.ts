@@ -403,6 +403,15 @@ const encounters: Resource[] = [
     subject: { reference: 'Patient/p1' },
     partOf: { reference: 'Encounter/e1' },
   },
+  {
+    // p1, cancelled home visit, part of e4 (so e5 -> e4 -> e1), no period.
+    resourceType: 'Encounter',
+    id: 'e5',
+    status: 'cancelled',
+    class: { system: ACT_CODE, code: 'HH' },
+    subject: { reference: 'Patient/p1' },
+    partOf: { reference: 'Encounter/e4' },
+  },
 ];
 
 const medicationRequests: Resource[] = [

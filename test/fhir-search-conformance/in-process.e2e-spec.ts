@@ -26,5 +26,5 @@ describe('FHIR search conformance: embedded store in process', () => {
     }
   };
 
-  describeConformanceTable(() => search);
+  describeConformanceTable(() => search, 'in-process');
 });

@@ -1,9 +1,12 @@
 /**
  * Rows the embedded store does not answer correctly yet (issue 12). Both suites
  * assert that each of these still fails, so that a fix is noticed: remove the row
- * from this list when the engine gets it right.
+ * from this list when the engine gets it right. A row given as `{ row, onlyOverHttp }`
+ * fails only through the gateway's HTTP API (routing, not the store).
  */
-export const KNOWN_GAPS: readonly string[] = [
+export type KnownGap = string | { row: string; onlyOverHttp: true };
+
+export const KNOWN_GAPS: readonly KnownGap[] = [
   'Patient?family=smith',
   'Patient?family=SMI',
   'Patient?family:exact=Smith',
@@ -16,6 +19,9 @@ export const KNOWN_GAPS: readonly string[] = [
   'Patient?name=smith',
   'Patient?name=smith,nguyen',
   'Patient?address-city=sao%20paulo',
+  'Patient?family:contains=arqu',
+  'Patient?name:exact=Smith',
+  'AllergyIntolerance?patient.name=garcia',
   'Condition?code:text=high%20blood',
   'Condition?code:text=essential',
   'Condition?clinical-status:in=http://hl7.org/fhir/ValueSet/condition-clinical',
@@ -65,6 +71,9 @@ export const KNOWN_GAPS: readonly string[] = [
   'Observation?combo-value-quantity=80',
   'Encounter?length=120',
   'Condition?onset-age=gt40',
+  'Observation?value-quantity=eq100',
+  'Observation?value-quantity=sa150',
+  'Observation?value-quantity=eb9.5',
   'Observation?subject:Patient=p1',
   'Observation?subject=p1',
   'Observation?subject:identifier=urn:test:mrn%7CM006',
@@ -107,13 +116,19 @@ export const KNOWN_GAPS: readonly string[] = [
   'Patient?_id=p1&_revinclude=Observation:subject',
   'Patient?_id=p6&_revinclude=Observation:subject',
   'Observation?_id=o01&_include=Observation:patient&_include:iterate=Patient:general-practitioner',
-  'Observation?_id=o01&_include=Observation:patient&_include=Patient:general-practitioner',
+  'Encounter?_id=e5&_include=Encounter:part-of',
+  'Encounter?_id=e5&_include:iterate=Encounter:part-of',
   'Observation?_id=o01&_include=Observation:subject:Patient',
   'Encounter?_id=e1&_include=*',
   'Encounter?_id=e4&_include=Encounter:part-of',
   'Condition?_id=c1&_include=Condition:encounter&_include:iterate=Encounter:service-provider',
   'Patient?_id=p1&_revinclude=AllergyIntolerance:patient&_include=Patient:organization',
   'Patient?_id=p1&_revinclude=*',
+  'Observation?_id=o14&_include=Observation:subject',
+  'Observation?_id=o12&_include=Observation:subject',
+  'Observation?_id=o13&_include=Observation:subject',
+  'Patient?_id=p2&_revinclude=Condition:subject&_revinclude=Observation:patient',
+  'Patient?_id=p1&_revinclude=Observation:subject&_total=accurate',
   'Patient/p1/Observation',
   'Patient/p1/Condition',
   'Patient/p1/Encounter',
@@ -121,9 +136,11 @@ export const KNOWN_GAPS: readonly string[] = [
   'Patient/p6/Observation',
   'Patient/p1/MedicationRequest',
   'Patient/p5/AllergyIntolerance',
+  'Patient/p3/$everything',
   'Observation?code=http://loinc.org%7C8867-4&value-quantity=gt0&_sort=value-quantity',
   'Observation?code=http://loinc.org%7C8867-4&value-quantity=gt0&_sort=-value-quantity',
   'Patient?family:missing=false&_sort=family,_id',
+  'MedicationRequest?_include=MedicationRequest:requester&_sort=_id&_count=2',
   'Patient?_id=p1&_summary=true',
   'Patient?_id=p1&_summary=text',
   'Patient?_id=p1&_summary=data',
@@ -135,9 +152,13 @@ export const KNOWN_GAPS: readonly string[] = [
   'Patient?birthdate:contains=1990',
   'Patient?name:below=smith',
   'Observation?value-quantity:exact=1',
-  'Observation?value-quantity=abc',
-  'RiskAssessment?probability=high',
+  'Observation?value-quantity=notaquantity',
+  'Patient?birthdate=not-a-date',
+  'Patient?birthdate=2025-13-45',
+  'Observation?date=zz2025-12-23',
+  'RiskAssessment?probability=veryhigh',
   'Observation?subject:Foo=p1',
+  'Observation?code-value-quantity=http://loinc.org%7C8867-4',
   'Patient?_summary=maybe',
   'Patient?_total=some',
 ];

@@ -39,5 +39,5 @@ describe('FHIR search conformance: /fhir/local over HTTP with fhir-kit-client', 
     }
   };
 
-  describeConformanceTable(() => search);
+  describeConformanceTable(() => search, 'http');
 });

@@ -30,6 +30,12 @@ export interface ConformanceRow {
   handling?: 'lenient' | 'strict';
   /** A lenient search reports what it ignored in an OperationOutcome entry (`search.mode = outcome`). */
   outcome?: boolean;
+  /** The parameter the OperationOutcome (of the error, or the lenient outcome entry) must name. */
+  names?: string;
+  /** A submitted value the OperationOutcome must not echo. */
+  hides?: string;
+  /** `Type/id` of every entry, whatever its search mode (operations such as $everything). */
+  entries?: string[];
   /** Paging: the ids of every page, following `next` links from the first. */
   pages?: string[][];
   /** Elements every match must carry / must not carry, and whether it is tagged SUBSETTED. */
@@ -97,6 +103,9 @@ const stringRows: ConformanceRow[] = [
   { query: 'Questionnaire?title:exact=PHQ-9%20Depression%20screen', ids: ['q1'], spec: '§string :exact' },
   { query: 'Practitioner?name=baker', ids: ['pr1'], spec: 'Practitioner-name' },
   { query: 'Organization?name=good%20health', ids: ['org1'], spec: '§string multi-word starts with' },
+  { query: 'Patient?family:contains=arqu', ids: ['p5'], spec: '§string :contains, accents folded (Márquez)' },
+  { query: 'Patient?name:exact=Smith', ids: ['p1'], spec: '§string :exact on a HumanName part' },
+  { query: 'AllergyIntolerance?patient.name=garcia', ids: ['a2'], spec: '§chained string, accent folded' },
 ];
 
 const tokenRows: ConformanceRow[] = [
@@ -213,8 +222,10 @@ const tokenRows: ConformanceRow[] = [
   { query: 'MedicationRequest?intent=plan', ids: ['m3'], spec: '§token' },
   { query: 'MedicationRequest?status=active', ids: ['m1', 'm3'], spec: '§token' },
   { query: 'Encounter?class=AMB', ids: ['e1', 'e4'], spec: '§token on Coding' },
-  { query: 'Encounter?status:not=finished', ids: ['e2', 'e4'], spec: '§token :not' },
+  { query: 'Encounter?status:not=finished', ids: ['e2', 'e4', 'e5'], spec: '§token :not' },
   { query: 'Questionnaire?version=1.0', ids: ['q1'], spec: 'Questionnaire-version token' },
+  { query: 'Questionnaire?status=active', ids: ['q1', 'q3'], spec: '§token' },
+  { query: 'QuestionnaireResponse?status=completed', ids: ['qr1'], spec: '§token' },
 ];
 
 const resourceParamRows: ConformanceRow[] = [
@@ -374,6 +385,9 @@ const dateRows: ConformanceRow[] = [
   { query: 'MedicationRequest?authoredon=2024-12-31', ids: [], spec: '§date: offsets are applied' },
   { query: 'MedicationRequest?authoredon=2025-06-01', ids: ['m2'], spec: '§date: 08:00+02:00 is 06:00Z' },
   { query: 'RiskAssessment?date=2025-12-01', ids: ['r1'], spec: 'RiskAssessment-date' },
+  { query: 'Patient?birthdate=eq1990', ids: ['p3', 'p4'], spec: '§date: explicit eq prefix' },
+  { query: 'Encounter?date:missing=true', ids: ['e4', 'e5'], spec: '§:missing on a Period' },
+  { query: 'QuestionnaireResponse?authored=2025-12-23', ids: ['qr1'], spec: '§date on an instant-like dateTime' },
 ];
 
 const numberRows: ConformanceRow[] = [
@@ -445,6 +459,9 @@ const quantityRows: ConformanceRow[] = [
   },
   { query: 'Encounter?length=120', ids: ['e1'], spec: 'Encounter-length quantity' },
   { query: 'Condition?onset-age=gt40', ids: ['c4'], spec: 'Condition-onset-age on onsetAge' },
+  { query: 'Observation?value-quantity=eq100', ids: ['o02', 'o04'], spec: '§quantity: explicit eq prefix' },
+  { query: 'Observation?value-quantity=sa150', ids: ['o07', 'o14'], spec: '§quantity sa' },
+  { query: 'Observation?value-quantity=eb9.5', ids: ['o05'], spec: '§quantity eb: ends before [9.45, 9.55)' },
 ];
 
 const referenceRows: ConformanceRow[] = [
@@ -518,6 +535,10 @@ const referenceRows: ConformanceRow[] = [
     ids: ['qr2'],
     spec: '§canonical without version',
   },
+  { query: 'Encounter?participant=Practitioner/pr1', ids: ['e1'], spec: '§reference' },
+  { query: 'Encounter?practitioner=pr1', ids: ['e1'], spec: '§reference bare id, one target type' },
+  { query: 'Encounter?service-provider=Organization/org1', ids: ['e1'], spec: '§reference' },
+  { query: 'AllergyIntolerance?recorder=Practitioner/pr1', ids: ['a1'], spec: '§reference' },
 ];
 
 const uriRows: ConformanceRow[] = [
@@ -655,10 +676,16 @@ const includeRows: ConformanceRow[] = [
     spec: '§_include:iterate',
   },
   {
-    query: 'Observation?_id=o01&_include=Observation:patient&_include=Patient:general-practitioner',
-    ids: ['o01'],
-    include: ['Patient/p1'],
-    spec: '§_include without :iterate applies to matches only',
+    query: 'Encounter?_id=e5&_include=Encounter:part-of',
+    ids: ['e5'],
+    include: ['Encounter/e4'],
+    spec: '§_include without :iterate follows one step from the matches only',
+  },
+  {
+    query: 'Encounter?_id=e5&_include:iterate=Encounter:part-of',
+    ids: ['e5'],
+    include: ['Encounter/e4', 'Encounter/e1'],
+    spec: '§_include:iterate follows the chain of part-of to its end',
   },
   {
     query: 'Observation?_id=o01&_include=Observation:subject:Patient',
@@ -701,6 +728,7 @@ const includeRows: ConformanceRow[] = [
       'Condition/c2',
       'Encounter/e1',
       'Encounter/e4',
+      'Encounter/e5',
       'MedicationRequest/m1',
       'AllergyIntolerance/a1',
       'RiskAssessment/r1',
@@ -708,6 +736,35 @@ const includeRows: ConformanceRow[] = [
       'Patient/p6',
     ],
     spec: '§_revinclude=*',
+  },
+  {
+    query: 'Observation?_id=o14&_include=Observation:subject',
+    ids: ['o14'],
+    include: ['Patient/p6'],
+    spec: '§_include through a typed reference',
+  },
+  {
+    query: 'Observation?_id=o12&_include=Observation:subject',
+    ids: ['o12'],
+    spec: '§_include: an external absolute reference is not included',
+  },
+  {
+    query: 'Observation?_id=o13&_include=Observation:subject',
+    ids: ['o13'],
+    spec: '§_include: a reference by identifier only is not resolved',
+  },
+  {
+    query: 'Patient?_id=p2&_revinclude=Condition:subject&_revinclude=Observation:patient',
+    ids: ['p2'],
+    include: ['Condition/c3', 'Observation/o03', 'Observation/o04', 'Observation/o11'],
+    spec: '§_revinclude repeated',
+  },
+  {
+    query: 'Patient?_id=p1&_revinclude=Observation:subject&_total=accurate',
+    ids: ['p1'],
+    include: ['Observation/o01', 'Observation/o02', 'Observation/o10'],
+    total: 1,
+    spec: '§total counts matches, not included resources',
   },
 ];
 
@@ -718,7 +775,7 @@ const compartmentRows: ConformanceRow[] = [
     spec: '§compartment search (Patient compartment: subject, performer)',
   },
   { query: 'Patient/p1/Condition', ids: ['c1', 'c2'], spec: '§compartment search' },
-  { query: 'Patient/p1/Encounter', ids: ['e1', 'e4'], spec: '§compartment search' },
+  { query: 'Patient/p1/Encounter', ids: ['e1', 'e4', 'e5'], spec: '§compartment search' },
   {
     query: 'Patient/p1/Observation?code=http://loinc.org%7C8867-4',
     ids: ['o01', 'o02'],
@@ -727,6 +784,11 @@ const compartmentRows: ConformanceRow[] = [
   { query: 'Patient/p6/Observation', ids: ['o14'], spec: '§compartment search, typed reference' },
   { query: 'Patient/p1/MedicationRequest', ids: ['m1'], spec: '§compartment search' },
   { query: 'Patient/p5/AllergyIntolerance', ids: ['a2'], spec: '§compartment search' },
+  {
+    query: 'Patient/p3/$everything',
+    entries: ['Patient/p3', 'Observation/o05', 'Observation/o06', 'Condition/c5', 'AllergyIntolerance/a3'],
+    spec: 'Patient $everything: the patient and its compartment',
+  },
 ];
 
 const sortRows: ConformanceRow[] = [
@@ -780,6 +842,12 @@ const sortRows: ConformanceRow[] = [
     spec: '§_sort dateTimes with offsets as instants',
   },
   { query: 'Patient?gender=male&_sort=-_id', ids: ['p6', 'p5', 'p1'], ordered: true, spec: '§_sort descending _id' },
+  {
+    query: 'Encounter?date:missing=false&_sort=date',
+    ids: ['e3', 'e2', 'e1'],
+    ordered: true,
+    spec: '§_sort Periods by start, offsets applied',
+  },
 ];
 
 const pagingRows: ConformanceRow[] = [
@@ -826,6 +894,11 @@ const pagingRows: ConformanceRow[] = [
   { query: 'Patient?_summary=count', ids: [], total: 9, spec: '§_summary=count: the total, no entries' },
   { query: 'Observation?status=final&_summary=count', ids: [], total: 12, spec: '§_summary=count with a filter' },
   { query: 'Patient?gender=male&_summary=count', ids: [], total: 3, spec: '§_summary=count' },
+  {
+    query: 'MedicationRequest?_include=MedicationRequest:requester&_sort=_id&_count=2',
+    pages: [['m1', 'm2'], ['m3']],
+    spec: '§paging with _include: matches paged, includes per page',
+  },
 ];
 
 const summaryRows: ConformanceRow[] = [
@@ -877,12 +950,14 @@ const handlingRows: ConformanceRow[] = [
     handling: 'lenient',
     ids: ['p1', 'p8'],
     outcome: true,
+    names: 'nonsense',
     spec: '§3.1.1.5 Prefer handling=lenient: unknown parameter ignored and reported',
   },
   {
     query: 'Patient?family=smith&nonsense=1',
     handling: 'strict',
     status: 400,
+    names: 'nonsense',
     spec: '§3.1.1.5 Prefer handling=strict: unknown parameter is an error',
   },
   {
@@ -890,34 +965,108 @@ const handlingRows: ConformanceRow[] = [
     handling: 'lenient',
     ids: ['p1', 'p8'],
     outcome: true,
+    names: '_nonsense',
     spec: '§3.1.1.5 lenient: an unknown _parameter too',
   },
-  { query: 'Patient?family=smith&_nonsense=1', handling: 'strict', status: 400, spec: '§3.1.1.5 strict' },
+  {
+    query: 'Patient?family=smith&_nonsense=1',
+    handling: 'strict',
+    status: 400,
+    names: '_nonsense',
+    spec: '§3.1.1.5 strict',
+  },
 ];
 
+/** Errors: 400 with an OperationOutcome that names the parameter and does not echo the value. */
 const errorRows: ConformanceRow[] = [
-  { query: 'Patient?gender:exact=male', status: 400, spec: '§modifiers: :exact is not defined for token' },
-  { query: 'Patient?birthdate:contains=1990', status: 400, spec: '§modifiers: :contains is not defined for date' },
-  { query: 'Patient?name:below=smith', status: 400, spec: '§modifiers: :below is not defined for string' },
-  { query: 'Observation?value-quantity:exact=1', status: 400, spec: '§modifiers: :exact is not defined for quantity' },
-  { query: 'Observation?value-quantity=abc', status: 400, spec: '§quantity: not a number' },
-  { query: 'Patient?birthdate=not-a-date', status: 400, spec: '§date: malformed value' },
-  { query: 'Patient?birthdate=2025-13-45', status: 400, spec: '§date: impossible date' },
-  { query: 'Observation?date=zz2025-12-23', status: 400, spec: '§date: unknown prefix' },
-  { query: 'RiskAssessment?probability=high', status: 400, spec: '§number: not a number' },
-  { query: 'Observation?subject:Foo=p1', status: 400, spec: '§reference :[type]: not a resource type' },
+  {
+    query: 'Patient?gender:exact=male',
+    status: 400,
+    names: 'gender',
+    spec: '§modifiers: :exact is not defined for token',
+  },
+  {
+    query: 'Patient?birthdate:contains=1990',
+    status: 400,
+    names: 'birthdate',
+    spec: '§modifiers: :contains is not defined for date',
+  },
+  {
+    query: 'Patient?name:below=smith',
+    status: 400,
+    names: 'name',
+    spec: '§modifiers: :below is not defined for string',
+  },
+  {
+    query: 'Observation?value-quantity:exact=1',
+    status: 400,
+    names: 'value-quantity',
+    spec: '§modifiers: :exact is not defined for quantity',
+  },
+  {
+    query: 'Observation?value-quantity=notaquantity',
+    status: 400,
+    names: 'value-quantity',
+    hides: 'notaquantity',
+    spec: '§quantity: not a number',
+  },
+  {
+    query: 'Patient?birthdate=not-a-date',
+    status: 400,
+    names: 'birthdate',
+    hides: 'not-a-date',
+    spec: '§date: malformed value',
+  },
+  {
+    query: 'Patient?birthdate=2025-13-45',
+    status: 400,
+    names: 'birthdate',
+    hides: '2025-13-45',
+    spec: '§date: impossible date',
+  },
+  {
+    query: 'Observation?date=zz2025-12-23',
+    status: 400,
+    names: 'date',
+    hides: 'zz2025-12-23',
+    spec: '§date: unknown prefix',
+  },
+  {
+    query: 'RiskAssessment?probability=veryhigh',
+    status: 400,
+    names: 'probability',
+    hides: 'veryhigh',
+    spec: '§number: not a number',
+  },
+  {
+    query: 'Observation?subject:Foo=p1',
+    status: 400,
+    names: 'subject',
+    spec: '§reference :[type]: not a resource type',
+  },
   {
     query: 'Observation?code-value-quantity=http://loinc.org%7C8867-4',
     status: 400,
+    names: 'code-value-quantity',
     spec: '§composite: a part is missing',
   },
-  { query: 'Observation?patient.nonsense=x', status: 400, spec: '§chained: unknown parameter on the target' },
-  { query: 'Patient?_has:Observation:patient:nonsense=1', status: 400, spec: '§_has: unknown parameter' },
-  { query: 'Patient?_sort=nonsense', status: 400, spec: '§_sort: unknown parameter' },
-  { query: 'Patient?_count=abc', status: 400, spec: '§_count: not a number' },
-  { query: 'Patient?_include=Patient:nonsense', status: 400, spec: '§_include: unknown parameter' },
-  { query: 'Patient?_summary=maybe', status: 400, spec: '§_summary: unknown value' },
-  { query: 'Patient?_total=some', status: 400, spec: '§_total: unknown value' },
+  {
+    query: 'Observation?patient.nonsense=x',
+    status: 400,
+    names: 'nonsense',
+    spec: '§chained: unknown parameter on the target',
+  },
+  {
+    query: 'Patient?_has:Observation:patient:nonsense=1',
+    status: 400,
+    names: 'nonsense',
+    spec: '§_has: unknown parameter',
+  },
+  { query: 'Patient?_sort=nonsense', status: 400, names: 'nonsense', spec: '§_sort: unknown parameter' },
+  { query: 'Patient?_count=abc', status: 400, names: '_count', spec: '§_count: not a number' },
+  { query: 'Patient?_include=Patient:nonsense', status: 400, names: '_include', spec: '§_include: unknown parameter' },
+  { query: 'Patient?_summary=maybe', status: 400, names: '_summary', spec: '§_summary: unknown value' },
+  { query: 'Patient?_total=some', status: 400, names: '_total', spec: '§_total: unknown value' },
 ];
 
 export const CONFORMANCE_ROWS: ConformanceRow[] = [

@@ -1,5 +1,6 @@
 import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
+import type { BaseEventPayload, CdsEventDetails, FhirEventDetails, NoteReaderEventDetails } from '@ehr-gateway/events';
 import { EHREvent, EventDispatcher } from '@ehr-gateway/events';
 
 /** Records every event it gets, for tests to count and inspect. */
@@ -29,3 +30,12 @@ export function eventsOf(app: INestApplicationContext): () => Promise<EHREvent[]
     return log.drain();
   };
 }
+
+/** Every family's payload fields, each optional: what a test reads from an event of any type. */
+export type AnyEventPayload = BaseEventPayload &
+  Partial<FhirEventDetails> &
+  Partial<CdsEventDetails> &
+  Partial<NoteReaderEventDetails>;
+
+/** An event's payload, readable without first narrowing the event to its family. */
+export const payloadOf = (event: EHREvent): AnyEventPayload => event.payload;

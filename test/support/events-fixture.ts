@@ -32,7 +32,13 @@ export class FixtureOperationInterceptor extends EventEmittingInterceptor {
     const eventType = request.params.eventType as EHREventType;
     if (!EHR_EVENT_TYPES.includes(eventType)) return null;
     const { resourceType, id } = request.params as Record<string, string | undefined>;
-    return { eventType, operation: eventType.split('.').pop()!, source: 'fixture', resourceType, resourceId: id };
+    // A test shape: any event type, with a FHIR operation's fields (hence the cast).
+    return {
+      eventType,
+      operation: eventType.split('.').pop()!,
+      source: 'fixture',
+      details: { resourceType, resourceId: id },
+    } as OperationDescriptor;
   }
 }
 

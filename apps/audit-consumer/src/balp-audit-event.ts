@@ -1,4 +1,4 @@
-import type { EHREvent } from '@ehr-gateway/events';
+import { EHREvent, isEventOfFamily } from '@ehr-gateway/events';
 import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
 
 const BALP = 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit';
@@ -29,11 +29,11 @@ const outcomeOf = (status: number): AuditEvent['outcome'] => (status < 400 ? '0'
  * (auditing the audit trail's own writes would never end).
  */
 export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent | undefined {
+  if (!isEventOfFamily(event, 'fhir')) return undefined;
   const { payload } = event;
   const interaction = INTERACTIONS[payload.operation];
   const resourceType = typeof payload.resourceType === 'string' ? payload.resourceType : undefined;
-  if (!event.eventType.startsWith('fhir.') || !interaction || !resourceType || resourceType === 'AuditEvent')
-    return undefined;
+  if (!interaction || !resourceType || resourceType === 'AuditEvent') return undefined;
   const resourceId = typeof payload.resourceId === 'string' ? payload.resourceId : undefined;
   const reference = resourceId ? `${resourceType}/${resourceId}` : undefined;
   const isPatient = resourceType === 'Patient' && reference !== undefined;
@@ -65,12 +65,7 @@ export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent |
       type: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId' },
     });
   }
-  const client =
-    typeof payload.userId === 'string'
-      ? payload.userId
-      : typeof event.metadata.user === 'string'
-        ? event.metadata.user
-        : undefined;
+  const client = typeof event.metadata.user === 'string' ? event.metadata.user : undefined;
 
   return {
     resourceType: 'AuditEvent',

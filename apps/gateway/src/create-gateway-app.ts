@@ -2,11 +2,11 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
 import { mountConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
@@ -83,16 +83,7 @@ export async function createGatewayApp(
   app.enableShutdownHooks();
   if (config.console.enabled) mountConsole(app);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ehr-gateway')
-      .setDescription('FHIR, CDS Hooks and Epic NoteReader gateway with an event for every operation')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  setupApiDocs(app, config);
   if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.

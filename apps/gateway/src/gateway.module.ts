@@ -20,6 +20,7 @@ import { loggerOptions } from './logging';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { MetricsController } from './observability/metrics.controller';
 import { Readiness } from './observability/readiness';
+import { rateLimit } from './rate-limit/rate-limit';
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
   if (config.gateway.apiKeys.length === 0) return [];
@@ -51,6 +52,7 @@ export class GatewayModule {
   /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
+    const limit = rateLimit(config.gateway.rateLimit);
     return {
       module: GatewayModule,
       imports: [
@@ -74,6 +76,7 @@ export class GatewayModule {
           useFactory: sameOptions,
         }),
         SampleCdsServicesModule,
+        ...limit.imports,
         NoteReaderModule.forRootAsync({
           path: config.notereader.path,
           inject: [notereaderConfig.KEY],
@@ -104,6 +107,7 @@ export class GatewayModule {
         EventLogListener,
         ProblemExtractionHandler,
         ...apiKeyGuard(config),
+        ...limit.guards,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OperationFacts } from '@ehr-gateway/events';
 import { CdsServicesExplorer } from './cds-services.explorer';
 import { CONTEXT_DTO, CdsRequestDto } from './dto/cds-request.dto';
 import { problemsOf } from './dto/validate';
@@ -6,11 +7,6 @@ import { CdsError } from './http/cds-errors';
 import type { CdsResponse, CdsServiceDefinition } from './interfaces/cds.interfaces';
 import { responseProblems } from './http/response-validation';
 import { PrefetchService } from './prefetch/prefetch.service';
-
-/** What the event of a call carries beyond the request (filled in while it runs). */
-export interface CdsCallFacts {
-  prefetchFetched?: string[];
-}
 
 /** The body with `context` and `prefetch` reduced to empty objects of the same kind. */
 function shallow(body: unknown): unknown {
@@ -29,14 +25,15 @@ export class CdsInvoker {
   constructor(
     private readonly services: CdsServicesExplorer,
     private readonly prefetch: PrefetchService,
+    private readonly facts: OperationFacts,
   ) {}
 
-  async invoke(id: string, body: unknown, facts: CdsCallFacts): Promise<CdsResponse> {
+  async invoke(id: string, body: unknown): Promise<CdsResponse> {
     const service = this.services.get(id);
     if (!service) throw new CdsError(404, `No CDS service '${id}'`);
     const validated = this.validate(service.definition, body);
     const { prefetch, fetched } = await this.prefetch.complete(service.definition, validated);
-    facts.prefetchFetched = fetched;
+    this.facts.add({ prefetchFetched: fetched });
     let response: CdsResponse;
     try {
       response = await service.handler.handle({ ...validated, prefetch });

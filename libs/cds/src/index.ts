@@ -20,3 +20,4 @@ export type {
 } from './interfaces/cds.interfaces';
 export type { CdsJwtOptions, CdsModuleOptions } from './interfaces/cds-module-options.interface';
 export { cdsConfig } from './cds.config';
+export { CDS_TAG, cdsOpenApi } from './http/cds-openapi';

@@ -2,33 +2,37 @@ import { Injectable } from '@nestjs/common';
 import { EHREvent, newEventId } from './ehr-event';
 import type { EhrEventCreator, OperationContext } from './interfaces';
 
-/** Builds one event per operation: references and outcome in the payload, nothing from the request beyond its id. */
-@Injectable()
-export class DefaultEhrEventCreator implements EhrEventCreator {
-  create(context: OperationContext): EHREvent {
-    const { outcome } = context;
-    // One fixed object shape for every event (absent fields are undefined and vanish from JSON):
-    // cheaper than adding properties one by one on this per-operation path.
-    const payload = {
+/**
+ * The event of an operation as the gateway builds it: the type's own fields
+ * and the outcome in the payload, the request id as correlation id. A
+ * replaced creator can start from it and add `metadata`.
+ */
+export function createEvent(context: OperationContext, metadata: Record<string, unknown> = {}): EHREvent {
+  const { outcome } = context;
+  return {
+    id: newEventId(),
+    eventType: context.eventType,
+    sourceSystem: context.source,
+    timestamp: new Date().toISOString(),
+    correlationId: context.request.requestId,
+    payload: {
       ...context.details,
       operation: context.operation,
       source: context.source,
       outcome: outcome.outcome,
       status: outcome.status,
       error: outcome.error,
-      resourceType: context.resourceType,
-      resourceId: context.resourceId,
-      versionId: context.versionId,
-      resource: context.resource,
-    };
-    return {
-      id: newEventId(),
-      eventType: context.eventType,
-      sourceSystem: context.source,
-      timestamp: new Date().toISOString(),
-      correlationId: context.request.requestId,
-      payload,
-      metadata: {},
-    };
+      durationMs: outcome.durationMs,
+    },
+    metadata,
+    // The payload matches the event type because `context` does: OperationContext pairs them.
+  } as EHREvent;
+}
+
+/** Builds one event per operation: references and outcome in the payload, nothing from the request beyond its id. */
+@Injectable()
+export class DefaultEhrEventCreator implements EhrEventCreator {
+  create(context: OperationContext): EHREvent {
+    return createEvent(context);
   }
 }

@@ -3,17 +3,29 @@ import { v7 as uuidv7 } from 'uuid';
 
 /** Every operation the gateway performs, by name. The values are the event names. */
 export enum EHREventType {
+  /** CDS feedback, and calls of CDS hooks without an event type of their own. */
   EHR_GENERIC = 'ehr.generic',
+  /** FHIR read, vread, history. */
   FHIR_READ = 'fhir.read',
+  /** FHIR search. */
   FHIR_SEARCH = 'fhir.search',
+  /** FHIR update, patch. */
   FHIR_UPDATE = 'fhir.update',
+  /** FHIR delete. */
   FHIR_DELETE = 'fhir.delete',
+  /** FHIR create. */
   FHIR_CREATE = 'fhir.create',
+  /** CDS Hooks `patient-view`. */
   CDS_PATIENT_VIEW = 'cds.patient.view',
+  /** CDS Hooks `encounter-discharge`. */
   CDS_ENCOUNTER_DISCHARGE = 'cds.encounter.discharge',
+  /** CDS Hooks `order-sign`. */
   CDS_ORDER_SIGN = 'cds.order.sign',
+  /** CDS Hooks `order-select`. */
   CDS_ORDER_SELECT = 'cds.order.select',
+  /** NoteReader: a signed note received and parsed. */
   NOTEREADER_SIGN_NOTE = 'notereader.sign.note',
+  /** NoteReader: a ProcessDocument call finished, fault or not. */
   NOTEREADER_PROCESS_NOTE = 'notereader.process.note',
 }
 
@@ -25,43 +37,77 @@ export type OperationOutcomeKind = 'success' | 'failure';
 export interface BaseEventPayload {
   /** The precise interaction (`read`, `vread`, `history`, `invoke`, `ProcessDocument`, ...). */
   operation: string;
+  /** The system the operation ran against: a FHIR source name, a CDS service id, `notereader`. */
+  source: string;
+  /** `success` or `failure`. */
   outcome: OperationOutcomeKind;
   /** The protocol status of the operation (HTTP status for HTTP-shaped protocols). */
   status: number;
-  /** How long the operation took, in milliseconds, when the emitter measured it. */
-  durationMs?: number;
-  /** Why a failed operation failed; never carries secrets. */
+  /** Why a failed operation failed; never carries secrets or submitted values. */
   error?: string;
-  [extra: string]: unknown;
+  /** How long the operation took, in milliseconds (operations emitted at an inbound boundary). */
+  durationMs?: number;
 }
 
-export interface FhirEventPayload extends BaseEventPayload {
-  source: string;
+/** What a FHIR operation adds to the base fields. */
+export interface FhirEventDetails {
+  /** The resource type the operation addressed. */
   resourceType?: string;
+  /** The id of the resource read or written. */
   resourceId?: string;
+  /** The version read or written. */
   versionId?: string;
+  /** The number of matches of a search. */
   resultCount?: number;
+  /** The resource read or written, only when the FHIR module is configured to include it. */
   resource?: unknown;
 }
 
-export interface CdsEventPayload extends BaseEventPayload {
+/** What a CDS Hooks call adds to the base fields: ids and counts, never prefetch data or tokens. */
+export interface CdsEventDetails {
+  /** The CDS service called. */
   serviceId: string;
+  /** The hook the service answers (`patient-view`, ...). */
   hook: string;
+  /** The `hookInstance` of the request. */
   hookInstance?: string;
+  /** `context.patientId` of the request. */
   patientId?: string;
+  /** `context.encounterId` of the request. */
+  encounterId?: string;
+  /** `context.userId` of the request. */
+  userId?: string;
+  /** The number of cards answered. */
   cardCount?: number;
+  /** The prefetch keys the gateway fetched because the client did not send them. */
+  prefetchFetched?: string[];
 }
 
-export interface NoteReaderEventPayload extends BaseEventPayload {
+/** What a NoteReader call adds to the base fields: ids and counts, never note text. */
+export interface NoteReaderEventDetails {
+  /** `SessionID` of the SOAP call. */
   sessionId?: string;
+  /** `WorkType` of the SOAP call. */
   workType?: string;
+  /** `OrganizationID` of the SOAP call. */
   organizationId?: string;
-  resourcesAdded?: number;
+  /** The CDA document's id. */
+  documentId?: string;
+  /** The CDA document's type code (LOINC). */
+  documentType?: string;
+  /** The section codes (or titles) found in the document. */
+  sections?: string[];
+  /** The entries the handler added to the document, counted per resource type. */
+  resourcesAdded?: Record<string, number>;
 }
 
-export type GenericEventPayload = BaseEventPayload;
+export interface FhirEventPayload extends BaseEventPayload, FhirEventDetails {}
+export interface CdsEventPayload extends BaseEventPayload, CdsEventDetails {}
+export interface NoteReaderEventPayload extends BaseEventPayload, NoteReaderEventDetails {}
+/** `ehr.generic`: CDS feedback, and calls of CDS hooks that have no event type of their own. */
+export interface GenericEventPayload extends BaseEventPayload, Partial<CdsEventDetails> {}
 
-/** Payload type per event type, so listeners are typed by the event they take. */
+/** Payload type per event type: the only shapes producers can build and listeners receive. */
 export interface EventPayloadMap {
   [EHREventType.EHR_GENERIC]: GenericEventPayload;
   [EHREventType.FHIR_READ]: FhirEventPayload;
@@ -79,11 +125,27 @@ export interface EventPayloadMap {
 
 export type EventPayload<T extends EHREventType> = EventPayloadMap[T];
 
-/**
- * One operation that happened. Plain data: `JSON.stringify` gives its wire form,
- * with the timestamp already an ISO 8601 UTC string.
- */
-export interface EHREvent<T extends EHREventType = EHREventType> {
+/** The fields a producer supplies for an event type: its payload without the base fields, which the gateway fills. */
+export type EventDetails<T extends EHREventType> = T extends EHREventType
+  ? Omit<EventPayloadMap[T], keyof BaseEventPayload>
+  : never;
+
+/** The event types of each family. */
+export type FhirEventType =
+  | EHREventType.FHIR_READ
+  | EHREventType.FHIR_SEARCH
+  | EHREventType.FHIR_UPDATE
+  | EHREventType.FHIR_DELETE
+  | EHREventType.FHIR_CREATE;
+export type CdsEventType =
+  | EHREventType.CDS_PATIENT_VIEW
+  | EHREventType.CDS_ENCOUNTER_DISCHARGE
+  | EHREventType.CDS_ORDER_SIGN
+  | EHREventType.CDS_ORDER_SELECT;
+export type NoteReaderEventType = EHREventType.NOTEREADER_SIGN_NOTE | EHREventType.NOTEREADER_PROCESS_NOTE;
+
+/** The event of one type. */
+export interface EHREventOf<T extends EHREventType> {
   /** Unique and time-sortable (UUIDv7). */
   id: string;
   eventType: T;
@@ -94,8 +156,16 @@ export interface EHREvent<T extends EHREventType = EHREventType> {
   /** The request id of the inbound request the operation belongs to. */
   correlationId?: string;
   payload: EventPayload<T>;
+  /** What a replaced event creator adds (compliance flags, caller details); empty by default. */
   metadata: Record<string, unknown>;
 }
+
+/**
+ * One operation that happened. Plain data: `JSON.stringify` gives its wire form,
+ * with the timestamp already an ISO 8601 UTC string. Without a type argument, a
+ * union discriminated by `eventType`: checking the type narrows the payload.
+ */
+export type EHREvent<T extends EHREventType = EHREventType> = T extends EHREventType ? EHREventOf<T> : never;
 
 /** Random bytes for event ids, drawn in bulk: one `randomFillSync` per 256 ids instead of one per id. */
 const randomPool = Buffer.alloc(16 * 256);
@@ -116,3 +186,19 @@ export function familyOf(eventType: EHREventType): EventFamily {
 }
 
 export const EHR_EVENT_TYPES: readonly EHREventType[] = Object.values(EHREventType);
+
+/** The event types of each family. */
+export interface EventTypesOfFamily {
+  ehr: EHREventType.EHR_GENERIC;
+  fhir: FhirEventType;
+  cds: CdsEventType;
+  notereader: NoteReaderEventType;
+}
+
+/** Whether an event belongs to a family; narrows its payload (`isEventOfFamily(event, 'fhir')` gives `resourceType`). */
+export function isEventOfFamily<F extends EventFamily>(
+  event: EHREvent,
+  family: F,
+): event is EHREvent<EventTypesOfFamily[F]> {
+  return familyOf(event.eventType) === family;
+}

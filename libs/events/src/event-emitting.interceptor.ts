@@ -1,8 +1,10 @@
 import { CallHandler, ExecutionContext, HttpException, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Observable, catchError, from, mergeMap, tap } from 'rxjs';
-import type { OperationDescriptor } from './interfaces';
+import type { EHREventType, EventDetails } from './ehr-event';
+import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
 import { OperationEvents } from './operation-events.service';
+import type { OperationFactFields } from './operation-facts';
 
 /** The protocol status of a failed operation: the exception's own, else 500. */
 export function statusOfError(error: unknown): number {
@@ -15,12 +17,24 @@ export function messageOfError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The descriptor with more payload fields; later sources win. */
+function withDetails<T extends EHREventType>(
+  descriptor: OperationDescriptor<T>,
+  ...more: Array<OperationFactFields | Partial<EventDetails<T>> | undefined>
+): OperationDescriptor<T> {
+  let details: object = descriptor.details;
+  for (const fields of more) details = { ...details, ...fields };
+  return { ...descriptor, details };
+}
+
 /**
- * Base for the interceptors of protocol modules: one event per handled
- * operation, success or failure. Subclasses say what the operation is
- * (`describe`) and what its result adds (`describeResult`).
+ * Base for the interceptors of protocol modules: the inbound boundary where
+ * each handled operation, success or failure, becomes its event. Subclasses
+ * say what the operation is (`describe`) and what its result or failure adds;
+ * the handler's code adds what it learns through `OperationFacts` (the request
+ * context), never through the request or the message.
  */
-export abstract class EventEmittingInterceptor implements NestInterceptor {
+export abstract class EventEmittingInterceptor<T extends EHREventType = EHREventType> implements NestInterceptor {
   /** @param moduleOptions the protocol module's options: `events: false` turns its events off. */
   protected constructor(
     protected readonly operationEvents: OperationEvents,
@@ -28,16 +42,25 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
   ) {}
 
   /** The operation a handler call performs, or `null` when it is not an operation to record. */
-  protected abstract describe(context: ExecutionContext): OperationDescriptor | null;
+  protected abstract describe(context: ExecutionContext): OperationDescriptor<T> | null;
 
-  /** Fields the handler's result adds to the descriptor (resource id, result count, ...). */
-  protected describeResult(_result: unknown, _context: ExecutionContext): Partial<OperationDescriptor> | undefined {
+  /** Fields the handler's result adds (result count, card count, ...). */
+  protected describeResult(_result: unknown, _context: ExecutionContext): Partial<EventDetails<T>> | undefined {
     return undefined;
   }
 
-  /** Fields a failure adds to the descriptor. */
-  protected describeFailure(_error: unknown, _context: ExecutionContext): Partial<OperationDescriptor> | undefined {
+  /** Fields a failure adds. */
+  protected describeFailure(_error: unknown, _context: ExecutionContext): Partial<EventDetails<T>> | undefined {
     return undefined;
+  }
+
+  /**
+   * Events recorded before the operation's own, from what it learned (a
+   * NoteReader call that parsed its note has also received a signed note).
+   * They are milestones the operation reached: recorded as successes.
+   */
+  protected milestones(_operation: OperationDescriptor<T>): OperationDescriptor[] {
+    return [];
   }
 
   /** The module's own switch (`events: false` in its options turns its events off). */
@@ -57,24 +80,27 @@ export abstract class EventEmittingInterceptor implements NestInterceptor {
     if (!this.operationEvents.enabled || !this.eventsEnabled()) return next.handle();
     const descriptor = this.describe(context);
     if (!descriptor) return next.handle();
-    const succeeded = (result: unknown) => {
-      const fromResult = this.describeResult(result, context);
-      return this.operationEvents.record(fromResult ? { ...descriptor, ...fromResult } : descriptor, {
-        outcome: 'success',
-        status: this.successStatus(context),
-      });
+    const facts = this.operationEvents.facts.begin();
+    const started = performance.now();
+    const finish = (outcome: OperationOutcomeInfo, fromOutcome: Partial<EventDetails<T>> | undefined) => {
+      const operation = withDetails(descriptor, facts, fromOutcome);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const success = { outcome: 'success', status: this.successStatus(context) } as const;
+      return this.operationEvents.recordAll([
+        ...this.milestones(operation).map((milestone) => [milestone, success] as const),
+        [operation, { ...outcome, durationMs }],
+      ]);
     };
-    const failed = (error: unknown) => {
-      const fromError = this.describeFailure(error, context);
-      return this.operationEvents.record(fromError ? { ...descriptor, ...fromError } : descriptor, {
-        outcome: 'failure',
-        status: statusOfError(error),
-        error: messageOfError(error),
-      });
-    };
+    const succeeded = (result: unknown) =>
+      finish({ outcome: 'success', status: this.successStatus(context) }, this.describeResult(result, context));
+    const failed = (error: unknown) =>
+      finish(
+        { outcome: 'failure', status: statusOfError(error), error: messageOfError(error) },
+        this.describeFailure(error, context),
+      );
 
     if (!this.operationEvents.strict) {
-      // Async mode: record() returns nothing and never throws, so a plain tap suffices.
+      // Async mode: recording returns nothing and never throws, so a plain tap suffices.
       return next.handle().pipe(
         tap({
           next: (result) => void succeeded(result),

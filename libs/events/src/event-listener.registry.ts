@@ -1,36 +1,43 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { EVENT_LISTENER_METADATA } from '@nestjs/event-emitter';
+import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
 import type { OnEventMetadata } from '@nestjs/event-emitter';
 import { findDecoratedMethods } from './decorated-methods';
 import type { EHREvent } from './ehr-event';
-import { EventPatternMatcher } from './event-pattern-matcher';
-import { isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
+import { eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
 
-/** One `@OnEvent` method, whichever patterns it was declared with. */
+/** One listener as the dispatcher sees it: an `@OnEvent` method, or a function registered on the emitter. */
 export interface EventListener {
-  /** `ClassName.method`, for logs. */
+  /** `ClassName.method` or the function's name, for logs. */
   readonly name: string;
   invoke(event: EHREvent): unknown;
 }
 
+type EmitterFunction = ((...args: unknown[]) => unknown) & { _origin?: EmitterFunction };
+
 /**
- * Indexes the `@OnEvent` methods of every provider and controller and answers
- * "which listeners take this event" with each listener at most once, however
- * many of the event's names its patterns match.
- *
- * Listeners are invoked directly rather than through Nest's wrapper, which
- * swallows errors: the dispatcher must see failures (strict mode) and contain
- * them (async mode) itself. Wildcard matching is `EventPatternMatcher`'s.
+ * The one table of listeners: the injected `EventEmitter2`. At bootstrap every
+ * `@OnEvent` method of every provider and controller is registered on it (as
+ * `@nestjs/event-emitter`'s loader would, so a host app's own events reach its
+ * own `@OnEvent` methods); functions registered with `on`, `onAny`, `once` or
+ * `many` are in the same table. For an EHR event this answers "which listeners
+ * take it", each at most once however many of the event's names its patterns
+ * match. `@OnEvent` methods are invoked directly, not through the wrapper that
+ * swallows their errors: the dispatcher must see failures (strict mode) and
+ * contain them (async mode) itself. Wildcard matching is EventEmitter2's own.
  */
 @Injectable()
 export class EventListenerRegistry implements OnApplicationBootstrap {
   private readonly logger = new Logger(EventListenerRegistry.name);
-  private readonly matcher = new EventPatternMatcher<EventListener>();
+  /** The `@OnEvent` method behind each function the registry put in the emitter's table. */
+  private readonly methodOf = new WeakMap<EmitterFunction, EventListener>();
+  /** The dispatcher's view of each function a host registered on the emitter. */
+  private readonly hostFunctions = new WeakMap<EmitterFunction, EventListener>();
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly emitter: EventEmitter2,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,23 +46,61 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
     });
     for (const { name, metadata, isStatic, invoke } of methods) {
       if (!isStatic) {
-        this.logger.warn(`${name} is request-scoped; EHR events are delivered only to singleton listeners`);
+        this.logger.warn(`${name} is request-scoped; events are delivered only to singleton listeners`);
         continue;
       }
-      const patterns = metadata.flatMap(({ event }) => (Array.isArray(event) ? event : [event]));
-      this.add({ name, invoke: (event) => invoke(event) }, patterns);
+      const listener: EventListener = { name, invoke: (event) => invoke(event) };
+      for (const { event, options } of metadata) {
+        const hostListener = async (...args: unknown[]) => {
+          try {
+            return await invoke(...args);
+          } catch (error) {
+            if (options?.suppressErrors === false) throw error;
+            this.logger.error(`Listener ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        };
+        this.add(listener, event, hostListener, options);
+      }
     }
   }
 
-  /** Adds a listener under EventEmitter2 patterns (strings; symbols never match EHR events). */
-  add(listener: EventListener, patterns: ReadonlyArray<string | symbol>): void {
-    for (const pattern of patterns) if (typeof pattern === 'string') this.warnIfUnmatchable(listener, pattern);
-    this.matcher.add(listener, patterns);
+  /** The listeners an EHR event reaches, each once: by its names (wildcards resolved) and `onAny`. */
+  listenersFor(event: EHREvent): EventListener[] {
+    const listeners = new Set<EventListener>();
+    for (const name of eventNames(event)) {
+      for (const fn of this.emitter.listeners(name) as EmitterFunction[]) listeners.add(this.resolve(fn, false));
+    }
+    for (const fn of this.emitter.listenersAny() as EmitterFunction[]) listeners.add(this.resolve(fn, true));
+    return [...listeners];
   }
 
-  /** The listeners an event reaches, each once. */
-  listenersFor(event: EHREvent): EventListener[] {
-    return this.matcher.matching(event);
+  private add(
+    listener: EventListener,
+    pattern: OnEventMetadata['event'],
+    hostListener: EmitterFunction,
+    options: OnEventMetadata['options'],
+  ): void {
+    if (typeof pattern === 'string') this.warnIfUnmatchable(listener, pattern);
+    this.methodOf.set(hostListener, listener);
+    if (options?.prependListener) this.emitter.prependListener(pattern, hostListener, options);
+    else this.emitter.on(pattern, hostListener, options);
+  }
+
+  /** The dispatcher's view of a function in the emitter's table (an `@OnEvent` wrapper, or a host's function). */
+  private resolve(fn: EmitterFunction, any: boolean): EventListener {
+    const origin = fn._origin ?? fn;
+    const method = this.methodOf.get(origin);
+    if (method) return method;
+    let listener = this.hostFunctions.get(fn);
+    if (!listener) {
+      // `once`/`many` wrappers remove themselves when called: call the stored function, name it by its origin.
+      const name = `${origin.name || 'anonymous'} (EventEmitter2.${any ? 'onAny' : 'on'})`;
+      listener = any
+        ? { name, invoke: (event) => fn.call(this.emitter, event.eventType, event) }
+        : { name, invoke: (event) => fn.call(this.emitter, event) };
+      this.hostFunctions.set(fn, listener);
+    }
+    return listener;
   }
 
   private warnIfUnmatchable(listener: EventListener, pattern: string): void {

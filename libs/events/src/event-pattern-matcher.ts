@@ -4,9 +4,10 @@ import { eventNames } from './event-routing';
 
 /**
  * Which targets' patterns (`.`-delimited, `*` one segment, `**` any number, as
- * `@OnEvent`) match an event under any of its names, each target once.
- * Wildcard matching is EventEmitter2's own, so every consumer of patterns
- * (the dispatcher's listeners, the console's event stream) agrees on it.
+ * `@OnEvent`) match an event under any of its names, each target once: for
+ * pattern subscribers that are not listeners (the console's event stream
+ * viewers). Wildcard matching is EventEmitter2's own, configured as the
+ * gateway's emitter, so a pattern means here what it means to `@OnEvent`.
  */
 export class EventPatternMatcher<T> {
   private readonly emitter = new EventEmitter2({ wildcard: true, delimiter: '.', maxListeners: 0 });

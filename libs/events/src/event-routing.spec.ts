@@ -1,15 +1,15 @@
 import { EHREventType, EHREvent, newEventId } from './ehr-event';
 import { eventNames, patternCanMatch, suggestPattern } from './event-routing';
 
-function event(eventType: EHREventType, payload: Record<string, unknown> = {}): EHREvent {
+function event(eventType: EHREventType, details: { resourceType?: string } = {}): EHREvent {
   return {
     id: newEventId(),
     eventType,
     sourceSystem: 'test',
     timestamp: new Date().toISOString(),
-    payload: { operation: 'x', outcome: 'success', status: 200, ...payload },
+    payload: { operation: 'x', source: 'test', outcome: 'success', status: 200, ...details },
     metadata: {},
-  };
+  } as EHREvent;
 }
 
 describe('eventNames', () => {

@@ -1,24 +1,28 @@
 import { ExecutionContext, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { EventEmitterModule } from '@nestjs/event-emitter';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Request, Response } from 'express';
 import { ClsModule } from 'nestjs-cls';
 import { EHR_EVENT_CREATOR, REQUEST_ID_HEADER, SESSION_ID_HEADER } from './constants';
 import { EventDispatcher } from './event-dispatcher';
 import { EventListenerRegistry } from './event-listener.registry';
+import { GatewayEventEmitter } from './gateway-event-emitter';
 import { ConfigurableEventsModule } from './events.module-definition';
 import { OperationEvents } from './operation-events.service';
+import { OperationFacts } from './operation-facts';
 import { RequestContextService, messageRequestId, requestIdOf } from './request-context';
 
 /**
- * The event system: `@OnEvent` listeners with `.`-delimited wildcards, the
- * dispatcher, the replaceable event creator and the per-request context
- * (request id echoed as `X-Request-Id`, client IP, session, user).
+ * The event system: `@OnEvent` listeners and listeners on the injected
+ * `EventEmitter2` with `.`-delimited wildcards, the dispatcher, the replaceable
+ * event creator and the per-request context (request id echoed as
+ * `X-Request-Id`, client IP, session, user). It provides `EventEmitter2` itself
+ * (in place of `EventEmitterModule.forRoot`, which a host app must not import
+ * besides it) so that every listener is in one table.
  */
 @Module({
   imports: [
     DiscoveryModule,
-    EventEmitterModule.forRoot({ wildcard: true, delimiter: '.', maxListeners: 0 }),
     ClsModule.forRoot({
       global: true,
       middleware: {
@@ -46,7 +50,22 @@ import { RequestContextService, messageRequestId, requestIdOf } from './request-
       },
     }),
   ],
-  providers: [EventListenerRegistry, EventDispatcher, OperationEvents, RequestContextService],
-  exports: [EventListenerRegistry, EventDispatcher, OperationEvents, RequestContextService, EHR_EVENT_CREATOR],
+  providers: [
+    { provide: EventEmitter2, useClass: GatewayEventEmitter },
+    EventListenerRegistry,
+    EventDispatcher,
+    OperationEvents,
+    OperationFacts,
+    RequestContextService,
+  ],
+  exports: [
+    EventEmitter2,
+    EventListenerRegistry,
+    EventDispatcher,
+    OperationEvents,
+    OperationFacts,
+    RequestContextService,
+    EHR_EVENT_CREATOR,
+  ],
 })
 export class EventsModule extends ConfigurableEventsModule {}

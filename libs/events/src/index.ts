@@ -3,22 +3,35 @@ export {
   EHR_EVENT_TYPES,
   EHREventType,
   familyOf,
+  isEventOfFamily,
   newEventId,
   type BaseEventPayload,
+  type CdsEventDetails,
   type CdsEventPayload,
+  type CdsEventType,
   type EHREvent,
+  type EHREventOf,
+  type EventDetails,
   type EventFamily,
   type EventPayload,
   type EventPayloadMap,
+  type EventTypesOfFamily,
+  type FhirEventDetails,
   type FhirEventPayload,
+  type FhirEventType,
   type GenericEventPayload,
+  type NoteReaderEventDetails,
   type NoteReaderEventPayload,
+  type NoteReaderEventType,
   type OperationOutcomeKind,
 } from './ehr-event';
 export { EVENT_NAMESPACES, eventNames, patternCanMatch, suggestPattern } from './event-routing';
 export { EventPatternMatcher } from './event-pattern-matcher';
 export { eventSpanAttributes, inSpan } from './tracing';
-export { DefaultEhrEventCreator } from './default-event-creator';
+export { DefaultEhrEventCreator, createEvent } from './default-event-creator';
+export { OnEhrEvent } from './decorators/on-ehr-event.decorator';
+export { InjectEventCreator } from './decorators/inject-event-creator.decorator';
+export { GatewayEventEmitter } from './gateway-event-emitter';
 export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods';
 export { EventDeliveryError, type ListenerFailure } from './event-delivery.error';
 export { EventDispatcher } from './event-dispatcher';
@@ -27,6 +40,7 @@ export { EventEmittingInterceptor, messageOfError, statusOfError } from './event
 export { EventsModule } from './events.module';
 export { EVENTS_MODULE_OPTIONS } from './events.module-definition';
 export { OperationEvents } from './operation-events.service';
+export { OperationFacts, type OperationFactFields } from './operation-facts';
 export { RequestContextService, UseMessageContext, messageRequestId, requestIdOf } from './request-context';
 export * from './interfaces';
 export { EventBrokerModule } from './broker/event-broker.module';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EHR_EVENT_CREATOR } from './constants';
-import { EHREvent, familyOf } from './ehr-event';
+import { EHREvent, EHREventType, familyOf } from './ehr-event';
 import { EventDispatcher } from './event-dispatcher';
 import { EVENTS_MODULE_OPTIONS } from './events.module-definition';
 import type {
@@ -10,6 +10,7 @@ import type {
   OperationDescriptor,
   OperationOutcomeInfo,
 } from './interfaces';
+import { OperationFacts } from './operation-facts';
 import { RequestContextService } from './request-context';
 
 /**
@@ -26,6 +27,8 @@ export class OperationEvents {
     @Inject(EHR_EVENT_CREATOR) private readonly creator: EhrEventCreator,
     private readonly dispatcher: EventDispatcher,
     private readonly requestContext: RequestContextService,
+    /** Where the code of an operation in progress adds what it learns. */
+    readonly facts: OperationFacts,
     @Inject(EVENTS_MODULE_OPTIONS) options: EventsModuleOptions,
   ) {
     this.enabled = options.enabled ?? true;
@@ -33,11 +36,15 @@ export class OperationEvents {
   }
 
   /**
-   * Records one operation. In async mode this returns nothing at once and never
-   * throws; in strict mode it returns a promise that resolves when every listener
-   * has taken the event and rejects (`EventDeliveryError`) when one failed.
+   * Records one operation. `descriptor.details` must be exactly the fields of
+   * its event type's payload. In async mode this returns nothing at once and
+   * never throws; in strict mode it returns a promise that resolves when every
+   * listener has taken the event and rejects (`EventDeliveryError`) when one failed.
    */
-  record(descriptor: OperationDescriptor, outcome: OperationOutcomeInfo): void | Promise<void> {
+  record<T extends EHREventType>(
+    descriptor: OperationDescriptor<T>,
+    outcome: OperationOutcomeInfo,
+  ): void | Promise<void> {
     if (!this.enabled) return;
     const context: OperationContext = {
       ...descriptor,
@@ -59,6 +66,18 @@ export class OperationEvents {
     } catch (error) {
       this.logCreatorFailure(context, error);
     }
+  }
+
+  /** Records several operations in order (in strict mode each is delivered before the next is created). */
+  recordAll(operations: ReadonlyArray<readonly [OperationDescriptor, OperationOutcomeInfo]>): void | Promise<void> {
+    if (!this.strict) {
+      for (const [descriptor, outcome] of operations) void this.record(descriptor, outcome);
+      return;
+    }
+    return operations.reduce<Promise<void>>(
+      (previous, [descriptor, outcome]) => previous.then(() => this.record(descriptor, outcome)),
+      Promise.resolve(),
+    );
   }
 
   private async publish(context: OperationContext): Promise<void> {

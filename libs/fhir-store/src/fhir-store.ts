@@ -9,6 +9,7 @@ import {
   assertResourceType,
   isOperationOutcome,
   loadFhirDefinitions,
+  matchFhirRoute,
   operationOutcome,
 } from '@ehr-gateway/fhir';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
@@ -20,33 +21,7 @@ import { validateWrite } from './rules/write-validation';
 import { executeSearch, parseSearch } from './search-engine';
 import { SqliteResourceRepository, StoredVersion } from './sqlite-resource-repository';
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const HISTORY_LIMIT = 100;
-
-interface Target {
-  resourceType?: string;
-  id?: string;
-  history?: boolean;
-  versionId?: string;
-  query: string;
-}
-
-function parsePath(path: string): Target {
-  const [pathname, query = ''] = path.split('?', 2);
-  const segments = pathname.split('/').filter(Boolean);
-  const [resourceType, id, history, versionId] = segments;
-  if (segments.length > 4 || (history !== undefined && history !== '_history')) {
-    throw FhirError.badRequest(`Unsupported FHIR path '${pathname}'`);
-  }
-  if (resourceType !== undefined) assertResourceType(resourceType);
-  for (const value of [id, versionId]) {
-    if (value !== undefined && value !== '_search' && value !== '_history' && !ID.test(value)) {
-      throw FhirError.badRequest(`'${value}' is not a valid FHIR id`);
-    }
-  }
-  if (id === '_history') return { resourceType, history: true, query };
-  return { resourceType, id, history: history === '_history', versionId, query };
-}
 
 const etag = (version: number) => `W/"${version}"`;
 
@@ -142,30 +117,31 @@ export class FhirStore implements FhirBackend {
 
   /** One REST interaction (outside or inside a Bundle). */
   private perform(request: FhirRequest): FhirResponse {
-    const target = parsePath(request.path);
+    const { interaction, resourceType, id, versionId, query = '' } = matchFhirRoute(request.method, request.path);
     const headers = request.headers ?? {};
-    const { resourceType, id } = target;
-    if (!resourceType) throw FhirError.badRequest('A resource type is required');
-    switch (request.method) {
-      case 'GET':
-      case 'HEAD':
-        if (target.history) return this.history(resourceType, id, target.versionId);
-        if (id === undefined || id === '_search') return this.search(resourceType, target.query);
-        return this.read(resourceType, id, headers['if-none-match']);
-      case 'POST':
-        if (id === '_search')
-          return this.search(resourceType, [target.query, formQuery(request.body)].filter(Boolean).join('&'));
-        if (id !== undefined) throw new FhirError(405, `POST is not allowed on ${resourceType}/${id}`);
+    if (!resourceType) throw new FhirError(405, `${interaction} is not supported as a Bundle entry`);
+    assertResourceType(resourceType);
+    switch (interaction) {
+      case 'read':
+        return this.read(resourceType, id!, headers['if-none-match']);
+      case 'vread':
+      case 'history':
+        return this.history(resourceType, id, versionId);
+      case 'search':
+        return this.search(
+          resourceType,
+          request.method === 'POST' ? [query, formQuery(request.body)].filter(Boolean).join('&') : query,
+        );
+      case 'create':
         return this.create(resourceType, request.body, headers);
-      case 'PUT':
-        if (id === undefined) throw new FhirError(405, `PUT needs ${resourceType}/[id]`);
-        return this.update(resourceType, id, request.body, headers);
-      case 'PATCH':
-        if (id === undefined) throw new FhirError(405, `PATCH needs ${resourceType}/[id]`);
-        return this.patch(resourceType, id, request.body, headers);
-      case 'DELETE':
-        if (id === undefined) throw new FhirError(405, `DELETE needs ${resourceType}/[id]`);
-        return this.delete(resourceType, id);
+      case 'update':
+        return this.update(resourceType, id!, request.body, headers);
+      case 'patch':
+        return this.patch(resourceType, id!, request.body, headers);
+      case 'delete':
+        return this.delete(resourceType, id!);
+      default:
+        throw new FhirError(405, `${interaction} is not supported as a Bundle entry`);
     }
   }
 

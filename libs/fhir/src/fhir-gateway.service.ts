@@ -33,12 +33,12 @@ function versionFromEtag(etag: string | undefined): string | undefined {
   return etag?.match(/^(?:W\/)?"(.+)"$/)?.[1];
 }
 
-/** `Type/id[/_history/vid]` from a Location header. */
+/** The id and version of a Location header (`.../Type/id[/_history/vid]`). */
 function idFromLocation(location: string | undefined): { id?: string; versionId?: string } {
-  const match = location?.match(
-    /([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?(?:[?#].*)?$/,
-  );
-  return { id: match?.[2], versionId: match?.[3] };
+  const segments = location?.split(/[?#]/, 1)[0].split('/') ?? [];
+  const tail = segments.at(-2) === '_history' ? segments.slice(-4) : segments.slice(-2);
+  const operation = entryOperation('GET', tail.join('/'));
+  return { id: operation?.id, versionId: operation?.versionId };
 }
 
 /**
@@ -242,6 +242,7 @@ export class FhirGateway {
     for (const [index, entry] of requestEntries.entries()) {
       if (!entry.request?.method || !entry.request.url) continue;
       const entryOp = entryOperation(entry.request.method, entry.request.url);
+      if (!entryOp || !(entryOp.interaction in EVENT_TYPE_OF)) continue;
       const result = responseEntries[index]?.response;
       const status = result ? Number.parseInt(result.status, 10) : response.status >= 400 ? response.status : 500;
       const location = idFromLocation(result?.location);
@@ -295,15 +296,17 @@ export class FhirGateway {
         eventType: EVENT_TYPE_OF[interaction],
         operation: interaction,
         source,
-        resourceType: operation.resourceType,
-        resourceId: facts.resourceId,
-        versionId: facts.versionId,
-        resource: this.options.includeResourceInEvents ? facts.resource : undefined,
-        details: { resultCount: facts.resultCount, durationMs: facts.durationMs },
+        details: {
+          resourceType: operation.resourceType,
+          resourceId: facts.resourceId,
+          versionId: facts.versionId,
+          resultCount: facts.resultCount,
+          resource: this.options.includeResourceInEvents ? facts.resource : undefined,
+        },
       },
       status < 400
-        ? { outcome: 'success', status }
-        : { outcome: 'failure', status, error: facts.error ?? `HTTP ${status}` },
+        ? { outcome: 'success', status, durationMs: facts.durationMs }
+        : { outcome: 'failure', status, error: facts.error ?? `HTTP ${status}`, durationMs: facts.durationMs },
     );
   }
 }

@@ -26,3 +26,15 @@ export type {
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 export { fhirConfig } from './fhir.config';
+export {
+  FHIR_ID_PATTERN,
+  FHIR_ROUTES,
+  fhirReferencePattern,
+  fhirRoutePath,
+  matchFhirRoute,
+  type FhirRoute,
+  type FhirRouteBody,
+  type FhirRouteHeader,
+  type FhirRouteMatch,
+} from './routes/fhir-routes';
+export { FHIR_TAG, fhirOpenApi } from './http/fhir-openapi';

@@ -1,5 +1,7 @@
-import { EHREventType } from '@ehr-gateway/events';
-import type { FhirRequest, HttpMethod } from './interfaces/fhir-backend.interface';
+import { EHREventType, type FhirEventType } from '@ehr-gateway/events';
+import { FhirError } from './errors/fhir-error';
+import type { FhirRequest } from './interfaces/fhir-backend.interface';
+import { fhirRoutePath, matchFhirRoute } from './routes/fhir-routes';
 
 export type FhirInteraction =
   | 'read'
@@ -27,7 +29,10 @@ export interface FhirOperation {
   headers?: Record<string, string>;
 }
 
-export const EVENT_TYPE_OF: Record<Exclude<FhirInteraction, 'transaction' | 'batch' | 'capabilities'>, EHREventType> = {
+export const EVENT_TYPE_OF: Record<
+  Exclude<FhirInteraction, 'transaction' | 'batch' | 'capabilities'>,
+  FhirEventType
+> = {
   read: EHREventType.FHIR_READ,
   vread: EHREventType.FHIR_READ,
   history: EHREventType.FHIR_READ,
@@ -38,56 +43,29 @@ export const EVENT_TYPE_OF: Record<Exclude<FhirInteraction, 'transaction' | 'bat
   delete: EHREventType.FHIR_DELETE,
 };
 
-const withQuery = (path: string, query?: string) => (query ? `${path}?${query}` : path);
-
 /** The REST request that performs an operation. */
 export function toFhirRequest(operation: FhirOperation): FhirRequest {
-  const { resourceType: type, id, versionId, query, body, headers } = operation;
-  const request = (method: HttpMethod, path: string): FhirRequest => ({ method, path, headers, body });
-  switch (operation.interaction) {
-    case 'read':
-      return request('GET', `${type}/${id}`);
-    case 'vread':
-      return request('GET', `${type}/${id}/_history/${versionId}`);
-    case 'history':
-      return request('GET', withQuery([type, id, '_history'].filter(Boolean).join('/'), query));
-    case 'search':
-      return request('GET', withQuery(type ?? '', query));
-    case 'create':
-      return request('POST', `${type}`);
-    case 'update':
-      return request('PUT', `${type}/${id}`);
-    case 'patch':
-      return {
-        ...request('PATCH', `${type}/${id}`),
-        headers: { ...headers, 'content-type': 'application/json-patch+json' },
-      };
-    case 'delete':
-      return request('DELETE', `${type}/${id}`);
-    case 'transaction':
-    case 'batch':
-      return request('POST', '');
-    case 'capabilities':
-      return request('GET', 'metadata');
-  }
+  const { interaction, resourceType, id, versionId, query, body, headers } = operation;
+  // One route serves both Bundle interactions; the Bundle's type tells them apart.
+  const { method, path } = fhirRoutePath(interaction === 'batch' ? 'transaction' : interaction, {
+    resourceType,
+    id,
+    versionId,
+    query: interaction === 'search' || interaction === 'history' ? query : undefined,
+  });
+  const request: FhirRequest = { method, path, headers, body };
+  return interaction === 'patch'
+    ? { ...request, headers: { ...headers, 'content-type': 'application/json-patch+json' } }
+    : request;
 }
 
-/** The interaction a transaction or batch entry performs, from its `request.method` and `request.url`. */
-export function entryOperation(method: string, url: string): FhirOperation {
-  const [path, query] = url.split('?', 2);
-  const [resourceType, id, history, versionId] = path.replace(/^\/+/, '').split('/');
-  switch (method.toUpperCase()) {
-    case 'GET':
-      if (history === '_history')
-        return { interaction: versionId ? 'vread' : 'history', resourceType, id, versionId, query };
-      return id ? { interaction: 'read', resourceType, id } : { interaction: 'search', resourceType, query };
-    case 'POST':
-      return { interaction: id === '_search' ? 'search' : 'create', resourceType };
-    case 'PUT':
-      return { interaction: 'update', resourceType, id };
-    case 'PATCH':
-      return { interaction: 'patch', resourceType, id };
-    default:
-      return { interaction: 'delete', resourceType, id };
+/** The interaction a transaction or batch entry performs, from its `request.method` and `request.url`; undefined when no route has it. */
+export function entryOperation(method: string, url: string): FhirOperation | undefined {
+  try {
+    const { interaction, resourceType, id, versionId, query } = matchFhirRoute(method, url.replace(/^\/+/, ''));
+    return { interaction, resourceType, id, versionId, query };
+  } catch (error) {
+    if (error instanceof FhirError) return undefined;
+    throw error;
   }
 }

@@ -4,3 +4,4 @@ export { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
 export { SoapFault, faultEnvelope } from './soap/soap-fault';
 export type { NoteReaderHandlerFn, NoteReaderModuleOptions, NoteReaderRequest, NoteReaderResult } from './interfaces';
 export { notereaderConfig } from './notereader.config';
+export { NOTEREADER_TAG, noteReaderOpenApi } from './http/notereader-openapi';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CdaDocument, CdaParseError } from '@ehr-gateway/cda';
-import { EHREventType, OperationEvents } from '@ehr-gateway/events';
+import { OperationFacts } from '@ehr-gateway/events';
 import type { NoteReaderModuleOptions, NoteReaderResult } from './interfaces';
 import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
@@ -8,23 +8,16 @@ import { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
 import type { ProcessDocumentCall } from './soap/process-document-request';
 import { SoapFault, responseEnvelope } from './soap/soap-fault';
 
-/** What the events of one call carry (ids and counts, never note text). */
-export interface NoteFacts {
-  sessionId?: string;
-  workType?: string;
-  organizationId?: string;
-  documentId?: string;
-  documentType?: string;
-  sections?: string[];
-  entriesAdded?: Record<string, number>;
-}
-
-/** Runs one ProcessDocument call: parse the CDA, emit `notereader.sign.note`, call the handler, encode the answer. */
+/**
+ * Runs one ProcessDocument call: parse the CDA, call the handler, encode the
+ * answer. What the call's events carry (ids and counts, never note text) goes
+ * to `OperationFacts` as it is learned.
+ */
 @Injectable()
 export class NoteReaderService {
   constructor(
     private readonly handlers: NoteReaderHandlerExplorer,
-    private readonly operationEvents: OperationEvents,
+    private readonly facts: OperationFacts,
     @Inject(NOTEREADER_MODULE_OPTIONS) private readonly options: NoteReaderModuleOptions,
   ) {}
 
@@ -32,8 +25,8 @@ export class NoteReaderService {
     return this.options.maxDocumentBytes ?? NOTEREADER_DEFAULTS.maxDocumentBytes;
   }
 
-  async process(call: ProcessDocumentCall, facts: NoteFacts): Promise<string> {
-    Object.assign(facts, { sessionId: call.sessionId, workType: call.workType, organizationId: call.organizationId });
+  async process(call: ProcessDocumentCall): Promise<string> {
+    this.facts.add({ sessionId: call.sessionId, workType: call.workType, organizationId: call.organizationId });
     let document: CdaDocument;
     try {
       document = CdaDocument.parse(call.document, { maxBytes: this.maxDocumentBytes });
@@ -42,10 +35,11 @@ export class NoteReaderService {
         throw new SoapFault('Client', `Document is not a usable CDA document: ${error.message}`);
       throw error;
     }
-    facts.documentId = document.id;
-    facts.documentType = document.typeCode;
-    facts.sections = document.sections().map((section) => section.code ?? section.title);
-    await this.recordSignedNote(facts);
+    this.facts.add({
+      documentId: document.id,
+      documentType: document.typeCode,
+      sections: document.sections().map((section) => section.code ?? section.title),
+    });
 
     const handler = this.handlers.handler;
     let result: NoteReaderResult | void;
@@ -58,20 +52,7 @@ export class NoteReaderService {
       throw new SoapFault('Server', message);
     }
     const answer = result?.document ?? document;
-    facts.entriesAdded = result?.resources?.length ? answer.addResources(result.resources) : {};
+    this.facts.add({ resourcesAdded: result?.resources?.length ? answer.addResources(result.resources) : {} });
     return responseEnvelope(Buffer.from(answer.serialize()).toString('base64'), result?.error);
-  }
-
-  private async recordSignedNote(facts: NoteFacts): Promise<void> {
-    if (this.options.events === false) return;
-    await this.operationEvents.record(
-      {
-        eventType: EHREventType.NOTEREADER_SIGN_NOTE,
-        operation: 'sign',
-        source: 'notereader',
-        details: { ...facts },
-      },
-      { outcome: 'success', status: 200 },
-    );
   }
 }

@@ -22,6 +22,7 @@ describe('loadGatewayConfig', () => {
         corsOrigins: ['*'],
         bodyLimit: '1mb',
         transport: undefined,
+        rateLimit: { requests: 0, windowSeconds: 60 },
       },
       events: { deliveryMode: 'async', enabled: true },
       broker: {

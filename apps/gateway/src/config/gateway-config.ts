@@ -42,6 +42,12 @@ export const gatewayConfig = defineConfigNamespace({
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 5mb')
       .default('1mb')
       .describe('Largest JSON or form body.'),
+    RATE_LIMIT_REQUESTS: envInteger(0)
+      .default(0)
+      .describe(
+        'Requests a client may make per window (`429` beyond, with `Retry-After`); 0: no limit. A client is its authenticated identity, else its IP address. Counted per instance, in memory.',
+      ),
+    RATE_LIMIT_WINDOW_SECONDS: envInteger(1, 86_400).default(60).describe('The rate-limit window, seconds.'),
     GATEWAY_TRANSPORT: z
       .string()
       .regex(/^nats:\/\/\S+$/, 'must be a nats:// URL')
@@ -58,6 +64,7 @@ export const gatewayConfig = defineConfigNamespace({
     corsOrigins: keys.CORS_ORIGINS,
     bodyLimit: keys.BODY_LIMIT,
     transport: keys.GATEWAY_TRANSPORT,
+    rateLimit: { requests: keys.RATE_LIMIT_REQUESTS, windowSeconds: keys.RATE_LIMIT_WINDOW_SECONDS },
   }),
 });
 

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 
 /** The console's own files: HTML, CSS and ES modules, no build step. */
 const PUBLIC_DIR = join(__dirname, 'public');
+export const CONSOLE_PAGE = join(PUBLIC_DIR, 'index.html');
 
 /** Browser builds of the libraries the console imports, served from node_modules as they ship. */
 const VENDOR_MODULES: Record<string, string> = {
@@ -18,7 +19,7 @@ const VENDOR_MODULES: Record<string, string> = {
  * data goes only to this gateway. Stricter than the API's headers, set on the
  * console's own responses.
  */
-const consoleSecurityHeaders = helmet({
+export const consoleSecurityHeaders = helmet({
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -38,9 +39,9 @@ const consoleSecurityHeaders = helmet({
 });
 
 /**
- * Serves the console: the page at `/`, its files under `/console/`. The files
- * hold no data and are public; everything they show comes from the API with
- * the caller's credentials.
+ * Serves the console's files under `/console/` (the page at `/` is
+ * `ConsolePageController`'s). The files hold no data and are public;
+ * everything they show comes from the API with the caller's credentials.
  */
 export function mountConsole(app: NestExpressApplication): void {
   app.use('/console', consoleSecurityHeaders);

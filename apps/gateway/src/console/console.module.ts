@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConsolePageController } from './console-page.controller';
 import { EventRates } from './event-rates';
 import { EventStreamController } from './event-stream.controller';
 import { EventStreamOptions, EventStreamService } from './event-stream.service';
@@ -9,7 +10,7 @@ export class ConsoleModule {
   static register(options: EventStreamOptions): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [EventStreamController],
+      controllers: [ConsolePageController, EventStreamController],
       providers: [{ provide: EventStreamService, useFactory: () => new EventStreamService(options, new EventRates()) }],
     };
   }

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EventBrokerPublisher, EventBrokerStats, EventDispatcher } from '@ehr-gateway/events';
 import type { Response } from 'express';
+import { CONSOLE_TAG } from '../api-docs';
 import { brokerOf } from '../observability/broker-of';
 import type { EventRatesSnapshot } from './event-rates';
 import { parseEventPatterns } from './event-patterns';
@@ -16,7 +17,7 @@ export interface EventStreamStatus {
   rates: EventRatesSnapshot;
 }
 
-@ApiTags('Events')
+@ApiTags(CONSOLE_TAG)
 @Controller('events')
 export class EventStreamController implements OnModuleInit {
   private broker?: EventBrokerPublisher;

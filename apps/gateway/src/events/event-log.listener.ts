@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import type { EHREvent } from '@ehr-gateway/events';
+import { EHREvent, isEventOfFamily } from '@ehr-gateway/events';
 
 /** One debug line per event, so that a running gateway shows its events flowing. */
 @Injectable()
@@ -10,8 +10,9 @@ export class EventLogListener {
   @OnEvent('**')
   log(event: EHREvent): void {
     const { payload } = event;
-    const resource = typeof payload.resourceType === 'string' ? ` ${payload.resourceType}` : '';
-    const id = typeof payload.resourceId === 'string' ? `/${payload.resourceId}` : '';
+    const fhir = isEventOfFamily(event, 'fhir') ? event.payload : undefined;
+    const resource = fhir?.resourceType ? ` ${fhir.resourceType}` : '';
+    const id = fhir?.resourceId ? `/${fhir.resourceId}` : '';
     this.logger.debug(
       `${event.eventType} ${event.sourceSystem} ${payload.operation}${resource}${id} ${payload.outcome} ${payload.status}` +
         ` id=${event.id} correlationId=${event.correlationId ?? '-'}`,

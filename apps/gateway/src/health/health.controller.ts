@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator';
 import { Readiness } from '../observability/readiness';
 
 const RSS_LIMIT_BYTES = 1.5 * 1024 ** 3;
 
-@ApiTags('health')
+@ApiTags('Health')
+@SkipThrottle()
 @Public()
 @Controller('health')
 export class HealthController {
@@ -17,6 +19,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers and its memory is below the limit' })
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process answers (memory only, no I/O)' })
   check() {

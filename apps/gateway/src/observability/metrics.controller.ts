@@ -1,9 +1,10 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { HEALTH_TAG } from '../api-docs';
 import { GatewayMetrics } from './gateway-metrics';
 
-@ApiTags('Operations')
+@ApiTags(HEALTH_TAG)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: GatewayMetrics) {}

@@ -13,9 +13,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { FHIR_ID_PATTERN, fhirReferencePattern } from '@ehr-gateway/fhir';
 
-const REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const REFERENCE = fhirReferencePattern();
+const ID = FHIR_ID_PATTERN;
 
 export class FhirAuthorizationDto {
   @IsString() @IsNotEmpty() access_token!: string;
@@ -44,7 +45,7 @@ class BundleDto {
 }
 
 class UserContextDto {
-  @Matches(/^(Practitioner|PractitionerRole|Patient|RelatedPerson)\/[A-Za-z0-9\-.]{1,64}$/, {
+  @Matches(fhirReferencePattern(['Practitioner', 'PractitionerRole', 'Patient', 'RelatedPerson']), {
     message: 'userId must be a Practitioner, PractitionerRole, Patient or RelatedPerson reference',
   })
   userId!: string;

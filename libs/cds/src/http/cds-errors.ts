@@ -45,7 +45,7 @@ export class CdsExceptionFilter implements ExceptionFilter {
   }
 }
 
-function statusText(status: number): string {
+export function statusText(status: number): string {
   return (
     {
       400: 'Bad Request',

@@ -1,30 +1,29 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { EHREventType, EventEmittingInterceptor, OperationDescriptor, OperationEvents } from '@ehr-gateway/events';
+import {
+  CdsEventDetails,
+  CdsEventType,
+  EHREventType,
+  EventDetails,
+  EventEmittingInterceptor,
+  OperationDescriptor,
+  OperationEvents,
+} from '@ehr-gateway/events';
 import type { Request } from 'express';
 import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
 import { CdsServicesExplorer } from '../cds-services.explorer';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
-import type { CdsCallFacts } from '../cds-invoker';
 import type { CdsResponse } from '../interfaces/cds.interfaces';
 
-const EVENT_OF_HOOK: Record<string, EHREventType> = {
+type CdsCallEventType = CdsEventType | EHREventType.EHR_GENERIC;
+
+const EVENT_OF_HOOK: Record<string, CdsEventType> = {
   'patient-view': EHREventType.CDS_PATIENT_VIEW,
   'order-select': EHREventType.CDS_ORDER_SELECT,
   'order-sign': EHREventType.CDS_ORDER_SIGN,
   'encounter-discharge': EHREventType.CDS_ENCOUNTER_DISCHARGE,
 };
 
-export const CDS_CALL_FACTS = Symbol('ehr-gateway:cds-call-facts');
-
-/** The object a call's facts travel on: the HTTP request, or the message of a `cds.invoke`. */
-export type CdsCallCarrier = {
-  [CDS_CALL_FACTS]?: CdsCallFacts;
-  cdsStartedAt?: number;
-  cdsDetails?: Record<string, unknown>;
-};
-
 interface CdsCall {
-  carrier: CdsCallCarrier;
   serviceId?: string;
   body: unknown;
   isFeedback: boolean;
@@ -33,30 +32,31 @@ interface CdsCall {
 /** The call an execution context carries, over HTTP (`/cds-services/{id}`) or as a `cds.invoke` message. */
 function callOf(context: ExecutionContext): CdsCall {
   if (context.getType() === 'rpc') {
-    const message = context.switchToRpc().getData<CdsCallCarrier & { serviceId?: unknown; request?: unknown }>();
+    const message = context.switchToRpc().getData<{ serviceId?: unknown; request?: unknown }>();
     return {
-      carrier: message,
       serviceId: typeof message.serviceId === 'string' ? message.serviceId : undefined,
       body: message.request,
       isFeedback: false,
     };
   }
-  const request = context.switchToHttp().getRequest<Request & CdsCallCarrier>();
+  const request = context.switchToHttp().getRequest<Request>();
   return {
-    carrier: request,
     serviceId: request.params.id as string | undefined,
     body: request.body,
     isFeedback: context.getHandler().name === 'feedback',
   };
 }
 
+const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+
 /**
  * One event per CDS call: the hook's own event (`cds.patient.view`, ...), or
  * `ehr.generic` with the hook for any other hook and for feedback. Carries
- * ids, counts and timing; never prefetch data or tokens.
+ * ids, counts and timing; never prefetch data or tokens. The invoker adds the
+ * prefetch keys it fetched through `OperationFacts`.
  */
 @Injectable()
-export class CdsEventsInterceptor extends EventEmittingInterceptor {
+export class CdsEventsInterceptor extends EventEmittingInterceptor<CdsCallEventType> {
   constructor(
     operationEvents: OperationEvents,
     private readonly services: CdsServicesExplorer,
@@ -65,50 +65,30 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor {
     super(operationEvents, options);
   }
 
-  protected describe(context: ExecutionContext): OperationDescriptor | null {
-    const { carrier, serviceId, body, isFeedback } = callOf(context);
+  protected describe(context: ExecutionContext): OperationDescriptor<CdsCallEventType> | null {
+    const { serviceId, body, isFeedback } = callOf(context);
     if (!serviceId) return null;
-    carrier.cdsStartedAt = performance.now();
-    carrier[CDS_CALL_FACTS] = {};
     const hook = this.services.get(serviceId)?.definition.hook ?? 'unknown';
     const request = (body && typeof body === 'object' ? body : {}) as {
       hookInstance?: unknown;
       context?: Record<string, unknown>;
     };
     const hookContext = request.context && typeof request.context === 'object' ? request.context : {};
-    const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
-    carrier.cdsDetails = {
-      serviceId,
-      hook,
-      hookInstance: isFeedback ? undefined : text(request.hookInstance),
-      patientId: isFeedback ? undefined : text(hookContext.patientId),
-      encounterId: isFeedback ? undefined : text(hookContext.encounterId),
-      userId: isFeedback ? undefined : text(hookContext.userId),
-    };
-    return {
-      eventType: isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC),
-      operation: isFeedback ? 'feedback' : 'invoke',
-      source: serviceId,
-      details: carrier.cdsDetails,
-    };
+    const details: CdsEventDetails = isFeedback
+      ? { serviceId, hook }
+      : {
+          serviceId,
+          hook,
+          hookInstance: text(request.hookInstance),
+          patientId: text(hookContext.patientId),
+          encounterId: text(hookContext.encounterId),
+          userId: text(hookContext.userId),
+        };
+    const eventType = isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC);
+    return { eventType, operation: isFeedback ? 'feedback' : 'invoke', source: serviceId, details };
   }
 
-  protected override describeResult(result: unknown, context: ExecutionContext): Partial<OperationDescriptor> {
-    const cardsCount = (result as CdsResponse | undefined)?.cards?.length;
-    return { details: { ...this.facts(context), cardsCount } };
-  }
-
-  protected override describeFailure(_error: unknown, context: ExecutionContext): Partial<OperationDescriptor> {
-    return { details: this.facts(context) };
-  }
-
-  private facts(context: ExecutionContext): Record<string, unknown> {
-    const { carrier } = callOf(context);
-    const started = carrier.cdsStartedAt;
-    return {
-      ...carrier.cdsDetails,
-      prefetchFetched: carrier[CDS_CALL_FACTS]?.prefetchFetched ?? [],
-      durationMs: started === undefined ? undefined : Math.round((performance.now() - started) * 10) / 10,
-    };
+  protected override describeResult(result: unknown): Partial<EventDetails<CdsCallEventType>> {
+    return { cardCount: (result as CdsResponse | undefined)?.cards?.length };
   }
 }

@@ -9,9 +9,7 @@ import { FeedbackStore } from '../feedback/feedback.store';
 import type { CdsResponse, CdsServiceDefinition } from '../interfaces/cds.interfaces';
 import { CdsJwtVerifier } from '../jwt/cds-jwt.verifier';
 import { CdsError, CdsExceptionFilter } from './cds-errors';
-import { CDS_CALL_FACTS, CdsCallCarrier, CdsEventsInterceptor } from './cds-events.interceptor';
-
-type CdsHttpRequest = Request & CdsCallCarrier;
+import { CdsEventsInterceptor } from './cds-events.interceptor';
 
 /**
  * The CDS Hooks 2.0 routes. The path prefix is applied by `CdsModule`
@@ -45,9 +43,9 @@ export class CdsController {
 
   @Post(':id')
   @HttpCode(200)
-  async invoke(@Param('id') id: string, @Body() body: unknown, @Req() request: CdsHttpRequest): Promise<CdsResponse> {
+  async invoke(@Param('id') id: string, @Body() body: unknown, @Req() request: Request): Promise<CdsResponse> {
     await this.authenticate(request);
-    return this.invoker.invoke(id, body, (request[CDS_CALL_FACTS] ??= {}));
+    return this.invoker.invoke(id, body);
   }
 
   @Post(':id/feedback')

@@ -15,7 +15,7 @@ export interface EhrCloudEvent {
 export function withoutResource(event: EHREvent): EHREvent {
   if (!('resource' in event.payload) || event.payload.resource === undefined) return event;
   const { resource: _resource, ...payload } = event.payload;
-  return { ...event, payload };
+  return { ...event, payload } as EHREvent;
 }
 
 /**

@@ -1,31 +1,36 @@
-import type { EHREventType, EventFamily, OperationOutcomeKind } from '../ehr-event';
+import type { EHREventType, EventDetails, EventFamily, OperationOutcomeKind } from '../ehr-event';
 import type { RequestContext } from './request-context.interface';
 
-/** What a protocol module knows about an operation before the event is built. */
-export interface OperationDescriptor {
-  eventType: EHREventType;
-  /** The precise interaction (`vread`, `patch`, `invoke`, `ProcessDocument`, ...). */
-  operation: string;
-  /** The system the operation ran against: a FHIR source, a CDS service id, ... */
-  source: string;
-  resourceType?: string;
-  resourceId?: string;
-  versionId?: string;
-  /** The resource the operation read or wrote, when there is one. */
-  resource?: unknown;
-  /** Further family-specific payload fields (`resultCount`, `hook`, `cardCount`, ...). */
-  details?: Record<string, unknown>;
-}
+/**
+ * What a protocol module knows about an operation before the event is built.
+ * Without a type argument, a union discriminated by `eventType`: `details`
+ * must be exactly that type's fields, so a misspelled field does not compile.
+ */
+export type OperationDescriptor<T extends EHREventType = EHREventType> = T extends EHREventType
+  ? {
+      eventType: T;
+      /** The precise interaction (`vread`, `patch`, `invoke`, `ProcessDocument`, ...). */
+      operation: string;
+      /** The system the operation ran against: a FHIR source, a CDS service id, ... */
+      source: string;
+      /** The type's own payload fields (`resourceType`, `serviceId`, `cardCount`, `resourcesAdded`, ...). */
+      details: EventDetails<T>;
+    }
+  : never;
 
 export interface OperationOutcomeInfo {
   outcome: OperationOutcomeKind;
   status: number;
   error?: string;
+  /** How long the operation took, when its boundary measured it. */
+  durationMs?: number;
 }
 
 /** Everything the event creator receives. */
-export interface OperationContext extends OperationDescriptor {
-  family: EventFamily;
-  outcome: OperationOutcomeInfo;
-  request: RequestContext;
-}
+export type OperationContext<T extends EHREventType = EHREventType> = T extends EHREventType
+  ? OperationDescriptor<T> & {
+      family: EventFamily;
+      outcome: OperationOutcomeInfo;
+      request: RequestContext;
+    }
+  : never;

@@ -1,5 +1,5 @@
 import { All, Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
 import { FHIR_JSON } from '../constants';
@@ -7,21 +7,22 @@ import { FhirError } from '../errors/fhir-error';
 import { FhirGateway } from '../fhir-gateway.service';
 import { FhirHandlersExplorer } from '../handlers/fhir-handlers.explorer';
 import { FhirOperation } from '../interaction';
+import { FHIR_ID_PATTERN, matchFhirRoute } from '../routes/fhir-routes';
 import type { FhirResponse } from '../interfaces/fhir-backend.interface';
 import { FhirSources } from '../sources/fhir-sources';
 import { assertAcceptsJson, assertJsonBody } from './content-negotiation';
 import { FhirExceptionFilter } from './fhir-exception.filter';
+import { FHIR_TAG } from './fhir-openapi';
 import { gatewayCapabilityStatement } from './gateway-capability';
 import { rewriteLinks } from './link-rewriter';
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const PASSED_REQUEST_HEADERS = ['if-match', 'if-none-exist', 'if-none-match', 'prefer'] as const;
 const PASSED_RESPONSE_HEADERS = ['etag', 'last-modified', 'location', 'content-location', 'retry-after'] as const;
 /** Parameters about the response format, answered by the gateway rather than passed on. */
 const FORMAT_PARAMETERS = new Set(['_format', '_pretty']);
 
-function checkId(value: string, what: string): string {
-  if (!ID.test(value)) throw FhirError.badRequest(`'${value}' is not a valid FHIR ${what}`);
+function checkId(value: string): string {
+  if (!FHIR_ID_PATTERN.test(value)) throw FhirError.badRequest('The id is not a valid FHIR id');
   return value;
 }
 
@@ -57,68 +58,40 @@ function checkResourceBody(body: unknown, resourceType: string, id?: string): vo
   }
 }
 
-/** The operation an HTTP request under `/fhir/{source}/...` asks for. */
+/** The operation an HTTP request under `/fhir/{source}/...` asks for, its path matched against the route table. */
 function operationOf(request: Request, segments: string[]): FhirOperation {
-  const method = request.method;
+  const { route, interaction, resourceType, id, versionId } = matchFhirRoute(request.method, segments);
   const headers = passedHeaders(request);
   const query = queryOf(request);
-  const [resourceType, second, third, fourth] = segments;
-  const unsupported = () => new FhirError(405, `${method} is not supported on /${segments.join('/')}`);
-  if (segments.length === 1) {
-    if (method === 'GET') return { interaction: 'search', resourceType, query, headers };
-    if (method === 'POST') {
+  switch (route.body) {
+    case 'resource':
       assertJsonBody(request, false);
-      checkResourceBody(request.body, resourceType);
-      return { interaction: 'create', resourceType, body: request.body, headers };
+      checkResourceBody(request.body, resourceType!, id);
+      return { interaction, resourceType, id, body: request.body, headers };
+    case 'json-patch':
+      assertJsonBody(request, false);
+      if (!Array.isArray(request.body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
+      return { interaction, resourceType, id, body: request.body, headers };
+    case 'search-form': {
+      assertJsonBody(request, true);
+      const form = new URLSearchParams(request.body as Record<string, string>).toString();
+      return { interaction, resourceType, query: [query, form].filter(Boolean).join('&') || undefined, headers };
     }
-    throw unsupported();
-  }
-  if (segments.length === 2 && second === '_search') {
-    if (method !== 'POST') throw unsupported();
-    assertJsonBody(request, true);
-    const form = new URLSearchParams(request.body as Record<string, string>).toString();
-    return {
-      interaction: 'search',
-      resourceType,
-      query: [query, form].filter(Boolean).join('&') || undefined,
-      headers,
-    };
-  }
-  if (segments.length === 2 && second === '_history') {
-    if (method !== 'GET') throw unsupported();
-    return { interaction: 'history', resourceType, query, headers };
-  }
-  if (segments.length === 2) {
-    const id = checkId(second, 'id');
-    switch (method) {
-      case 'GET':
-        return { interaction: 'read', resourceType, id, headers };
-      case 'PUT':
-        assertJsonBody(request, false);
-        checkResourceBody(request.body, resourceType, id);
-        return { interaction: 'update', resourceType, id, body: request.body, headers };
-      case 'PATCH':
-        assertJsonBody(request, false);
-        if (!Array.isArray(request.body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
-        return { interaction: 'patch', resourceType, id, body: request.body, headers };
-      case 'DELETE':
-        return { interaction: 'delete', resourceType, id, headers };
-      default:
-        throw unsupported();
+    case 'bundle': {
+      assertJsonBody(request, false);
+      const bundle = request.body as Bundle | undefined;
+      if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
+        throw FhirError.badRequest('POST to a source needs a Bundle of type transaction or batch');
+      }
+      return { interaction: bundle.type, body: bundle, headers };
     }
+    case undefined:
+      return { interaction, resourceType, id, versionId, query, headers };
   }
-  if (third === '_history' && segments.length <= 4) {
-    if (method !== 'GET') throw unsupported();
-    const id = checkId(second, 'id');
-    return fourth === undefined
-      ? { interaction: 'history', resourceType, id, query, headers }
-      : { interaction: 'vread', resourceType, id, versionId: checkId(fourth, 'version id'), headers };
-  }
-  throw FhirError.badRequest(`Unsupported FHIR path '/${segments.join('/')}'`);
 }
 
 /** The FHIR REST surface of every source, plus the gateway's own metadata, status and custom handlers. */
-@ApiTags('fhir')
+@ApiTags(FHIR_TAG)
 @Controller('fhir')
 @UseFilters(FhirExceptionFilter)
 export class FhirController {
@@ -129,6 +102,7 @@ export class FhirController {
   ) {}
 
   @Get('metadata')
+  @ApiOperation({ summary: "The gateway's CapabilityStatement: its sources and custom handlers" })
   metadata(@Req() request: Request, @Res() response: Response): void {
     assertAcceptsJson(request);
     const statement = gatewayCapabilityStatement(
@@ -143,11 +117,15 @@ export class FhirController {
 
   /** Each source's reachability, auth mode and token state; never a secret or a token. */
   @Get('status')
+  @ApiOperation({ summary: 'Each source: reachable, auth mode, token state (never a secret)' })
   async status(): Promise<{ defaultSource: string; sources: Record<string, unknown> }> {
     return { defaultSource: this.sources.defaultSource, sources: await this.sources.statuses() };
   }
 
   @Get('transform/:type/:id')
+  @ApiOperation({ summary: 'Run the @FhirTransform handler of a resource type on one resource' })
+  @ApiParam({ name: 'type', example: 'Patient' })
+  @ApiQuery({ name: 'source', required: false, description: 'Default: the default source' })
   async transform(
     @Param('type') type: string,
     @Param('id') id: string,
@@ -157,11 +135,14 @@ export class FhirController {
     const handler = this.handlers.transforms.get(type);
     if (!handler) throw FhirError.notFound(`No @FhirTransform handler for '${type}'`);
     if (source !== undefined) this.sources.get(source);
-    const resource = await handler(checkId(id, 'id'), source ?? this.sources.defaultSource);
+    const resource = await handler(checkId(id), source ?? this.sources.defaultSource);
     response.status(200).type(FHIR_JSON).send(JSON.stringify(resource));
   }
 
   @Get('aggregate/:type')
+  @ApiOperation({ summary: 'Run the @FhirAggregate handler of a resource type across sources' })
+  @ApiQuery({ name: 'id', required: true })
+  @ApiQuery({ name: 'sources', required: false, isArray: true, type: String, description: 'Default: every source' })
   async aggregate(
     @Param('type') type: string,
     @Query('id') id: string | undefined,
@@ -173,7 +154,7 @@ export class FhirController {
     if (typeof id !== 'string' || id === '') throw FhirError.badRequest('aggregate needs an id parameter');
     const names = sources === undefined ? this.sources.names() : Array.isArray(sources) ? sources : [sources];
     names.forEach((name) => this.sources.get(name));
-    const result = (await handler(checkId(id, 'id'), names)) as Bundle | Resource[];
+    const result = (await handler(checkId(id), names)) as Bundle | Resource[];
     const bundle: Bundle = Array.isArray(result)
       ? {
           resourceType: 'Bundle',
@@ -185,34 +166,17 @@ export class FhirController {
     response.status(200).type(FHIR_JSON).send(JSON.stringify(bundle));
   }
 
-  /** `POST /fhir/{source}`: a transaction or batch Bundle. */
+  /** `/fhir/{source}` and everything under it: the interactions of `FHIR_ROUTES`. */
   @ApiExcludeEndpoint()
-  @All(':source')
-  async base(@Param('source') source: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    assertAcceptsJson(request);
-    if (request.method !== 'POST') throw new FhirError(405, `${request.method} is not supported on a source's base`);
-    assertJsonBody(request, false);
-    const bundle = request.body as Bundle | undefined;
-    if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
-      throw FhirError.badRequest('POST to a source needs a Bundle of type transaction or batch');
-    }
-    await this.forward(source, { interaction: bundle.type, body: bundle }, request, response);
-  }
-
-  @ApiExcludeEndpoint()
-  @All(':source/*path')
+  @All([':source', ':source/*path'])
   async route(
     @Param('source') source: string,
-    @Param('path') path: string[],
+    @Param('path') path: string[] | string | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     assertAcceptsJson(request);
-    const segments = (Array.isArray(path) ? path : [path]).filter(Boolean);
-    if (segments.length === 1 && segments[0] === 'metadata' && request.method === 'GET') {
-      await this.forward(source, { interaction: 'capabilities' }, request, response);
-      return;
-    }
+    const segments = (Array.isArray(path) ? path : [path ?? '']).filter(Boolean);
     await this.forward(source, operationOf(request, segments), request, response);
   }
 

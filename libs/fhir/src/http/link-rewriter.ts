@@ -9,8 +9,11 @@ const URL_HEADERS = ['location', 'content-location'] as const;
  * learn or call the upstream directly.
  */
 export function rewriteLinks(response: FhirResponse, backendBase: string, gatewayBase: string): FhirResponse {
+  const base = backendBase.replace(/\/+$/, '');
+  // The base must end at a path boundary: `.../R4` is not the base of `.../R45/Patient`.
+  const isUnderBase = (url: string) => url.startsWith(base) && /^([/?#]|$)/.test(url.slice(base.length));
   const rewrite = (url: string | undefined) =>
-    url !== undefined && url.startsWith(backendBase) ? gatewayBase + url.slice(backendBase.length) : url;
+    url !== undefined && isUnderBase(url) ? gatewayBase + url.slice(base.length) : url;
   const headers = { ...response.headers };
   for (const name of URL_HEADERS) {
     if (headers[name]) headers[name] = rewrite(headers[name])!;

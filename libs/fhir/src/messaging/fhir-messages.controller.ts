@@ -1,9 +1,9 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { UseMessageContext } from '@ehr-gateway/events';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { FhirError } from '../errors/fhir-error';
 import { FhirGateway, SearchParams } from '../fhir-gateway.service';
+import { FhirRpcExceptionFilter } from './fhir-rpc-exception.filter';
 
 /** What every FHIR message carries besides the operation's own fields. */
 interface FhirMessage {
@@ -17,63 +17,44 @@ interface FhirMessage {
  * The FHIR operations by message pattern, for other services when the gateway
  * runs as a hybrid Nest microservice (`GATEWAY_TRANSPORT`). They go through the
  * same `FhirGateway` (same validation, errors and one event per operation);
- * errors come back as `{ status, outcome }`.
+ * errors come back as `{ status, outcome }` through `FhirRpcExceptionFilter`.
  */
 @Controller()
+@UseFilters(FhirRpcExceptionFilter)
 @UseMessageContext()
 export class FhirMessagesController {
   constructor(private readonly gateway: FhirGateway) {}
 
   @MessagePattern('fhir.read')
   read(@Payload() message: FhirMessage & { resourceType: string; id: string }): Promise<Resource> {
-    return this.perform(message, () => this.gateway.read(message.resourceType, message.id, { source: message.source }));
+    return this.gateway.read(message.resourceType, message.id, { source: message.source });
   }
 
   @MessagePattern('fhir.search')
   search(@Payload() message: FhirMessage & { resourceType: string; params?: SearchParams }): Promise<Bundle> {
-    return this.perform(message, () =>
-      this.gateway.search(message.resourceType, message.params, { source: message.source }),
-    );
+    return this.gateway.search(message.resourceType, message.params, { source: message.source });
   }
 
   @MessagePattern('fhir.create')
   create(@Payload() message: FhirMessage & { resource: Resource; ifNoneExist?: string }): Promise<Resource> {
-    return this.perform(message, () =>
-      this.gateway.create(message.resource, { source: message.source, ifNoneExist: message.ifNoneExist }),
-    );
+    return this.gateway.create(message.resource, { source: message.source, ifNoneExist: message.ifNoneExist });
   }
 
   @MessagePattern('fhir.update')
   update(@Payload() message: FhirMessage & { resource: Resource; ifMatch?: string }): Promise<Resource> {
-    return this.perform(message, () =>
-      this.gateway.update(message.resource, { source: message.source, ifMatch: message.ifMatch }),
-    );
+    return this.gateway.update(message.resource, { source: message.source, ifMatch: message.ifMatch });
   }
 
   @MessagePattern('fhir.delete')
   async delete(@Payload() message: FhirMessage & { resourceType: string; id: string }): Promise<{ deleted: true }> {
-    await this.perform(message, () =>
-      this.gateway.delete(message.resourceType, message.id, { source: message.source }),
-    );
+    await this.gateway.delete(message.resourceType, message.id, { source: message.source });
     return { deleted: true };
   }
 
   @MessagePattern('fhir.transaction')
   transaction(@Payload() message: FhirMessage & { bundle: Bundle }): Promise<Bundle> {
-    return this.perform(message, () =>
-      message.bundle?.type === 'batch'
-        ? this.gateway.batch(message.bundle, { source: message.source })
-        : this.gateway.transaction(message.bundle, { source: message.source }),
-    );
-  }
-
-  /** Runs an operation; FHIR errors become `{ status, outcome }`. */
-  private async perform<T>(_message: FhirMessage, operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (error instanceof FhirError) throw new RpcException({ status: error.status, outcome: error.outcome });
-      throw error;
-    }
+    return message.bundle?.type === 'batch'
+      ? this.gateway.batch(message.bundle, { source: message.source })
+      : this.gateway.transaction(message.bundle, { source: message.source });
   }
 }

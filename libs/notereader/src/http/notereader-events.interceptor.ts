@@ -3,40 +3,35 @@ import { EHREventType, EventEmittingInterceptor, OperationDescriptor, OperationE
 import type { Request } from 'express';
 import type { NoteReaderModuleOptions } from '../interfaces';
 import { NOTEREADER_MODULE_OPTIONS } from '../notereader.module-definition';
-import type { NoteFacts } from '../notereader.service';
 
-export const NOTE_FACTS = Symbol('ehr-gateway:note-facts');
-export type NoteReaderHttpRequest = Request & { [NOTE_FACTS]?: NoteFacts; noteStartedAt?: number };
+type ProcessNote = EHREventType.NOTEREADER_PROCESS_NOTE;
 
-/** `notereader.process.note` for every ProcessDocument call, success or fault, with ids, counts and timing. */
+/**
+ * `notereader.process.note` for every ProcessDocument call, success or fault,
+ * with ids, counts and timing; before it `notereader.sign.note` when the call
+ * got as far as a parsed note. `NoteReaderService` adds what it learns
+ * through `OperationFacts`.
+ */
 @Injectable()
-export class NoteReaderEventsInterceptor extends EventEmittingInterceptor {
+export class NoteReaderEventsInterceptor extends EventEmittingInterceptor<ProcessNote> {
   constructor(operationEvents: OperationEvents, @Inject(NOTEREADER_MODULE_OPTIONS) options: NoteReaderModuleOptions) {
     super(operationEvents, options);
   }
 
-  protected describe(context: ExecutionContext): OperationDescriptor | null {
-    const request = context.switchToHttp().getRequest<NoteReaderHttpRequest>();
-    if (request.method !== 'POST') return null;
-    request[NOTE_FACTS] = {};
-    request.noteStartedAt = performance.now();
-    return { eventType: EHREventType.NOTEREADER_PROCESS_NOTE, operation: 'ProcessDocument', source: 'notereader' };
+  protected describe(context: ExecutionContext): OperationDescriptor<ProcessNote> | null {
+    if (context.switchToHttp().getRequest<Request>().method !== 'POST') return null;
+    return {
+      eventType: EHREventType.NOTEREADER_PROCESS_NOTE,
+      operation: 'ProcessDocument',
+      source: 'notereader',
+      details: {},
+    };
   }
 
-  protected override describeResult(_result: unknown, context: ExecutionContext): Partial<OperationDescriptor> {
-    return { details: this.facts(context) };
-  }
-
-  protected override describeFailure(_error: unknown, context: ExecutionContext): Partial<OperationDescriptor> {
-    return { details: this.facts(context) };
-  }
-
-  private facts(context: ExecutionContext): Record<string, unknown> {
-    const request = context.switchToHttp().getRequest<NoteReaderHttpRequest>();
-    const durationMs =
-      request.noteStartedAt === undefined
-        ? undefined
-        : Math.round((performance.now() - request.noteStartedAt) * 10) / 10;
-    return { ...request[NOTE_FACTS], durationMs };
+  protected override milestones(operation: OperationDescriptor<ProcessNote>): OperationDescriptor[] {
+    // `sections` is known once the document parsed: the note was received and signed.
+    const { resourcesAdded: _added, ...note } = operation.details;
+    if (note.sections === undefined) return [];
+    return [{ eventType: EHREventType.NOTEREADER_SIGN_NOTE, operation: 'sign', source: 'notereader', details: note }];
   }
 }

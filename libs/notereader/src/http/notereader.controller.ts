@@ -6,7 +6,7 @@ import { NoteReaderService } from '../notereader.service';
 import { readProcessDocument } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
 import { noteReaderWsdl } from '../soap/wsdl';
-import { NOTE_FACTS, NoteReaderEventsInterceptor, NoteReaderHttpRequest } from './notereader-events.interceptor';
+import { NoteReaderEventsInterceptor } from './notereader-events.interceptor';
 import { SoapFaultFilter } from './soap-fault.filter';
 
 /** The SOAP 1.1 NoteReader endpoint. The path is applied by `NoteReaderModule` (configurable). */
@@ -28,7 +28,7 @@ export class NoteReaderController {
   @HttpCode(200)
   async processDocument(
     @Body() body: unknown,
-    @Req() request: NoteReaderHttpRequest,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     const action = request.headers.soapaction;
@@ -36,7 +36,7 @@ export class NoteReaderController {
       throw new SoapFault('Client', `Unknown SOAPAction ${action}; this endpoint serves ${SOAP_ACTION}`);
     }
     const call = readProcessDocument(body, this.notereader.maxDocumentBytes);
-    const envelope = await this.notereader.process(call, (request[NOTE_FACTS] ??= {}));
+    const envelope = await this.notereader.process(call);
     response.type('text/xml; charset=utf-8');
     return envelope;
   }

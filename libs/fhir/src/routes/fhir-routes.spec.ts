@@ -1,0 +1,130 @@
+import { FhirError } from '../errors/fhir-error';
+import { FHIR_ID_PATTERN, FHIR_ROUTES, fhirReferencePattern, fhirRoutePath, matchFhirRoute } from './fhir-routes';
+
+function statusOf(run: () => unknown): number {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof FhirError) return error.status;
+    throw error;
+  }
+  throw new Error('expected a FhirError');
+}
+
+describe('FHIR route table', () => {
+  // Expected answers from FHIR R4 §3.1.0 (RESTful API summary table), written by hand.
+  it.each([
+    ['GET', 'metadata', { interaction: 'capabilities' }],
+    ['POST', '', { interaction: 'transaction' }],
+    ['GET', 'Patient', { interaction: 'search', resourceType: 'Patient' }],
+    [
+      'GET',
+      'Patient?family=smith&_count=2',
+      { interaction: 'search', resourceType: 'Patient', query: 'family=smith&_count=2' },
+    ],
+    ['POST', 'Patient/_search', { interaction: 'search', resourceType: 'Patient' }],
+    ['POST', 'Patient', { interaction: 'create', resourceType: 'Patient' }],
+    ['GET', 'Patient/_history', { interaction: 'history', resourceType: 'Patient' }],
+    ['GET', 'Patient/p-1.a', { interaction: 'read', resourceType: 'Patient', id: 'p-1.a' }],
+    ['HEAD', 'Patient/p1', { interaction: 'read', resourceType: 'Patient', id: 'p1' }],
+    ['PUT', 'Patient/p1', { interaction: 'update', resourceType: 'Patient', id: 'p1' }],
+    ['PATCH', 'Patient/p1', { interaction: 'patch', resourceType: 'Patient', id: 'p1' }],
+    ['DELETE', 'Patient/p1', { interaction: 'delete', resourceType: 'Patient', id: 'p1' }],
+    ['GET', 'Patient/p1/_history', { interaction: 'history', resourceType: 'Patient', id: 'p1' }],
+    ['GET', 'Patient/p1/_history/3', { interaction: 'vread', resourceType: 'Patient', id: 'p1', versionId: '3' }],
+    ['get', '/Observation/o1/', { interaction: 'read', resourceType: 'Observation', id: 'o1' }],
+  ])('%s %s', (method, path, expected) => {
+    const { route: _route, ...match } = matchFhirRoute(method, path);
+    expect(match).toEqual({
+      resourceType: undefined,
+      id: undefined,
+      versionId: undefined,
+      query: undefined,
+      ...expected,
+    });
+  });
+
+  it('leaves judging resource types to where the operation runs', () => {
+    expect(matchFhirRoute('GET', 'Patinet/p1')).toMatchObject({ interaction: 'read', resourceType: 'Patinet' });
+  });
+
+  it('takes path segments as Express gives them', () => {
+    expect(matchFhirRoute('GET', ['Patient', 'p1', '_history', '2'])).toMatchObject({
+      interaction: 'vread',
+      id: 'p1',
+      versionId: '2',
+    });
+  });
+
+  it('refuses paths no interaction has (400), methods a path lacks (405), bad ids (400)', () => {
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/Observation'))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/_history/2/extra'))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/_search'))).toBe(405);
+    expect(statusOf(() => matchFhirRoute('PUT', 'Patient'))).toBe(405);
+    expect(statusOf(() => matchFhirRoute('DELETE', 'Patient/p1/_history/1'))).toBe(405);
+    expect(statusOf(() => matchFhirRoute('GET', ''))).toBe(405);
+    expect(statusOf(() => matchFhirRoute('GET', '__proto__/p1'))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', `Patient/${'a'.repeat(65)}`))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p_1'))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/_history/v 1'))).toBe(400);
+  });
+
+  it('never echoes the submitted segments in its messages', () => {
+    for (const path of ['Patient/secret-name/Observation', `Patient/${'x'.repeat(70)}`, 'Patient/ab$cd']) {
+      try {
+        matchFhirRoute('GET', path);
+      } catch (error) {
+        expect((error as Error).message).not.toMatch(/secret-name|xxxx|ab\$cd/);
+      }
+    }
+  });
+
+  it('builds the canonical request of each interaction', () => {
+    expect(fhirRoutePath('capabilities', {})).toEqual({ method: 'GET', path: 'metadata' });
+    expect(fhirRoutePath('transaction', {})).toEqual({ method: 'POST', path: '' });
+    expect(fhirRoutePath('search', { resourceType: 'Patient', query: 'name=x' })).toEqual({
+      method: 'GET',
+      path: 'Patient?name=x',
+    });
+    expect(fhirRoutePath('create', { resourceType: 'Patient' })).toEqual({ method: 'POST', path: 'Patient' });
+    expect(fhirRoutePath('history', { resourceType: 'Patient' })).toEqual({ method: 'GET', path: 'Patient/_history' });
+    expect(fhirRoutePath('history', { resourceType: 'Patient', id: 'p1' })).toEqual({
+      method: 'GET',
+      path: 'Patient/p1/_history',
+    });
+    expect(fhirRoutePath('vread', { resourceType: 'Patient', id: 'p1', versionId: '2' })).toEqual({
+      method: 'GET',
+      path: 'Patient/p1/_history/2',
+    });
+    expect(fhirRoutePath('delete', { resourceType: 'Patient', id: 'p1' })).toEqual({
+      method: 'DELETE',
+      path: 'Patient/p1',
+    });
+    expect(statusOf(() => fhirRoutePath('read', { resourceType: 'Patient' }))).toBe(400);
+  });
+
+  it('parses what it builds, for every route', () => {
+    const params = { resourceType: 'Encounter', id: 'e1', versionId: '7' };
+    for (const route of FHIR_ROUTES) {
+      const used = {
+        resourceType: route.path.includes('{type}') ? params.resourceType : undefined,
+        id: route.path.includes('{id}') ? params.id : undefined,
+        versionId: route.path.includes('{vid}') ? params.versionId : undefined,
+      };
+      const built = fhirRoutePath(route.interaction, used);
+      const { interaction, resourceType, id, versionId } = matchFhirRoute(built.method, built.path);
+      expect({ interaction, resourceType, id, versionId }).toEqual({ interaction: route.interaction, ...used });
+    }
+  });
+
+  it('defines the id and reference rules once', () => {
+    expect(FHIR_ID_PATTERN.test('A-z.0')).toBe(true);
+    expect(FHIR_ID_PATTERN.test('a'.repeat(64))).toBe(true);
+    expect(FHIR_ID_PATTERN.test('a'.repeat(65))).toBe(false);
+    expect(FHIR_ID_PATTERN.test('a/b')).toBe(false);
+    expect(fhirReferencePattern().test('Patient/p1')).toBe(true);
+    expect(fhirReferencePattern().test('patient/p1')).toBe(false);
+    expect(fhirReferencePattern(['Practitioner']).test('Practitioner/x')).toBe(true);
+    expect(fhirReferencePattern(['Practitioner']).test('Patient/x')).toBe(false);
+  });
+});

@@ -1,0 +1,219 @@
+import { FhirError } from '../errors/fhir-error';
+import type { FhirInteraction } from '../interaction';
+import type { HttpMethod } from '../interfaces/fhir-backend.interface';
+
+/** A FHIR logical id or version id (R4 §2.1.0 "id": 1 to 64 of `A-Z a-z 0-9 - .`). */
+const FHIR_ID = '[A-Za-z0-9\\-.]{1,64}';
+export const FHIR_ID_PATTERN = new RegExp(`^${FHIR_ID}$`);
+
+/** A relative reference `Type/id`, to one of `types` when given. */
+export function fhirReferencePattern(types?: readonly string[]): RegExp {
+  return new RegExp(`^(${types ? types.join('|') : '[A-Z][A-Za-z]+'})/${FHIR_ID}$`);
+}
+
+/** What a route's request body holds. */
+export type FhirRouteBody = 'resource' | 'json-patch' | 'search-form' | 'bundle';
+
+/** Request headers a route takes (FHIR R4 §3.1.0: conditional and versioned interactions). */
+export type FhirRouteHeader = 'if-match' | 'if-none-match' | 'if-none-exist' | 'prefer';
+
+export interface FhirRoute {
+  method: Exclude<HttpMethod, 'HEAD'>;
+  /** Relative to a server's base: literals, and `{type}` (a resource type), `{id}`, `{vid}` (ids). */
+  path: string;
+  interaction: FhirInteraction;
+  summary: string;
+  body?: FhirRouteBody;
+  headers?: readonly FhirRouteHeader[];
+}
+
+/**
+ * The FHIR REST interactions (R4 §3.1.0) the gateway serves under
+ * `/fhir/{source}/`, the one definition used to parse HTTP paths, bundle entry
+ * URLs and store requests, to build requests from operations, to authorize and
+ * to document. Order matters when building: the first route of an interaction
+ * whose parameters are all given is the canonical one.
+ */
+export const FHIR_ROUTES: readonly FhirRoute[] = [
+  {
+    method: 'GET',
+    path: 'metadata',
+    interaction: 'capabilities',
+    summary: "The source's CapabilityStatement",
+  },
+  {
+    method: 'POST',
+    path: '',
+    interaction: 'transaction',
+    summary: 'A transaction or batch Bundle (Bundle.type decides)',
+    body: 'bundle',
+    headers: ['prefer'],
+  },
+  {
+    method: 'GET',
+    path: '{type}',
+    interaction: 'search',
+    summary: 'Search resources of a type',
+  },
+  {
+    method: 'POST',
+    path: '{type}/_search',
+    interaction: 'search',
+    summary: 'Search with parameters in a form body',
+    body: 'search-form',
+  },
+  {
+    method: 'POST',
+    path: '{type}',
+    interaction: 'create',
+    summary: 'Create a resource (conditionally with If-None-Exist)',
+    body: 'resource',
+    headers: ['if-none-exist', 'prefer'],
+  },
+  {
+    method: 'GET',
+    path: '{type}/_history',
+    interaction: 'history',
+    summary: 'History of every resource of a type',
+  },
+  {
+    method: 'GET',
+    path: '{type}/{id}',
+    interaction: 'read',
+    summary: 'Read a resource',
+    headers: ['if-none-match'],
+  },
+  {
+    method: 'PUT',
+    path: '{type}/{id}',
+    interaction: 'update',
+    summary: 'Update (or create) a resource, optionally version-aware with If-Match',
+    body: 'resource',
+    headers: ['if-match', 'prefer'],
+  },
+  {
+    method: 'PATCH',
+    path: '{type}/{id}',
+    interaction: 'patch',
+    summary: 'Patch a resource with a JSON Patch document',
+    body: 'json-patch',
+    headers: ['if-match', 'prefer'],
+  },
+  {
+    method: 'DELETE',
+    path: '{type}/{id}',
+    interaction: 'delete',
+    summary: 'Delete a resource',
+  },
+  {
+    method: 'GET',
+    path: '{type}/{id}/_history',
+    interaction: 'history',
+    summary: 'History of a resource',
+  },
+  {
+    method: 'GET',
+    path: '{type}/{id}/_history/{vid}',
+    interaction: 'vread',
+    summary: 'Read one version of a resource',
+  },
+];
+
+/** A request matched against the table. */
+export interface FhirRouteMatch {
+  route: FhirRoute;
+  interaction: FhirInteraction;
+  resourceType?: string;
+  id?: string;
+  versionId?: string;
+  /** The query string, without `?`; absent when empty. */
+  query?: string;
+}
+
+type Params = Pick<FhirRouteMatch, 'resourceType' | 'id' | 'versionId'>;
+
+const PARAM_OF = { '{type}': 'resourceType', '{id}': 'id', '{vid}': 'versionId' } as const;
+type Placeholder = keyof typeof PARAM_OF;
+const isPlaceholder = (segment: string): segment is Placeholder => segment in PARAM_OF;
+
+const templateOf = new Map(FHIR_ROUTES.map((route) => [route, route.path.split('/').filter(Boolean)]));
+
+/** The parameters of `segments` under `template`, or undefined when the shapes differ (ids not checked yet). */
+function bind(template: string[], segments: string[]): Params | undefined {
+  if (template.length !== segments.length) return undefined;
+  const params: Params = {};
+  for (const [index, part] of template.entries()) {
+    if (isPlaceholder(part)) {
+      // A literal segment (`_search`, `_history`) is never a parameter: `Patient/_history` is type history.
+      if (segments[index].startsWith('_') || segments[index] === 'metadata') return undefined;
+      params[PARAM_OF[part]] = segments[index];
+    } else if (part !== segments[index]) return undefined;
+  }
+  return params;
+}
+
+function checkParams(params: Params): void {
+  if (params.id !== undefined && !FHIR_ID_PATTERN.test(params.id))
+    throw FhirError.badRequest('The id segment is not a valid FHIR id');
+  if (params.versionId !== undefined && !FHIR_ID_PATTERN.test(params.versionId))
+    throw FhirError.badRequest('The version id segment is not a valid FHIR id');
+}
+
+/**
+ * The route of a request: `path` relative to a server's base, with or without
+ * a query string (or its segments). HEAD matches as GET. Throws `FhirError`:
+ * 400 for a path no route has, 405 for a method the path's routes lack, 400
+ * for an invalid id. Whether `{type}` is a known resource type is left to
+ * `assertResourceType`, where the operation is performed (so that it fails with its event).
+ */
+export function matchFhirRoute(method: string, path: string | readonly string[]): FhirRouteMatch {
+  const [pathname, query] = typeof path === 'string' ? splitQuery(path) : [path.join('/'), undefined];
+  const segments = typeof path === 'string' ? pathname.split('/').filter(Boolean) : path.filter(Boolean);
+  const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  const shaped = FHIR_ROUTES.flatMap((route) => {
+    const params = bind(templateOf.get(route)!, segments);
+    return params ? [{ route, params }] : [];
+  });
+  if (shaped.length === 0) throw FhirError.badRequest(`Unsupported FHIR path '/${shapeOf(segments)}'`);
+  const matched = shaped.find(({ route }) => route.method === verb);
+  if (!matched) throw new FhirError(405, `${verb} is not supported on /${shapeOf(segments)}`);
+  checkParams(matched.params);
+  return { route: matched.route, interaction: matched.route.interaction, ...matched.params, query: query || undefined };
+}
+
+/** The path's shape for messages: literal segments kept, values replaced by their placeholders. */
+function shapeOf(segments: readonly string[]): string {
+  return segments
+    .map((segment, index) =>
+      segment.startsWith('_') || segment === 'metadata' ? segment : index === 0 ? '{type}' : '{id}',
+    )
+    .join('/');
+}
+
+function splitQuery(path: string): [string, string | undefined] {
+  const index = path.indexOf('?');
+  return index < 0 ? [path, undefined] : [path.slice(0, index), path.slice(index + 1)];
+}
+
+/** The path (relative to a server's base, with the query) that performs `interaction` with these parameters. */
+export function fhirRoutePath(
+  interaction: FhirInteraction,
+  params: Params & { query?: string },
+): {
+  method: FhirRoute['method'];
+  path: string;
+} {
+  const given = (Object.keys(PARAM_OF) as Placeholder[]).filter((placeholder) => params[PARAM_OF[placeholder]]);
+  const route = FHIR_ROUTES.find((candidate) => {
+    if (candidate.interaction !== interaction) return false;
+    const placeholders = templateOf.get(candidate)!.filter(isPlaceholder);
+    return placeholders.length === given.length && placeholders.every((placeholder) => given.includes(placeholder));
+  });
+  if (!route)
+    throw FhirError.badRequest(`No FHIR route performs ${interaction} with ${given.join(', ') || 'no parameters'}`);
+  const path = templateOf
+    .get(route)!
+    .map((part) => (isPlaceholder(part) ? params[PARAM_OF[part]]! : part))
+    .join('/');
+  return { method: route.method, path: params.query ? `${path}?${params.query}` : path };
+}
