@@ -30,7 +30,7 @@ describe('API documentation (/docs-json)', () => {
   beforeAll(async () => {
     app = await createTestGateway();
     document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenAPIObject;
-  });
+  }, 60_000); // the composed gateway and the first document build, on a loaded machine
   afterAll(async () => app.close());
 
   it('documents every route Nest registers; the FHIR catch-all as each interaction of the route table', () => {

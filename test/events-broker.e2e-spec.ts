@@ -137,7 +137,11 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
   it('takes the events of two gateway instances into one stream without loss, and one per operation by HTTP or message', async () => {
     if (!available) return;
     const nats = `nats://${NATS.host}:${NATS.port}`;
-    const a = await gateway(nats, undefined, { GATEWAY_TRANSPORT: nats });
+    const a = await gateway(nats, undefined, {
+      GATEWAY_TRANSPORT: nats,
+      GATEWAY_TRANSPORT_QUEUE: `${prefix}rpc`,
+      GATEWAY_TRANSPORT_SUBJECT_PREFIX: `${prefix}rpc`,
+    });
     const b = await gateway(nats);
     await Promise.all([a.publisher.flushed(), b.publisher.flushed()]);
     const before = await streamed();
@@ -152,7 +156,11 @@ describe('durable event stream through NATS JetStream (e2e)', () => {
       );
       await Promise.all(reads);
       await firstValueFrom(
-        client.send('fhir.search', { resourceType: 'Patient', params: { _count: 1 }, requestId: 'by-message' }),
+        client.send(`${prefix}rpc.fhir.search`, {
+          resourceType: 'Patient',
+          params: { _count: 1 },
+          requestId: 'by-message',
+        }),
       );
     } finally {
       await client.close();

@@ -10,6 +10,8 @@ import { createTestGateway } from './support/gateway-app';
 import { serviceAvailable } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
+/** This suite's own queue group and subject prefix, so that other gateways on the same NATS never answer it. */
+const ns = `gwtest${randomUUID().slice(0, 8)}`;
 
 describe('the gateway as a hybrid microservice (e2e)', () => {
   let available = false;
@@ -20,7 +22,10 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   beforeAll(async () => {
     available = await serviceAvailable('NATS', '127.0.0.1', 4222);
     if (!available) return;
-    app = await createTestGateway({ GATEWAY_TRANSPORT: NATS_URL }, [EventLogModule]);
+    app = await createTestGateway(
+      { GATEWAY_TRANSPORT: NATS_URL, GATEWAY_TRANSPORT_QUEUE: ns, GATEWAY_TRANSPORT_SUBJECT_PREFIX: ns },
+      [EventLogModule],
+    );
     events = eventsOf(app);
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
     await client.connect();
@@ -34,7 +39,7 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   it('serves FHIR operations by message pattern through the same service: one event each, as over HTTP, with the caller', async () => {
     if (!available) return;
     const bundle = await firstValueFrom(
-      client.send<Bundle<Patient>>('fhir.search', {
+      client.send<Bundle<Patient>>(`${ns}.fhir.search`, {
         resourceType: 'Patient',
         params: { _count: 1 },
         caller: 'billing-service',
@@ -44,7 +49,12 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
     await events();
 
     const patient = await firstValueFrom(
-      client.send<Patient>('fhir.read', { resourceType: 'Patient', id, caller: 'billing-service', requestId: 'msg-1' }),
+      client.send<Patient>(`${ns}.fhir.read`, {
+        resourceType: 'Patient',
+        id,
+        caller: 'billing-service',
+        requestId: 'msg-1',
+      }),
     );
     expect(patient.id).toBe(id);
     const [byMessage] = await events();
@@ -55,7 +65,9 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
     expect(httpEvents[0]).toMatchObject({ eventType: 'fhir.read', payload: { resourceId: id } });
 
     const created = await firstValueFrom(
-      client.send<Patient>('fhir.create', { resource: { resourceType: 'Patient', name: [{ family: 'ByMessage' }] } }),
+      client.send<Patient>(`${ns}.fhir.create`, {
+        resource: { resourceType: 'Patient', name: [{ family: 'ByMessage' }] },
+      }),
     );
     expect(created.meta?.versionId).toBe('1');
     expect((await events()).map((e) => e.eventType)).toEqual(['fhir.create']);
@@ -64,7 +76,7 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   it('answers FHIR errors as { status, outcome }, with a failure event', async () => {
     if (!available) return;
     await expect(
-      firstValueFrom(client.send('fhir.read', { resourceType: 'Patient', id: 'missing' })),
+      firstValueFrom(client.send(`${ns}.fhir.read`, { resourceType: 'Patient', id: 'missing' })),
     ).rejects.toMatchObject({
       status: 404,
       outcome: { resourceType: 'OperationOutcome', issue: [{ diagnostics: 'Patient/missing not found' }] },
@@ -77,12 +89,12 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
   it('invokes CDS services by message pattern with the same validation and one event', async () => {
     if (!available) return;
     const bundle = await firstValueFrom(
-      client.send<Bundle<Patient>>('fhir.search', { resourceType: 'Patient', params: { _count: 1 } }),
+      client.send<Bundle<Patient>>(`${ns}.fhir.search`, { resourceType: 'Patient', params: { _count: 1 } }),
     );
     const patientId = bundle.entry![0].resource!.id!;
     await events();
     const response = await firstValueFrom(
-      client.send<{ cards: unknown[] }>('cds.invoke', {
+      client.send<{ cards: unknown[] }>(`${ns}.cds.invoke`, {
         serviceId: 'vitals-review',
         request: { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/1', patientId } },
         caller: 'ehr-integration',
@@ -100,7 +112,7 @@ describe('the gateway as a hybrid microservice (e2e)', () => {
 
     await expect(
       firstValueFrom(
-        client.send('cds.invoke', { serviceId: 'vitals-review', request: { hook: 'patient-view', context: {} } }),
+        client.send(`${ns}.cds.invoke`, { serviceId: 'vitals-review', request: { hook: 'patient-view', context: {} } }),
       ),
     ).rejects.toMatchObject({
       status: 400,

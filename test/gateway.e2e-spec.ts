@@ -35,7 +35,10 @@ describe('gateway (e2e)', () => {
 
   describe('API-key guard', () => {
     beforeEach(async () => {
-      app = await createTestGateway({ GATEWAY_API_KEYS: `${KEY_A}, ${KEY_B}` }, [FixtureOperationsModule]);
+      app = await createTestGateway(
+        { GATEWAY_API_KEYS: `${KEY_A}, ${KEY_B}`, CORS_ORIGINS: 'https://ehr.example.org' },
+        [FixtureOperationsModule],
+      );
     });
 
     it('refuses a request without a key or with a wrong one', async () => {

@@ -5,6 +5,7 @@ import { FHIR_TAG, fhirOpenApi } from '@ehr-gateway/fhir';
 import { NOTEREADER_TAG, noteReaderOpenApi } from '@ehr-gateway/notereader';
 import { version } from '../../../package.json';
 import type { GatewayConfig } from './config/gateway-config';
+import { guardApiDocs } from './security/api-docs';
 
 export const HEALTH_TAG = 'Health';
 export const CONSOLE_TAG = 'Console';
@@ -17,6 +18,8 @@ export const CONSOLE_TAG = 'Console';
  * request, once the CDS services are discovered.
  */
 export function setupApiDocs(app: INestApplication, config: GatewayConfig): void {
+  if (config.gateway.docs === 'off') return;
+  guardApiDocs(app, config);
   const build = (): OpenAPIObject => {
     const scanned = SwaggerModule.createDocument(
       app,

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
@@ -12,6 +12,8 @@ import { mountConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
+import { applyHttpSecurity } from './security/http-security';
+import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/fhir+json', 'application/json-patch+json'];
 
@@ -54,6 +56,12 @@ export async function createGatewayApp(
   });
   app.useLogger(app.get(Logger));
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
+  if (config.gateway.auth === 'none' && config.gateway.environment !== 'test') {
+    app
+      .get(Logger)
+      .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');
+  }
+  applyHttpSecurity(app, config);
   app.disable('x-powered-by');
   // ETags are the FHIR version ids the sources set, never Express's hash of the body.
   app.set('etag', false);
@@ -65,21 +73,6 @@ export async function createGatewayApp(
     type: SOAP_MEDIA_TYPES,
   });
   app.use(answerBodyParserErrors(config));
-  app.enableCors({
-    origin: config.gateway.corsOrigins.includes('*') ? true : config.gateway.corsOrigins,
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'X-API-Key',
-      'X-Request-Id',
-      'X-Session-Id',
-      'If-Match',
-      'If-None-Match',
-      'If-None-Exist',
-      'Prefer',
-    ],
-    exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Last-Modified'],
-  });
   app.enableShutdownHooks();
   if (config.console.enabled) mountConsole(app);
 
@@ -87,8 +80,9 @@ export async function createGatewayApp(
   if (config.gateway.transport) {
     // A hybrid app: the same pipes, filters and interceptors apply to message handlers; instances
     // share a NATS queue group, so each message is handled once.
+    const { url, queue, subjectPrefix } = config.gateway.transport;
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: [config.gateway.transport], queue: 'ehr-gateway' } },
+      { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix) },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();

@@ -10,6 +10,7 @@ import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeys } from './auth/api-keys';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
@@ -23,13 +24,13 @@ import { Readiness } from './observability/readiness';
 import { rateLimit } from './rate-limit/rate-limit';
 
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.gateway.apiKeys.length === 0) return [];
+  if (config.gateway.auth !== 'api-key') return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
         new ApiKeyGuard(
-          config.gateway.apiKeys,
+          new ApiKeys(config.gateway.apiKeys),
           reflector,
           requestContext,
           config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],

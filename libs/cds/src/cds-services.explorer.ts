@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { CDS_SERVICE_METADATA } from './constants';
+import { CdsServiceMetadata } from './decorators/cds-service.decorator';
 import type { CdsServiceDefinition, CdsServiceHandler } from './interfaces/cds.interfaces';
 
 export interface RegisteredCdsService {
@@ -18,14 +18,10 @@ export class CdsServicesExplorer implements OnModuleInit {
   constructor(private readonly discovery: DiscoveryService) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const type = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
-      const definition =
-        type && typeof type === 'function'
-          ? (Reflect.getMetadata(CDS_SERVICE_METADATA, type) as CdsServiceDefinition | undefined)
-          : undefined;
+    for (const wrapper of this.discovery.getProviders({ metadataKey: CdsServiceMetadata.KEY })) {
+      const definition = this.discovery.getMetadataByDecorator(CdsServiceMetadata, wrapper);
       if (!definition) continue;
-      const name = type!.name;
+      const name = wrapper.name as string;
       if (!SERVICE_ID.test(definition.id))
         throw new Error(`@CdsService on ${name}: id '${definition.id}' is not a valid service id`);
       const existing = this.services.get(definition.id);

@@ -9,19 +9,29 @@ import {
 } from '@ehr-gateway/config';
 import { z } from 'zod';
 import { CDS_DEFAULTS } from './constants';
-import type { CdsModuleOptions } from './interfaces/cds-module-options.interface';
+import type { CdsJwtIssuer, CdsModuleOptions } from './interfaces/cds-module-options.interface';
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
-/** `CDS_JWT_ISSUERS`: issuer -> JWK Set URL, https (or http on loopback). */
-function checkIssuers(issuers: Record<string, unknown>): Record<string, { jwksUrl: string }> {
+/**
+ * `CDS_JWT_ISSUERS`: issuer -> its JWK Set URL, https (or http on loopback), or
+ * -> `{ "jwksUrl": ..., "jkuHosts": [...] }` naming the hosts that issuer's
+ * tokens may point their `jku` at.
+ */
+function checkIssuers(issuers: Record<string, unknown>): Record<string, CdsJwtIssuer> {
   const problems: string[] = [];
-  const checked: Record<string, { jwksUrl: string }> = {};
-  for (const [issuer, url] of Object.entries(issuers)) {
+  const checked: Record<string, CdsJwtIssuer> = {};
+  for (const [issuer, entry] of Object.entries(issuers)) {
+    const { jwksUrl: url, jkuHosts } = (typeof entry === 'string' ? { jwksUrl: entry } : (entry ?? {})) as {
+      jwksUrl?: unknown;
+      jkuHosts?: unknown;
+    };
     const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : undefined;
-    if (parsed && (parsed.protocol === 'https:' || LOOPBACK_HOSTS.includes(parsed.hostname)))
-      checked[issuer] = { jwksUrl: parsed.href };
-    else problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+    if (!parsed || !(parsed.protocol === 'https:' || LOOPBACK_HOSTS.includes(parsed.hostname)))
+      problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+    else if (jkuHosts !== undefined && !(Array.isArray(jkuHosts) && jkuHosts.every((h) => typeof h === 'string')))
+      problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}': jkuHosts must be a list of host[:port]`);
+    else checked[issuer] = { jwksUrl: parsed.href, ...(jkuHosts ? { jkuHosts: jkuHosts } : {}) };
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return checked;
@@ -43,9 +53,11 @@ export const cdsConfig = defineConfigNamespace({
     CDS_JWT_ISSUERS: envJsonObject()
       .default({})
       .describe(
-        'Issuers allowed to call: a JSON object (a YAML mapping) of issuer to its JWK Set URL (https, or http on loopback); required when JWT is on.',
+        'Issuers allowed to call: a JSON object (a YAML mapping) of issuer to its JWK Set URL (https, or http on loopback), or to `{ "jwksUrl": ..., "jkuHosts": ["host[:port]"] }` naming the hosts its tokens may point `jku` at (any other `jku` is ignored, never fetched); required when JWT is on.',
       ),
-    CDS_JWT_ALLOWED_JKU_HOSTS: envList().default([]).describe("Hosts from which a token's `jku` may be fetched."),
+    CDS_JWT_MAX_LIFETIME_SECONDS: envInteger(1, 3600)
+      .default(CDS_DEFAULTS.jwtMaxLifetimeSeconds)
+      .describe('Longest lifetime (`exp - iat`) a CDS client token may have, seconds.'),
     CDS_JWT_REPLAY_REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
@@ -82,7 +94,7 @@ export const cdsConfig = defineConfigNamespace({
       jwt: {
         enabled: keys.CDS_JWT_ENABLED,
         issuers,
-        allowedJkuHosts: keys.CDS_JWT_ALLOWED_JKU_HOSTS,
+        maxLifetimeSeconds: keys.CDS_JWT_MAX_LIFETIME_SECONDS,
         replayRedisUrl: keys.CDS_JWT_REPLAY_REDIS_URL,
       },
       allowedFhirServerHosts: keys.CDS_ALLOWED_FHIR_SERVER_HOSTS,

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import { CDS_DEFAULTS } from './constants';
 import type { CdsModuleOptions } from './interfaces/cds-module-options.interface';
 
@@ -17,3 +17,6 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras<CdsModuleExtras>({ isGlobal: false, basePath: CDS_DEFAULTS.basePath }, (definition) => definition)
   .build();
+
+/** Injects the `forRoot` options (`CdsModuleOptions`). */
+export const InjectCdsOptions = (): ParameterDecorator => Inject(CDS_MODULE_OPTIONS);

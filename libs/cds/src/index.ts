@@ -1,6 +1,6 @@
 export { CdsService } from './decorators/cds-service.decorator';
 export { CdsModule } from './cds.module';
-export { CDS_MODULE_OPTIONS } from './cds.module-definition';
+export { InjectCdsOptions } from './cds.module-definition';
 export { CdsServicesExplorer } from './cds-services.explorer';
 export { CdsError } from './http/cds-errors';
 export { FeedbackStore } from './feedback/feedback.store';

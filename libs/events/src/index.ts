@@ -49,5 +49,6 @@ export type { EventBrokerOptions } from './broker/event-broker.options';
 export { toCloudEvent, withoutResource, type EhrCloudEvent } from './broker/cloud-event';
 export { EventConsumerModule } from './broker/event-consumer.module';
 export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';
+export { PUBLIC_URL_SETTING, publicBaseUrl } from './public-url';
 export { eventsConfig } from './events.config';
 export { brokerConfig } from './broker/event-broker.config';

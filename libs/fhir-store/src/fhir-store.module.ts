@@ -15,6 +15,9 @@ export interface FhirStoreModuleOptions {
 export const { ConfigurableModuleClass: ConfigurableFhirStoreModule, MODULE_OPTIONS_TOKEN: FHIR_STORE_MODULE_OPTIONS } =
   new ConfigurableModuleBuilder<FhirStoreModuleOptions>().setClassMethodName('forRoot').build();
 
+/** Injects the `forRoot` options (`FhirStoreModuleOptions`). */
+export const InjectFhirStoreOptions = (): ParameterDecorator => Inject(FHIR_STORE_MODULE_OPTIONS);
+
 /** The embedded FHIR store, seeded with synthetic patients on first start. Inject `FhirStore`. */
 @Module({
   providers: [
@@ -32,7 +35,7 @@ export class FhirStoreModule extends ConfigurableFhirStoreModule implements OnMo
 
   constructor(
     private readonly store: FhirStore,
-    @Inject(FHIR_STORE_MODULE_OPTIONS) private readonly options: FhirStoreModuleOptions,
+    @InjectFhirStoreOptions() private readonly options: FhirStoreModuleOptions,
   ) {
     super();
   }

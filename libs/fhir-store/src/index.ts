@@ -1,4 +1,4 @@
 export { FhirStore, type FhirStoreOptions } from './fhir-store';
-export { FhirStoreModule, FHIR_STORE_MODULE_OPTIONS, type FhirStoreModuleOptions } from './fhir-store.module';
+export { FhirStoreModule, InjectFhirStoreOptions, type FhirStoreModuleOptions } from './fhir-store.module';
 export { syntheticPatientBundles, type SyntheticOptions } from './synthetic/synthetic-patients';
 export { fhirStoreConfig } from './fhir-store.config';

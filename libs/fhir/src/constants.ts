@@ -3,6 +3,3 @@ export const FHIR_VERSION = '4.0.1';
 
 /** Words under `/fhir/` that name gateway endpoints, so they cannot name a source. */
 export const RESERVED_SOURCE_NAMES: readonly string[] = ['metadata', 'status', 'transform', 'aggregate'];
-
-export const FHIR_TRANSFORM_METADATA = Symbol('ehr-gateway:fhir-transform');
-export const FHIR_AGGREGATE_METADATA = Symbol('ehr-gateway:fhir-aggregate');

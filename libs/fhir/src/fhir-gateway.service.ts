@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OperationEvents } from '@ehr-gateway/events';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { FhirError } from './errors/fhir-error';
 import { isOperationOutcome } from './errors/operation-outcome';
-import { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+import { InjectFhirOptions } from './fhir.module-definition';
 import { EVENT_TYPE_OF, FhirOperation, entryOperation, toFhirRequest } from './interaction';
 import type { FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
@@ -51,7 +51,7 @@ export class FhirGateway {
   constructor(
     private readonly sources: FhirSources,
     private readonly operationEvents: OperationEvents,
-    @Inject(FHIR_MODULE_OPTIONS) private readonly options: FhirModuleOptions,
+    @InjectFhirOptions() private readonly options: FhirModuleOptions,
   ) {}
 
   /** Adds an upstream source at runtime (a connection string or an object, validated like configuration). */

@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 
 export const {
@@ -10,3 +10,6 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();
+
+/** Injects the `forRoot` options (`FhirModuleOptions`). */
+export const InjectFhirOptions = (): ParameterDecorator => Inject(FHIR_MODULE_OPTIONS);

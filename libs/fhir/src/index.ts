@@ -5,7 +5,7 @@ export { loadFhirDefinitions, validateFhirResource } from './definitions';
 export { assertResourceType, resourceTypes } from './resource-types';
 export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
 export { FhirModule } from './fhir.module';
-export { FHIR_MODULE_OPTIONS } from './fhir.module-definition';
+export { InjectFhirOptions } from './fhir.module-definition';
 export { FhirSources } from './sources/fhir-sources';
 export {
   resolveSource,

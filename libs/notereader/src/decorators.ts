@@ -1,5 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
-import { NOTEREADER_HANDLER_METADATA } from './constants';
+import { DiscoveryService } from '@nestjs/core';
+
+/** The discoverable metadata of `@NoteReaderHandler()`. */
+export const NoteReaderHandlerMetadata = DiscoveryService.createDecorator<Record<string, never>>();
 
 /** Marks the method that processes NoteReader documents: `(request: NoteReaderRequest) => NoteReaderResult`. */
-export const NoteReaderHandler = () => SetMetadata(NOTEREADER_HANDLER_METADATA, true);
+export const NoteReaderHandler = (): MethodDecorator => NoteReaderHandlerMetadata({});

@@ -1,6 +1,6 @@
 export { NoteReaderHandler } from './decorators';
 export { NoteReaderModule } from './notereader.module';
-export { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
+export { InjectNoteReaderOptions } from './notereader.module-definition';
 export { SoapFault, faultEnvelope } from './soap/soap-fault';
 export type { NoteReaderHandlerFn, NoteReaderModuleOptions, NoteReaderRequest, NoteReaderResult } from './interfaces';
 export { notereaderConfig } from './notereader.config';

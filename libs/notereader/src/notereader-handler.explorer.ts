@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { findDecoratedMethods } from '@ehr-gateway/events';
-import { NOTEREADER_HANDLER_METADATA } from './constants';
+import { NoteReaderHandlerMetadata } from './decorators';
 import type { NoteReaderHandlerFn, NoteReaderRequest } from './interfaces';
 
 /** Finds the one `@NoteReaderHandler()` method; two stop the boot, none leaves documents unchanged. */
@@ -16,7 +16,7 @@ export class NoteReaderHandlerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const handlers = findDecoratedMethods<boolean>(this.discovery, this.scanner, NOTEREADER_HANDLER_METADATA);
+    const handlers = findDecoratedMethods(this.discovery, this.scanner, NoteReaderHandlerMetadata.KEY);
     if (handlers.length > 1) {
       throw new Error(
         `@NoteReaderHandler() is declared twice (${handlers.map((h) => h.name).join(' and ')}); there can be one`,

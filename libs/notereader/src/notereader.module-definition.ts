@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import { NOTEREADER_DEFAULTS } from './constants';
 import type { NoteReaderModuleOptions } from './interfaces';
 
@@ -10,3 +10,6 @@ export const {
   // The path is static (routes are fixed when the module graph is built), so it is an extra.
   .setExtras<{ path: string }>({ path: NOTEREADER_DEFAULTS.path }, (definition) => definition)
   .build();
+
+/** Injects the `forRoot` options (`NoteReaderModuleOptions`). */
+export const InjectNoteReaderOptions = (): ParameterDecorator => Inject(NOTEREADER_MODULE_OPTIONS);

@@ -1,10 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CdaDocument, CdaParseError } from '@ehr-gateway/cda';
 import { OperationFacts } from '@ehr-gateway/events';
 import type { NoteReaderModuleOptions, NoteReaderResult } from './interfaces';
 import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
-import { NOTEREADER_MODULE_OPTIONS } from './notereader.module-definition';
+import { InjectNoteReaderOptions } from './notereader.module-definition';
 import type { ProcessDocumentCall } from './soap/process-document-request';
 import { SoapFault, responseEnvelope } from './soap/soap-fault';
 
@@ -18,7 +18,7 @@ export class NoteReaderService {
   constructor(
     private readonly handlers: NoteReaderHandlerExplorer,
     private readonly facts: OperationFacts,
-    @Inject(NOTEREADER_MODULE_OPTIONS) private readonly options: NoteReaderModuleOptions,
+    @InjectNoteReaderOptions() private readonly options: NoteReaderModuleOptions,
   ) {}
 
   get maxDocumentBytes(): number {

@@ -1,42 +1,23 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RequestContextService } from '@ehr-gateway/events';
 import type { Request } from 'express';
+import type { ApiKeys } from './api-keys';
 import { IS_PUBLIC } from './public.decorator';
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** The caller's key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-function presentedKey(request: Request): string | undefined {
-  const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header !== '') return header;
-  const authorization = request.headers.authorization;
-  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1];
-}
-
-/**
- * Requires one of the configured API keys on every HTTP route not marked
- * `@Public()`. Keys are compared as SHA-256 digests with `timingSafeEqual`, so
- * neither the content nor the length of a key leaks through timing.
- */
+/** Requires one of the configured API keys on every HTTP route not marked `@Public()`. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  private readonly keyDigests: Buffer[];
-
   /**
    * @param exemptPrefixes paths authenticated by their protocol's own check instead
    *   (the CDS Hooks routes when CDS JWT verification is on: an EHR sends its JWT, not an API key)
    */
   constructor(
-    apiKeys: string[],
+    private readonly keys: ApiKeys,
     private readonly reflector: Reflector,
     private readonly requestContext: RequestContextService,
     private readonly exemptPrefixes: string[] = [],
-  ) {
-    this.keyDigests = apiKeys.map(digest);
-  }
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
@@ -45,14 +26,7 @@ export class ApiKeyGuard implements CanActivate {
     if (isPublic || request.method === 'OPTIONS') return true;
     if (this.exemptPrefixes.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`)))
       return true;
-
-    const key = presentedKey(request);
-    if (key === undefined)
-      throw new UnauthorizedException('An API key is required (Authorization: Bearer or X-API-Key)');
-    const presented = digest(key);
-    const index = this.keyDigests.findIndex((known) => timingSafeEqual(known, presented));
-    if (index < 0) throw new UnauthorizedException('The API key is not valid');
-    this.requestContext.setUser(`api-key#${index + 1}`);
+    this.requestContext.setUser(this.keys.authenticate(request));
     return true;
   }
 }

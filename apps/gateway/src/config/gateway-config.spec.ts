@@ -18,8 +18,12 @@ describe('loadGatewayConfig', () => {
         host: '0.0.0.0',
         environment: 'development',
         logLevel: 'debug',
+        auth: 'none',
         apiKeys: [],
-        corsOrigins: ['*'],
+        publicUrl: undefined,
+        trustProxy: undefined,
+        docs: 'guarded',
+        corsOrigins: [],
         bodyLimit: '1mb',
         transport: undefined,
         rateLimit: { requests: 0, windowSeconds: 60 },
@@ -33,12 +37,13 @@ describe('loadGatewayConfig', () => {
         outboxCapacity: 100_000,
         maxAgeSeconds: 604_800,
         includeResource: false,
+        manageStream: false,
       },
       fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
       fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
       cds: {
         basePath: 'cds-services',
-        jwt: { enabled: false, issuers: {}, allowedJkuHosts: [], replayRedisUrl: undefined },
+        jwt: { enabled: false, issuers: {}, maxLifetimeSeconds: 300, replayRedisUrl: undefined },
         allowedFhirServerHosts: [],
         prefetchSource: undefined,
         prefetchTimeoutMs: 3000,
@@ -67,9 +72,16 @@ describe('loadGatewayConfig', () => {
     ).toEqual({
       enabled: true,
       issuers: { ehr: { jwksUrl: 'https://ehr.example.org/jwks' } },
-      allowedJkuHosts: [],
+      maxLifetimeSeconds: 300,
       replayRedisUrl: undefined,
     });
+    expect(
+      loadGatewayConfig({
+        CDS_JWT_ISSUERS: JSON.stringify({
+          sandbox: { jwksUrl: 'https://sandbox.example/jwks', jkuHosts: ['keys.sandbox.example'] },
+        }),
+      }).cds.jwt.issuers,
+    ).toEqual({ sandbox: { jwksUrl: 'https://sandbox.example/jwks', jkuHosts: ['keys.sandbox.example'] } });
   });
 
   it('validates FHIR sources at boot, naming the source and never its secret', () => {
@@ -99,11 +111,18 @@ describe('loadGatewayConfig', () => {
       PORT: '8080',
       NODE_ENV: 'production',
       GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbb',
+      GATEWAY_PUBLIC_URL: 'https://gateway.example.org/',
       EVENTS_DELIVERY: 'strict',
       EVENTS_ENABLED: 'false',
     });
     expect(config).toMatchObject({
-      gateway: { port: 8080, logLevel: 'info', apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'] },
+      gateway: {
+        port: 8080,
+        logLevel: 'info',
+        auth: 'api-key',
+        apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
+        publicUrl: 'https://gateway.example.org',
+      },
       events: { deliveryMode: 'strict', enabled: false },
     });
   });
@@ -145,5 +164,45 @@ describe('loadGatewayConfig', () => {
       /GATEWAY_CONFIG_FILE: cannot read/,
     );
     expect(() => loadGatewayConfig({ GATEWAY_CONFIG_FILE: configFile('- a\n- b\n') })).toThrow(/must hold a mapping/);
+  });
+
+  describe('secure defaults (issue 10)', () => {
+    it('refuses production without inbound authentication, naming the keys', () => {
+      expect(() =>
+        loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_PUBLIC_URL: 'https://gateway.example.org' }),
+      ).toThrow(/GATEWAY_AUTH \/ GATEWAY_API_KEYS: production needs inbound authentication/);
+    });
+
+    it('starts in production without authentication only when GATEWAY_AUTH=none says so', () => {
+      const config = loadGatewayConfig({
+        NODE_ENV: 'production',
+        GATEWAY_AUTH: 'none',
+        GATEWAY_PUBLIC_URL: 'https://gateway.example.org',
+      });
+      expect(config.gateway.auth).toBe('none');
+    });
+
+    it('refuses production without GATEWAY_PUBLIC_URL', () => {
+      expect(() => loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_AUTH: 'none' })).toThrow(
+        /GATEWAY_PUBLIC_URL: required in production/,
+      );
+    });
+
+    it('refuses GATEWAY_AUTH=api-key without keys, and none together with keys', () => {
+      expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'api-key' })).toThrow(
+        /GATEWAY_API_KEYS must list at least one key/,
+      );
+      expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'none', GATEWAY_API_KEYS: 'aaaaaaaaaaaaaaaa' })).toThrow(
+        /choose one/,
+      );
+    });
+
+    it('refuses CORS_ORIGINS=null and reads TRUST_PROXY as a list of proxies', () => {
+      expect(() => loadGatewayConfig({ CORS_ORIGINS: 'https://a.example,null' })).toThrow(/'null' is not an origin/);
+      expect(loadGatewayConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).gateway.trustProxy).toEqual([
+        'loopback',
+        '10.0.0.0/8',
+      ]);
+    });
   });
 });

@@ -16,6 +16,43 @@ import { consoleConfig } from '../console/console.config';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+const AUTH_MODES = ['api-key', 'smart', 'none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/**
+ * The inbound authentication mode: `GATEWAY_AUTH`, or `api-key` when keys are
+ * set. Production refuses to start without one unless `GATEWAY_AUTH=none` says
+ * so explicitly: the gateway never falls back silently to no authentication.
+ */
+function inboundAuth(mode: AuthMode | undefined, keys: string[], environment: string): AuthMode {
+  const chosen = mode ?? (keys.length > 0 ? 'api-key' : undefined);
+  if (chosen === 'api-key' && keys.length === 0) {
+    throw new ConfigValidationError(['GATEWAY_AUTH=api-key: GATEWAY_API_KEYS must list at least one key']);
+  }
+  if (chosen === 'none' && keys.length > 0) {
+    throw new ConfigValidationError(['GATEWAY_AUTH=none: GATEWAY_API_KEYS is set too; choose one']);
+  }
+  if (chosen === 'smart') {
+    throw new ConfigValidationError(['GATEWAY_AUTH=smart: SMART authorization is not part of this build']);
+  }
+  if (chosen === undefined && environment === 'production') {
+    throw new ConfigValidationError([
+      'GATEWAY_AUTH / GATEWAY_API_KEYS: production needs inbound authentication: set GATEWAY_API_KEYS, ' +
+        'or GATEWAY_AUTH=none to run without it on purpose',
+    ]);
+  }
+  return chosen ?? 'none';
+}
+
+/** `GATEWAY_PUBLIC_URL` without a trailing slash; production requires it. */
+function publicUrl(url: string | undefined, environment: string): string | undefined {
+  if (!url && environment === 'production') {
+    throw new ConfigValidationError([
+      'GATEWAY_PUBLIC_URL: required in production (every absolute URL the gateway writes comes from it)',
+    ]);
+  }
+  return url?.replace(/\/+$/, '');
+}
 
 /** The gateway app's own keys: where it listens, how it logs, what guards it. */
 export const gatewayConfig = defineConfigNamespace({
@@ -36,7 +73,34 @@ export const gatewayConfig = defineConfigNamespace({
       .describe(
         'API keys, each at least 16 characters. When set, every route but `/health` (and the CDS Hooks routes while `CDS_JWT_ENABLED=true`) needs `Authorization: Bearer <key>` or `X-API-Key: <key>`. Empty: no API-key guard.',
       ),
-    CORS_ORIGINS: envList().default(['*']).describe('Origins allowed by CORS; `*` allows any.'),
+    GATEWAY_AUTH: z
+      .enum(AUTH_MODES)
+      .optional()
+      .describe(
+        'Inbound authentication: `api-key` (`GATEWAY_API_KEYS`), `smart`, or `none`. Default: `api-key` when keys are set. Production refuses to start without inbound authentication unless `none` is set explicitly.',
+      ),
+    GATEWAY_PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .regex(/^[^?#]+$/, 'must have no query or fragment')
+      .optional()
+      .describe(
+        "The URL clients reach the gateway at: every absolute URL it writes (Bundle links, `fullUrl`, `Location`, the WSDL address, the expected CDS JWT `aud`) comes from it, never from `Host`. Required in production; absent in development: each request's own origin.",
+      ),
+    TRUST_PROXY: envList()
+      .optional()
+      .describe(
+        'Proxies whose `X-Forwarded-Proto`/`-Host`/`-For` count (Express `trust proxy`: addresses, CIDRs, `loopback`, `uniquelocal`). Absent: none.',
+      ),
+    GATEWAY_DOCS: z
+      .enum(['guarded', 'public', 'off'])
+      .default('guarded')
+      .describe('`/docs` and `/docs-json`: behind the API-key check like the API, `public`, or not served (`off`).'),
+    CORS_ORIGINS: envList()
+      .default([])
+      .refine((origins) => !origins.includes('null'), "'null' is not an origin that may be allowed")
+      .describe(
+        'Origins allowed cross-origin access, matched exactly. Empty: none. `*`: any origin, without credentials (only when set explicitly).',
+      ),
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 512kb or 5mb')
@@ -54,17 +118,39 @@ export const gatewayConfig = defineConfigNamespace({
       .optional()
       .meta({ secret: true })
       .describe('NATS URL of the microservice transport (FHIR and CDS by message pattern). Absent: HTTP only.'),
+    GATEWAY_TRANSPORT_QUEUE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a NATS queue group name')
+      .default('ehr-gateway')
+      .describe("NATS queue group of this deployment's instances (each message handled once per deployment)."),
+    GATEWAY_TRANSPORT_SUBJECT_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'must be dot-separated subject tokens')
+      .optional()
+      .describe(
+        'Prefix of every message pattern (`<prefix>.fhir.read`), so deployments sharing a NATS never answer each other. Absent: none.',
+      ),
   },
   values: (keys) => ({
     port: keys.PORT,
     host: keys.HOST,
     environment: keys.NODE_ENV,
     logLevel: keys.LOG_LEVEL ?? (keys.NODE_ENV === 'development' ? 'debug' : 'info'),
+    auth: inboundAuth(keys.GATEWAY_AUTH, keys.GATEWAY_API_KEYS, keys.NODE_ENV),
     apiKeys: keys.GATEWAY_API_KEYS,
+    publicUrl: publicUrl(keys.GATEWAY_PUBLIC_URL, keys.NODE_ENV),
+    trustProxy: keys.TRUST_PROXY,
+    docs: keys.GATEWAY_DOCS,
     corsOrigins: keys.CORS_ORIGINS,
     bodyLimit: keys.BODY_LIMIT,
-    transport: keys.GATEWAY_TRANSPORT,
     rateLimit: { requests: keys.RATE_LIMIT_REQUESTS, windowSeconds: keys.RATE_LIMIT_WINDOW_SECONDS },
+    transport: keys.GATEWAY_TRANSPORT
+      ? {
+          url: keys.GATEWAY_TRANSPORT,
+          queue: keys.GATEWAY_TRANSPORT_QUEUE,
+          subjectPrefix: keys.GATEWAY_TRANSPORT_SUBJECT_PREFIX ?? '',
+        }
+      : undefined,
   }),
 });
 

@@ -1,10 +1,13 @@
-import { applyDecorators, Injectable, SetMetadata } from '@nestjs/common';
-import { CDS_SERVICE_METADATA } from '../constants';
+import { applyDecorators, Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import type { CdsServiceDefinition } from '../interfaces/cds.interfaces';
+
+/** The discoverable metadata of `@CdsService` (`DiscoveryService.getProviders({ metadataKey: CdsServiceMetadata.KEY })`). */
+export const CdsServiceMetadata = DiscoveryService.createDecorator<CdsServiceDefinition>();
 
 /**
  * Declares a CDS service: an injectable class implementing `CdsServiceHandler`
  * (`handle(request)`), served at `POST /cds-services/{id}` and listed in discovery.
  */
 export const CdsService = (definition: CdsServiceDefinition): ClassDecorator =>
-  applyDecorators(Injectable(), SetMetadata(CDS_SERVICE_METADATA, definition));
+  applyDecorators(Injectable(), CdsServiceMetadata(definition));

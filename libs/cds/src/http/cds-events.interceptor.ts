@@ -1,4 +1,4 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import {
   CdsEventDetails,
   CdsEventType,
@@ -9,7 +9,7 @@ import {
   OperationEvents,
 } from '@ehr-gateway/events';
 import type { Request } from 'express';
-import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
+import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsServicesExplorer } from '../cds-services.explorer';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import type { CdsResponse } from '../interfaces/cds.interfaces';
@@ -60,7 +60,7 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor<CdsCallEventT
   constructor(
     operationEvents: OperationEvents,
     private readonly services: CdsServicesExplorer,
-    @Inject(CDS_MODULE_OPTIONS) options: CdsModuleOptions,
+    @InjectCdsOptions() options: CdsModuleOptions,
   ) {
     super(operationEvents, options);
   }

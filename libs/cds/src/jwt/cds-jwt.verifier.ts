@@ -1,22 +1,27 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, jwtVerify } from 'jose';
+import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request } from 'express';
-import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
+import { InjectCdsOptions } from '../cds.module-definition';
+import { CDS_DEFAULTS } from '../constants';
 import { CdsUnauthorizedError } from '../http/cds-errors';
-import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
+import type { CdsJwtIssuer, CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import { createClient } from 'redis';
 import { InMemoryReplayStore, RedisReplayStore, ReplayStore } from './replay-store';
 
 const ALGORITHMS = ['RS384', 'ES384'];
 const DEFAULT_CLOCK_TOLERANCE_S = 60;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Verifies the CDS client's JWT (CDS Hooks 2.0 "Trusting CDS Clients"):
- * RS384/ES384 only, `kid` from the issuer's JWK Set (a configured URL, or an
- * allow-listed `jku`; cached by jose, re-fetched on an unknown `kid`), `iss`
- * allow-listed, `aud` the exact URL called, `exp`/`iat`/`nbf` with clock skew,
- * `jti` never seen before. Any failure is `CdsUnauthorizedError` (a bare 401);
- * the reason goes to the log, never the token.
+ * RS384/ES384 only; `iss` one of the configured issuers (own properties only);
+ * the key by `kid` from that issuer's JWK Set: its configured URL, or the
+ * token's `jku` when that host is one the issuer may use (any other `jku` is
+ * ignored, never fetched); `aud` the public URL of the endpoint called; `iat`
+ * not in the future and `exp - iat` within the maximum lifetime, with clock
+ * skew; `jti` never seen before, remembered until `exp`. Any failure is
+ * `CdsUnauthorizedError` (a bare 401); the reason goes to the log, never the token.
  */
 @Injectable()
 export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
@@ -25,7 +30,7 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
   private replays: ReplayStore = new InMemoryReplayStore();
   private redis?: ReturnType<typeof createClient>;
 
-  constructor(@Inject(CDS_MODULE_OPTIONS) private readonly options: CdsModuleOptions) {}
+  constructor(@InjectCdsOptions() private readonly options: CdsModuleOptions) {}
 
   get enabled(): boolean {
     return this.options.jwt?.enabled === true;
@@ -77,33 +82,29 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
     const header = decodeProtectedHeader(token);
     if (!header.alg || !ALGORITHMS.includes(header.alg)) throw new Error(`algorithm ${header.alg} is not allowed`);
     const issuer = decodeJwt(token).iss;
-    if (!issuer || !(issuer in jwt.issuers)) throw new Error(`issuer ${issuer} is not allow-listed`);
-    const keys = this.keySetFor(issuer, header.jku);
-    const audience = `${request.protocol}://${request.get('host')}${request.originalUrl.split('?')[0]}`;
+    if (typeof issuer !== 'string' || !Object.hasOwn(jwt.issuers, issuer)) throw new Error('issuer not allow-listed');
+    const keys = this.keySetFor(jwt.issuers[issuer], header.jku);
+    const audience = `${publicBaseUrl(request)}${request.originalUrl.split('?')[0]}`;
+    const tolerance = jwt.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_S;
     const { payload } = await jwtVerify(token, keys, {
       issuer,
       audience,
       algorithms: ALGORITHMS,
-      clockTolerance: jwt.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_S,
+      clockTolerance: tolerance,
       requiredClaims: ['iat', 'exp', 'jti'],
     });
-    if (!(await this.replays.remember(`${issuer}|${payload.jti}`, payload.exp!)))
+    const { iat, exp } = payload as { iat: number; exp: number };
+    if (iat > Date.now() / 1000 + tolerance) throw new Error('iat is in the future');
+    const maxLifetime = jwt.maxLifetimeSeconds ?? CDS_DEFAULTS.jwtMaxLifetimeSeconds;
+    if (exp - iat > maxLifetime) throw new Error(`exp - iat exceeds ${maxLifetime} s`);
+    if (!(await this.replays.remember(`${issuer}|${payload.jti}`, exp)))
       throw new Error(`jti ${payload.jti} was already used`);
     return issuer;
   }
 
-  private keySetFor(issuer: string, jku: string | undefined): JWTVerifyGetKey {
-    const jwt = this.options.jwt!;
-    let url: string | undefined;
-    if (jku) {
-      const host = new URL(jku).host.toLowerCase();
-      if (!(jwt.allowedJkuHosts ?? []).map((h) => h.toLowerCase()).includes(host))
-        throw new Error(`jku host ${host} is not allow-listed`);
-      url = jku;
-    } else {
-      url = jwt.issuers[issuer].jwksUrl;
-    }
-    if (!url) throw new Error(`no JWK Set is configured for issuer ${issuer}`);
+  /** The issuer's JWK Set: the token's `jku` only on a host this issuer may use, otherwise its configured URL. */
+  private keySetFor(issuer: CdsJwtIssuer, jku: string | undefined): JWTVerifyGetKey {
+    const url = jku !== undefined && jkuAllowed(issuer, jku) ? jku : issuer.jwksUrl;
     let keys = this.keySets.get(url);
     if (!keys) {
       keys = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 1000, cacheMaxAge: 600_000 });
@@ -111,4 +112,16 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
     }
     return keys;
   }
+}
+
+function jkuAllowed(issuer: CdsJwtIssuer, jku: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(jku);
+  } catch {
+    return false;
+  }
+  const hosts = (issuer.jkuHosts ?? []).map((host) => host.toLowerCase());
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  return secure && hosts.includes(url.host.toLowerCase());
 }

@@ -4,14 +4,30 @@ export interface ReplayStore {
   remember(jti: string, expiresAt: number): Promise<boolean>;
 }
 
-/** The default replay store: in this process's memory. Several gateway instances each keep their own. */
+/** Seconds between sweeps of expired ids. */
+const SWEEP_INTERVAL_S = 10;
+
+/**
+ * The default replay store: in this process's memory, each id kept until its
+ * token expires. Several gateway instances each keep their own.
+ */
 export class InMemoryReplayStore implements ReplayStore {
   private readonly seen = new Map<string, number>();
+  private nextSweep = 0;
+
+  /** @param now the clock, epoch seconds */
+  constructor(private readonly now: () => number = () => Date.now() / 1000) {}
+
+  /** Ids currently remembered. */
+  get size(): number {
+    return this.seen.size;
+  }
 
   async remember(jti: string, expiresAt: number): Promise<boolean> {
-    const now = Date.now() / 1000;
-    if (this.seen.size > 10_000) {
+    const now = this.now();
+    if (now >= this.nextSweep) {
       for (const [key, expiry] of this.seen) if (expiry < now) this.seen.delete(key);
+      this.nextSweep = now + SWEEP_INTERVAL_S;
     }
     const known = this.seen.get(jti);
     if (known !== undefined && known >= now) return false;

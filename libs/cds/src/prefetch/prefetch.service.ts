@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { FhirError, FhirGateway, FhirOperation, isOperationOutcome } from '@ehr-gateway/fhir';
 import { inSpan } from '@ehr-gateway/events';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
-import { CDS_MODULE_OPTIONS } from '../cds.module-definition';
+import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsError } from '../http/cds-errors';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import type { CdsRequest, CdsServiceDefinition, FhirAuthorization } from '../interfaces/cds.interfaces';
@@ -36,7 +36,7 @@ export class PrefetchService {
 
   constructor(
     private readonly fhir: FhirGateway,
-    @Inject(CDS_MODULE_OPTIONS) private readonly options: CdsModuleOptions,
+    @InjectCdsOptions() private readonly options: CdsModuleOptions,
   ) {
     this.allowedHosts = new Set((options.allowedFhirServerHosts ?? []).map((host) => host.toLowerCase()));
   }

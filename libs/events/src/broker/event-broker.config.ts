@@ -40,6 +40,11 @@ export const brokerConfig = defineConfigNamespace({
     EVENTS_BROKER_INCLUDE_RESOURCE: envBoolean()
       .default(BROKER_DEFAULTS.includeResource)
       .describe('Put resource bodies (PHI) on the wire.'),
+    EVENTS_BROKER_MANAGE_STREAM: envBoolean()
+      .default(BROKER_DEFAULTS.manageStream)
+      .describe(
+        "Whether the gateway owns the stream's settings: `true` updates an existing stream to these keys on every start; `false` creates a missing stream and leaves an existing one as its operator configured it.",
+      ),
   },
   values: (keys): Partial<EventBrokerOptions> & Pick<EventBrokerOptions, 'stream' | 'subjectPrefix'> => ({
     url: keys.EVENTS_BROKER_URL,
@@ -49,5 +54,6 @@ export const brokerConfig = defineConfigNamespace({
     outboxCapacity: keys.EVENTS_OUTBOX_CAPACITY,
     maxAgeSeconds: keys.EVENTS_BROKER_MAX_AGE_SECONDS,
     includeResource: keys.EVENTS_BROKER_INCLUDE_RESOURCE,
+    manageStream: keys.EVENTS_BROKER_MANAGE_STREAM,
   }),
 });

@@ -17,6 +17,12 @@ export interface EventBrokerOptions {
   source?: string;
   /** Put resource bodies on the wire. Default false. */
   includeResource?: boolean;
+  /**
+   * Whether the gateway owns the stream's settings: true updates an existing
+   * stream to these options on every start; false (default) creates a missing
+   * stream and leaves an existing one as its operator configured it.
+   */
+  manageStream?: boolean;
   /** Per-publish timeout. Default 2000 ms. */
   publishTimeoutMs?: number;
 }
@@ -31,6 +37,7 @@ export const BROKER_DEFAULTS = {
   outboxCapacity: 100_000,
   source: 'ehr-gateway',
   includeResource: false,
+  manageStream: false,
   publishTimeoutMs: 2000,
 } as const satisfies Omit<Required<EventBrokerOptions>, 'url'>;
 

@@ -156,12 +156,9 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
       max_age: this.options.maxAgeSeconds * NANOS_PER_SECOND,
       duplicate_window: this.options.duplicateWindowSeconds * NANOS_PER_SECOND,
     };
-    try {
-      await jsm.streams.info(this.streamName);
-      await jsm.streams.update(this.streamName, config);
-    } catch {
-      await jsm.streams.add(config);
-    }
+    const existing = await jsm.streams.info(this.streamName).catch(() => undefined);
+    if (!existing) await jsm.streams.add(config);
+    else if (this.options.manageStream) await jsm.streams.update(this.streamName, config);
   }
 
   private scheduleDrain(delayMs: number): void {

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { findDecoratedMethods } from '@ehr-gateway/events';
-import { FHIR_AGGREGATE_METADATA, FHIR_TRANSFORM_METADATA } from '../constants';
+import { FhirAggregate, FhirTransform } from './fhir-handler.decorators';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -17,11 +17,11 @@ export class FhirHandlersExplorer implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.register(this.transforms, FHIR_TRANSFORM_METADATA, '@FhirTransform');
-    this.register(this.aggregates, FHIR_AGGREGATE_METADATA, '@FhirAggregate');
+    this.register(this.transforms, FhirTransform.KEY, '@FhirTransform');
+    this.register(this.aggregates, FhirAggregate.KEY, '@FhirAggregate');
   }
 
-  private register(map: Map<string, Handler>, metadataKey: symbol, decorator: string): void {
+  private register(map: Map<string, Handler>, metadataKey: string, decorator: string): void {
     for (const { name, metadata: resourceType, invoke } of findDecoratedMethods<string>(
       this.discovery,
       this.scanner,

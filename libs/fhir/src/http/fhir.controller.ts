@@ -2,6 +2,7 @@ import { All, Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestj
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
+import { publicBaseUrl } from '@ehr-gateway/events';
 import { FHIR_JSON } from '../constants';
 import { FhirError } from '../errors/fhir-error';
 import { FhirGateway } from '../fhir-gateway.service';
@@ -200,6 +201,6 @@ export class FhirController {
   }
 
   private gatewayBase(request: Request): string {
-    return `${request.protocol}://${request.get('host')}/fhir`;
+    return `${publicBaseUrl(request)}/fhir`;
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { UpstreamFhirBackend } from '../client/upstream-backend';
 import { FhirError } from '../errors/fhir-error';
-import { FHIR_MODULE_OPTIONS } from '../fhir.module-definition';
+import { InjectFhirOptions } from '../fhir.module-definition';
 import type { BackendStatus, FhirBackend } from '../interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from '../interfaces/fhir-module-options.interface';
 import { SourceConfig, SourceConfigError, resolveSource, validateSourceName } from './source-definition';
@@ -14,7 +14,7 @@ export class FhirSources implements OnApplicationShutdown {
   private readonly upstreams: UpstreamFhirBackend[] = [];
   readonly defaultSource: string;
 
-  constructor(@Inject(FHIR_MODULE_OPTIONS) private readonly options: FhirModuleOptions) {
+  constructor(@InjectFhirOptions() private readonly options: FhirModuleOptions) {
     for (const [name, backend] of Object.entries(options.backends ?? {})) this.addBackend(name, backend);
     for (const [name, config] of Object.entries(options.sources ?? {})) this.addSource(name, config);
     const defaultSource = options.defaultSource ?? this.backends.keys().next().value;

@@ -1,8 +1,8 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { EHREventType, EventEmittingInterceptor, OperationDescriptor, OperationEvents } from '@ehr-gateway/events';
 import type { Request } from 'express';
 import type { NoteReaderModuleOptions } from '../interfaces';
-import { NOTEREADER_MODULE_OPTIONS } from '../notereader.module-definition';
+import { InjectNoteReaderOptions } from '../notereader.module-definition';
 
 type ProcessNote = EHREventType.NOTEREADER_PROCESS_NOTE;
 
@@ -14,7 +14,7 @@ type ProcessNote = EHREventType.NOTEREADER_PROCESS_NOTE;
  */
 @Injectable()
 export class NoteReaderEventsInterceptor extends EventEmittingInterceptor<ProcessNote> {
-  constructor(operationEvents: OperationEvents, @Inject(NOTEREADER_MODULE_OPTIONS) options: NoteReaderModuleOptions) {
+  constructor(operationEvents: OperationEvents, @InjectNoteReaderOptions() options: NoteReaderModuleOptions) {
     super(operationEvents, options);
   }
 

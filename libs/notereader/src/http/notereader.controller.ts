@@ -1,5 +1,6 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request, Response } from 'express';
 import { SOAP_ACTION } from '../constants';
 import { NoteReaderService } from '../notereader.service';
@@ -20,7 +21,7 @@ export class NoteReaderController {
   @Get()
   wsdl(@Query('wsdl') wsdl: string | undefined, @Req() request: Request, @Res() response: Response): void {
     if (wsdl === undefined) throw new SoapFault('Client', 'GET serves only the WSDL: add ?wsdl');
-    const location = `${request.protocol}://${request.get('host')}${request.baseUrl}${request.path}`;
+    const location = `${publicBaseUrl(request)}${request.baseUrl}${request.path}`;
     response.status(200).type('text/xml; charset=utf-8').send(noteReaderWsdl(location));
   }
 
