@@ -32,10 +32,10 @@ describe('CDS Hooks (e2e)', () => {
 
   beforeAll(async () => {
     ehr = await new MockEhrServer({ id: 'unused' }).start();
-    app = await createTestGateway({ CDS_ALLOWED_FHIR_SERVER_HOSTS: new URL(ehr.url).host }, [
-      EventLogModule,
-      CdsTestServicesModule,
-    ]);
+    app = await createTestGateway(
+      { CDS_ALLOWED_FHIR_SERVER_HOSTS: new URL(ehr.url).host, CORS_ORIGINS: 'https://ehr.example.org' },
+      [EventLogModule, CdsTestServicesModule],
+    );
     events = eventsOf(app);
     const fhir = app.get(FhirGateway);
     patient = await fhir.create<Patient>({
@@ -70,12 +70,12 @@ describe('CDS Hooks (e2e)', () => {
     ...extra,
   });
 
-  it('serves discovery with every service, CORS-enabled for browser clients', async () => {
+  it('serves discovery with every service, CORS-enabled for the configured browser origins', async () => {
     const response = await request(app.getHttpServer())
       .get('/cds-services')
       .set('Origin', 'https://ehr.example.org')
       .expect(200);
-    expect(response.headers['access-control-allow-origin']).toBeDefined();
+    expect(response.headers['access-control-allow-origin']).toBe('https://ehr.example.org');
     const ids = (response.body.services as Array<{ id: string }>).map((service) => service.id);
     expect(ids).toEqual(
       expect.arrayContaining(['vitals-review', 'allergy-check', 'discharge-checklist', 'static-patient-greeter']),

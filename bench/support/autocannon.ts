@@ -14,12 +14,19 @@ export interface PostRequest {
   headers: Record<string, string>;
 }
 
-/** One autocannon run against `url` (a GET, or the POST given); latencies in milliseconds. */
-export async function load(url: string, connections: number, seconds: number, post?: PostRequest): Promise<LoadResult> {
+/** One autocannon run against `url` (a GET with `headers`, or the POST given); latencies in milliseconds. */
+export async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  post?: PostRequest,
+  headers?: Record<string, string>,
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections,
     duration: seconds,
+    ...(headers ? { headers } : {}),
     ...(post ? { method: 'POST', ...post } : {}),
   });
   return {

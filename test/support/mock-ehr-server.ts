@@ -20,6 +20,8 @@ export class MockEhrServer {
   /** Paths that never answer. */
   readonly hangingPaths = new Set<string>();
   tokenLifetimeSeconds = 3600;
+  /** Resources every search of their type answers with, whatever its parameters (as a careless upstream would). */
+  readonly searchResults = new Map<string, unknown[]>();
   private readonly validTokens = new Set<string>();
   private readonly seenJti = new Set<string>();
   private server?: Server;
@@ -131,6 +133,11 @@ export class MockEhrServer {
     }
     if (path === 'metadata')
       return this.json(res, 200, { resourceType: 'CapabilityStatement', status: 'active', fhirVersion: '4.0.1' });
+    const searched = this.searchResults.get(path.split('?')[0]);
+    if (req.method === 'GET' && searched) {
+      const entry = searched.map((resource) => ({ resource, search: { mode: 'match' } }));
+      return this.json(res, 200, { resourceType: 'Bundle', type: 'searchset', total: entry.length, entry });
+    }
     const match = path.match(/^Patient\/([\w-]+)$/);
     if (req.method === 'GET' && match) {
       return this.json(

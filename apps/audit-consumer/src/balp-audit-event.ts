@@ -1,5 +1,6 @@
 import { EHREvent, isEventOfFamily } from '@ehr-gateway/events';
 import type { AuditEvent, AuditEventEntity } from '@medplum/fhirtypes';
+import { balpCaller } from './balp-caller';
 
 const BALP = 'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit';
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -23,8 +24,9 @@ const outcomeOf = (status: number): AuditEvent['outcome'] => (status < 400 ? '0'
 /**
  * A FHIR operation's event as an IHE Basic Audit Log Patterns (BALP)
  * AuditEvent: RESTful type and interaction subtype, action, outcome, the client
- * and server agents, the gateway as observer, the resource (or the query), the
- * patient when the resource is one, and the request id. `undefined` for events
+ * and server agents (the client, and the user with the purpose of use), the
+ * gateway as observer, the resource (or the query), the patient (the resource
+ * or the caller's patient context), the request id and the access decision. `undefined` for events
  * that are not FHIR operations, and for operations on AuditEvents themselves
  * (auditing the audit trail's own writes would never end).
  */
@@ -65,11 +67,20 @@ export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent |
       type: { system: 'https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType', code: 'XrequestId' },
     });
   }
-  const client = typeof event.metadata.user === 'string' ? event.metadata.user : undefined;
+  const caller = balpCaller(event);
+  if (caller.patient && !entity.some((item) => item.what?.reference === caller.patient)) {
+    entity.push({
+      what: { reference: caller.patient },
+      type: { system: ENTITY_TYPE, code: '1', display: 'Person' },
+      role: { system: OBJECT_ROLE, code: '1', display: 'Patient' },
+    });
+  }
 
   return {
     resourceType: 'AuditEvent',
-    meta: { profile: [`${BALP}.${isPatient ? `Patient${interaction.profile}` : interaction.profile}`] },
+    meta: {
+      profile: [`${BALP}.${isPatient || caller.patient ? `Patient${interaction.profile}` : interaction.profile}`],
+    },
     type: {
       system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
       code: 'rest',
@@ -80,12 +91,10 @@ export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent |
     recorded: event.timestamp,
     outcome: outcomeOf(payload.status),
     ...(payload.error ? { outcomeDesc: payload.error } : {}),
+    ...(caller.purposeOfEvent ? { purposeOfEvent: caller.purposeOfEvent } : {}),
+    ...(caller.extension ? { extension: caller.extension } : {}),
     agent: [
-      {
-        type: { coding: [{ system: DCM, code: '110153', display: 'Source Role ID' }] },
-        who: { display: client ?? 'unidentified client' },
-        requestor: true,
-      },
+      ...caller.agents,
       {
         type: { coding: [{ system: DCM, code: '110152', display: 'Destination Role ID' }] },
         who: { display: `${gateway} (source ${event.sourceSystem})` },

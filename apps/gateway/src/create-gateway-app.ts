@@ -56,7 +56,7 @@ export async function createGatewayApp(
   });
   app.useLogger(app.get(Logger));
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
-  if (config.gateway.auth === 'none' && config.gateway.environment !== 'test') {
+  if (config.gateway.auth.includes('none') && config.gateway.environment !== 'test') {
     app
       .get(Logger)
       .warn('No inbound authentication (GATEWAY_AUTH=none): every route is open to anyone who can reach this port');

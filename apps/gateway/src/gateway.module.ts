@@ -5,13 +5,14 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
+import { AuthModule, FhirAuthorizer } from '@ehr-gateway/auth';
 import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
 import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
-import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
+import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
 import { EventLogListener } from './events/event-log.listener';
@@ -23,18 +24,20 @@ import { MetricsController } from './observability/metrics.controller';
 import { Readiness } from './observability/readiness';
 import { rateLimit } from './rate-limit/rate-limit';
 
+const acceptsSmart = (config: GatewayConfig) => config.gateway.auth.includes('smart');
+
 function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (config.gateway.auth !== 'api-key') return [];
+  if (!config.gateway.auth.includes('api-key')) return [];
   return [
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(
-          new ApiKeys(config.gateway.apiKeys),
-          reflector,
-          requestContext,
-          config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : [],
-        ),
+        new ApiKeyGuard(new ApiKeys(config.gateway.apiKeys), reflector, requestContext, [
+          ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
+          ...(acceptsSmart(config) ? ['/fhir'] : []),
+          // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
+          ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
+        ]),
       inject: [Reflector, RequestContextService],
     },
   ];
@@ -54,6 +57,8 @@ export class GatewayModule {
   static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
     const limit = rateLimit(config.gateway.rateLimit);
+    // SMART tokens are checked on the FHIR surface by the access control FhirModule is given.
+    const auth = acceptsSmart(config) ? AuthModule.forRoot(authOptions(config)) : undefined;
     return {
       module: GatewayModule,
       imports: [
@@ -63,12 +68,17 @@ export class GatewayModule {
         EventsModule.forRootAsync({ inject: [eventsConfig.KEY], useFactory: sameOptions }),
         ...(brokerUrl ? [EventBrokerModule.forRoot({ ...broker, url: brokerUrl })] : []),
         TerminusModule,
+        ...(auth ? [auth] : []),
         FhirModule.forRootAsync({
-          imports: [FhirStoreModule.forRootAsync({ inject: [fhirStoreConfig.KEY], useFactory: sameOptions })],
-          inject: [FhirStore, fhirConfig.KEY],
-          useFactory: (store: FhirStore, fhir: ConfigType<typeof fhirConfig>) => ({
+          imports: [
+            FhirStoreModule.forRootAsync({ inject: [fhirStoreConfig.KEY], useFactory: sameOptions }),
+            ...(auth ? [auth] : []),
+          ],
+          inject: [FhirStore, fhirConfig.KEY, { token: FhirAuthorizer, optional: true }],
+          useFactory: (store: FhirStore, fhir: ConfigType<typeof fhirConfig>, accessControl?: FhirAuthorizer) => ({
             ...fhir,
             backends: { [LOCAL_SOURCE]: store },
+            accessControl,
           }),
         }),
         CdsModule.forRootAsync({

@@ -29,10 +29,15 @@ export function createEvent(context: OperationContext, metadata: Record<string, 
   } as EHREvent;
 }
 
-/** Builds one event per operation: references and outcome in the payload, nothing from the request beyond its id. */
+/**
+ * Builds one event per operation: references and outcome in the payload; from
+ * the request, its id and, in `metadata`, the caller and the access decision
+ * (references and codes, never a token).
+ */
 @Injectable()
 export class DefaultEhrEventCreator implements EhrEventCreator {
   create(context: OperationContext): EHREvent {
-    return createEvent(context);
+    const { user, clientId, patient, scopes, purposeOfUse, authorization } = context.request;
+    return createEvent(context, { user, clientId, patient, scopes, purposeOfUse, authorization });
   }
 }

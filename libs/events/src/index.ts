@@ -44,6 +44,7 @@ export { OperationFacts, type OperationFactFields } from './operation-facts';
 export { RequestContextService, UseMessageContext, messageRequestId, requestIdOf } from './request-context';
 export * from './interfaces';
 export { EventBrokerModule } from './broker/event-broker.module';
+export { InjectEventBrokerOptions, InjectEventConsumerOptions } from './broker/event-broker.module-definition';
 export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';
 export type { EventBrokerOptions } from './broker/event-broker.options';
 export { toCloudEvent, withoutResource, type EhrCloudEvent } from './broker/cloud-event';

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, UseInterceptors } from '@nestjs/common';
 import { CLS_ID, ClsInterceptor, ClsService } from 'nestjs-cls';
 import { REQUEST_ID_HEADER } from './constants';
-import type { RequestContext } from './interfaces';
+import type { PresentedCredentials, RequestContext } from './interfaces';
 
 /** A request id we accept from a caller: short, printable, safe in logs and headers. */
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -39,6 +39,7 @@ export const UseMessageContext = () => UseInterceptors(ClsInterceptor);
 
 /** The context fields besides the request id (which is nestjs-cls's own id), kept as one object under a symbol key. */
 const CONTEXT = Symbol('ehr-gateway:request-context');
+const CREDENTIALS = Symbol('ehr-gateway:credentials');
 type ContextFields = Omit<RequestContext, 'requestId'>;
 
 /** Reads and writes the request context of the current async flow (AsyncLocalStorage through nestjs-cls). */
@@ -55,6 +56,19 @@ export class RequestContextService {
   /** Records the authenticated caller for the rest of this request. */
   setUser(user: string): void {
     if (this.cls.isActive()) this.assign({ user });
+  }
+
+  /**
+   * Records the credential an inbound FHIR call presented, for the access check
+   * of each operation it leads to. Kept out of `current()`, so events never see it.
+   */
+  presentCredentials(credentials: PresentedCredentials): void {
+    if (this.cls.isActive()) this.cls.set(CREDENTIALS, credentials);
+  }
+
+  /** The credential of the current inbound call; `undefined` for operations started by the gateway's own code. */
+  presentedCredentials(): PresentedCredentials | undefined {
+    return this.cls.isActive() ? this.cls.get<PresentedCredentials | undefined>(CREDENTIALS) : undefined;
   }
 
   /** Runs `fn` in a fresh context, for operations that do not arrive over HTTP. */

@@ -1,38 +1,93 @@
-import { getSearchParameters } from '@medplum/core';
 import { FHIR_VERSION, loadFhirDefinitions, resourceTypes } from '@ehr-gateway/fhir';
-import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type {
+  CapabilityStatement,
+  CapabilityStatementRestResource,
+  CapabilityStatementRestResourceSearchParam,
+} from '@medplum/fhirtypes';
+import { ParamDef, searchParams } from './indexing/search-parameters';
+import { supportedModifiers } from './search/compile-filter';
+import { patientCompartmentParams } from './search/patient-compartment';
+import { MAX_CHAIN_DEPTH, MAX_SORT_KEYS, RESULT_PARAMETERS } from './search/search-query';
 
 let statement: CapabilityStatement | undefined;
 
-/** The store's CapabilityStatement: every R4 resource type, its interactions and search parameters. */
+const INTERACTIONS = [
+  'read',
+  'vread',
+  'update',
+  'patch',
+  'delete',
+  'history-instance',
+  'history-type',
+  'create',
+  'search-type',
+] as const;
+
+function modifiersOf(param: ParamDef): string[] {
+  const modifiers = supportedModifiers(param.type);
+  return param.type === 'reference' ? [...modifiers, ...param.targets] : modifiers;
+}
+
+function searchParam(param: ParamDef): CapabilityStatementRestResourceSearchParam {
+  const modifiers = modifiersOf(param);
+  return {
+    name: param.code,
+    type: param.type,
+    definition: param.definition.url,
+    ...(modifiers.length > 0 ? { documentation: `Modifiers: ${modifiers.map((m) => `:${m}`).join(' ')}` } : {}),
+  };
+}
+
+/** For each type, the `_revinclude` values that can reach it: `Source:param` for every reference parameter targeting it. */
+function revIncludes(types: string[]): Map<string, string[]> {
+  const byTarget = new Map<string, string[]>(types.map((type) => [type, ['*']]));
+  for (const source of types) {
+    for (const param of searchParams(source).values()) {
+      if (param.type !== 'reference') continue;
+      for (const target of param.targets) byTarget.get(target)?.push(`${source}:${param.code}`);
+    }
+  }
+  return byTarget;
+}
+
+/**
+ * The store's CapabilityStatement, generated from what the engine supports: the
+ * search parameters it indexes (every R4 type but `special`), the modifiers its
+ * compiler accepts for each type, the includes its references allow, and the
+ * interactions its router serves.
+ */
 export function buildCapabilityStatement(): CapabilityStatement {
   if (statement) return statement;
   loadFhirDefinitions();
-  const resource: CapabilityStatementRestResource[] = resourceTypes().map((type) => ({
-    type: type as CapabilityStatementRestResource['type'],
-    versioning: 'versioned',
-    readHistory: true,
-    updateCreate: true,
-    conditionalCreate: true,
-    conditionalUpdate: false,
-    conditionalDelete: 'not-supported',
-    interaction: [
-      'read',
-      'vread',
-      'update',
-      'patch',
-      'delete',
-      'history-instance',
-      'history-type',
-      'create',
-      'search-type',
-    ].map((code) => ({ code: code as never })),
-    searchParam: Object.values(getSearchParameters(type) ?? {}).map((param) => ({
-      name: param.code ?? '',
-      type: param.type,
-      definition: param.url,
-    })),
-  }));
+  const types = resourceTypes();
+  const reverse = revIncludes(types);
+  const compartment = patientCompartmentParams();
+  const resource: CapabilityStatementRestResource[] = types.map((type) => {
+    const params = [...searchParams(type).values()];
+    const references = params.filter((param) => param.type === 'reference');
+    return {
+      type: type as CapabilityStatementRestResource['type'],
+      versioning: 'versioned',
+      readHistory: true,
+      updateCreate: true,
+      conditionalCreate: true,
+      conditionalRead: 'not-match',
+      conditionalUpdate: true,
+      conditionalDelete: 'multiple',
+      interaction: INTERACTIONS.map((code) => ({ code })),
+      searchInclude: ['*', ...references.map((param) => `${type}:${param.code}`)],
+      searchRevInclude: reverse.get(type) ?? [],
+      searchParam: params.map(searchParam),
+      ...(type === 'Patient'
+        ? {
+            operation: [
+              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' },
+            ],
+          }
+        : {}),
+      ...(compartment.has(type) ? { documentation: 'In the Patient compartment: Patient/{id}/' + type } : {}),
+    };
+  });
   statement = {
     resourceType: 'CapabilityStatement',
     status: 'active',
@@ -46,8 +101,15 @@ export function buildCapabilityStatement(): CapabilityStatement {
     rest: [
       {
         mode: 'server',
+        documentation:
+          `Searches: every parameter type but special; comma = OR, repeated parameter = AND; prefixes eq ne gt lt ge le sa eb ap ` +
+          `on date, number and quantity; chained parameters and _has up to ${MAX_CHAIN_DEPTH} levels; composite parameters; ` +
+          `_include/_revinclude with :iterate and *; _sort on any non-composite parameter (at most ${MAX_SORT_KEYS} keys); ` +
+          `${[...RESULT_PARAMETERS].join(', ')}; Prefer: handling=strict|lenient; compartment searches Patient/{id}/{type} ` +
+          'and Patient/{id}/$everything. Not supported: _text, _content, _list, _filter, _query, special parameters (near), ' +
+          'token :above/:below/:of-type, UCUM unit conversion (quantities match on their stated unit).',
         resource,
-        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
       },
     ],
   };

@@ -7,6 +7,8 @@ export const FHIR_STORE_DEFAULTS = {
   path: './data/fhir-store.sqlite',
   seedPatients: 100,
   maxBundleEntries: DEFAULT_MAX_BUNDLE_ENTRIES,
+  searchBudgetMs: 10_000,
+  searchWorkers: 2,
 } as const;
 
 /** `FhirStoreModule` options from the environment. */
@@ -25,10 +27,18 @@ export const fhirStoreConfig = defineConfigNamespace({
     FHIR_STORE_MAX_BUNDLE_ENTRIES: envInteger(1)
       .default(FHIR_STORE_DEFAULTS.maxBundleEntries)
       .describe('Largest number of entries in a transaction or batch Bundle.'),
+    FHIR_STORE_SEARCH_BUDGET_MS: envInteger(100, 600_000)
+      .default(FHIR_STORE_DEFAULTS.searchBudgetMs)
+      .describe('A search of the embedded store running longer is stopped with an OperationOutcome `too-costly`.'),
+    FHIR_STORE_SEARCH_WORKERS: envInteger(1, 16)
+      .default(FHIR_STORE_DEFAULTS.searchWorkers)
+      .describe('Worker threads that run searches of the embedded store (file stores).'),
   },
   values: (keys) => ({
     path: keys.FHIR_STORE_PATH,
     seedPatients: keys.FHIR_SEED_PATIENTS,
     maxBundleEntries: keys.FHIR_STORE_MAX_BUNDLE_ENTRIES,
+    searchBudgetMs: keys.FHIR_STORE_SEARCH_BUDGET_MS,
+    searchWorkers: keys.FHIR_STORE_SEARCH_WORKERS,
   }),
 });

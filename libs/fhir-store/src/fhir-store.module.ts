@@ -8,6 +8,10 @@ export interface FhirStoreModuleOptions {
   path?: string;
   /** Synthetic patients to create when the store has none. Default 100; 0 seeds nothing. */
   seedPatients?: number;
+  /** A search running longer is stopped with `too-costly`. Default 10,000 ms. */
+  searchBudgetMs?: number;
+  /** Worker threads that run searches. Default 2. */
+  searchWorkers?: number;
   /** Largest number of entries in a transaction or batch Bundle. Default 1000. */
   maxBundleEntries?: number;
 }
@@ -24,7 +28,12 @@ export const InjectFhirStoreOptions = (): ParameterDecorator => Inject(FHIR_STOR
     {
       provide: FhirStore,
       useFactory: (options: FhirStoreModuleOptions) =>
-        new FhirStore({ path: options.path ?? FHIR_STORE_DEFAULTS.path, maxBundleEntries: options.maxBundleEntries }),
+        new FhirStore({
+          path: options.path ?? FHIR_STORE_DEFAULTS.path,
+          maxBundleEntries: options.maxBundleEntries,
+          searchBudgetMs: options.searchBudgetMs,
+          searchWorkers: options.searchWorkers,
+        }),
       inject: [FHIR_STORE_MODULE_OPTIONS],
     },
   ],

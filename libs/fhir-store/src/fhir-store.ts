@@ -6,24 +6,27 @@ import {
   FhirError,
   FhirRequest,
   FhirResponse,
-  assertResourceType,
   isOperationOutcome,
   loadFhirDefinitions,
-  matchFhirRoute,
   operationOutcome,
 } from '@ehr-gateway/fhir';
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import { buildCapabilityStatement } from './capability-statement';
-import { ResourceIndex } from './resource-index';
+import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
+import { HistoryTarget, history } from './history';
+import { parseRoute } from './rest-route';
 import { checkBundle } from './rules/bundle-rules';
 import { patchResource } from './rules/json-patch';
 import { validateWrite } from './rules/write-validation';
-import { executeSearch, parseSearch } from './search-engine';
-import { SqliteResourceRepository, StoredVersion } from './sqlite-resource-repository';
-
-const HISTORY_LIMIT = 100;
+import { InProcessRunner, PlanRunner, WorkerRunner, runWithin } from './search/plan-runner';
+import { searchBundle } from './search/search-bundle';
+import { SearchScope, SearchService } from './search/search-service';
+import { StoreDatabase, StoredVersion } from './storage/store-database';
 
 const etag = (version: number) => `W/"${version}"`;
+
+/** Resources a conditional delete removes at most; more matches are refused with 412. */
+const MAX_CONDITIONAL_DELETES = 100;
 
 function versionHeaders(stored: StoredVersion, baseUrl: string): Record<string, string> {
   return {
@@ -33,6 +36,8 @@ function versionHeaders(stored: StoredVersion, baseUrl: string): Record<string, 
     'content-type': FHIR_JSON,
   };
 }
+
+const lenient = (headers: Record<string, string>) => /handling\s*=\s*lenient/i.test(headers.prefer ?? '');
 
 /** Replaces every string equal to a key of `map` (the `urn:uuid:` references of a transaction). */
 function rewriteReferences<T>(value: T, map: Map<string, string>): T {
@@ -52,47 +57,69 @@ export interface FhirStoreOptions {
   path: string;
   /** The base its links and locations carry; the gateway rewrites it to its own URL. */
   baseUrl?: string;
+  /** A search running longer is stopped with `too-costly` (file stores; default 10 s). */
+  searchBudgetMs?: number;
+  /** Worker threads that run searches (file stores; default 2). */
+  searchWorkers?: number;
   /** Largest number of entries in a transaction or batch Bundle. */
   maxBundleEntries?: number;
 }
 
 /**
- * The embedded FHIR R4 server: versioned resources in SQLite, search through
- * `@medplum/core` over an in-memory index, atomic transactions, conditional
- * create and update, structural validation of every write.
+ * The embedded FHIR R4 server: versioned resources and their search indexes in
+ * SQLite (nothing of the data set in memory), searches compiled to SQL and run
+ * in worker threads within a time budget, atomic transactions, conditional
+ * create, update and delete, structural validation of every write.
  */
 export class FhirStore implements FhirBackend {
   readonly baseUrl: string;
-  private readonly repository: SqliteResourceRepository;
-  private readonly index = new ResourceIndex();
+  private readonly database: StoreDatabase;
+  private readonly searches: SearchService;
+  /** Searches inside a write (conditional operations, transaction entries) see its uncommitted state. */
+  private readonly searchesNow: SearchService;
+  private readonly runner: PlanRunner;
+  private readonly inProcess: InProcessRunner;
 
   constructor(private readonly options: FhirStoreOptions) {
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
-    // The reference index is computed from the search-parameter definitions: load them first.
+    // Indexing evaluates the search-parameter definitions: load them first.
     loadFhirDefinitions();
-    this.repository = new SqliteResourceRepository(options.path);
-    for (const version of this.repository.latestVersions()) this.index.put(version);
+    this.database = new StoreDatabase(options.path);
+    const budgetMs = options.searchBudgetMs ?? FHIR_STORE_DEFAULTS.searchBudgetMs;
+    this.inProcess = new InProcessRunner(this.database.db, budgetMs);
+    this.runner =
+      options.path === ':memory:'
+        ? this.inProcess
+        : new WorkerRunner(options.path, budgetMs, options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers);
+    this.searches = new SearchService(this.database, this.runner, this.baseUrl);
+    this.searchesNow = new SearchService(this.database, this.inProcess, this.baseUrl);
   }
 
   /** Whether the store holds no resource of this type (used to seed once). */
   isEmpty(resourceType: string): boolean {
-    return this.index.live(resourceType).next().done === true;
+    return !this.database.hasLive(resourceType);
+  }
+
+  /**
+   * A search restricted to the compartment of one patient (R4 `Patient/{id}/{type}`):
+   * only resources that the Patient CompartmentDefinition links to that patient
+   * (and, for `Patient`, the patient itself) can match. `resourceType` `*` searches
+   * every type of the compartment.
+   */
+  async searchPatientCompartment(
+    patientId: string,
+    resourceType: string,
+    query: string,
+    headers: Record<string, string> = {},
+  ): Promise<FhirResponse> {
+    return this.respondTo(() =>
+      this.searchResponse(resourceType, query, headers, { patient: patientId }, `Patient/${patientId}/${resourceType}`),
+    );
   }
 
   async request(request: FhirRequest): Promise<FhirResponse> {
-    try {
-      if (request.path === '' || request.path.startsWith('?')) {
-        if (request.method === 'POST') return this.bundle(request.body);
-        throw new FhirError(405, 'Only transaction and batch Bundles may be POSTed to the base');
-      }
-      if (request.path === 'metadata' && request.method === 'GET') {
-        return { status: 200, headers: { 'content-type': FHIR_JSON }, body: buildCapabilityStatement() };
-      }
-      return this.atomically(() => this.perform(request));
-    } catch (error) {
-      if (error instanceof FhirError) return { status: error.status, headers: error.headers, body: error.outcome };
-      throw error;
-    }
+    const response = await this.respondTo(() => this.route(request));
+    return request.method === 'HEAD' ? { status: response.status, headers: response.headers } : response;
   }
 
   async status(): Promise<BackendStatus> {
@@ -100,102 +127,174 @@ export class FhirStore implements FhirBackend {
   }
 
   async close(): Promise<void> {
-    this.repository.close();
+    await this.runner.close();
+    this.database.close();
   }
 
-  private atomically<T>(work: () => T): T {
-    this.index.begin();
+  private async respondTo(work: () => FhirResponse | Promise<FhirResponse>): Promise<FhirResponse> {
     try {
-      const result = this.repository.atomically(work);
-      this.index.commit();
-      return result;
+      return await work();
     } catch (error) {
-      this.index.rollback();
+      if (error instanceof FhirError) return { status: error.status, headers: error.headers, body: error.outcome };
       throw error;
     }
   }
 
-  /** One REST interaction (outside or inside a Bundle). */
-  private perform(request: FhirRequest): FhirResponse {
-    const { interaction, resourceType, id, versionId, query = '' } = matchFhirRoute(request.method, request.path);
+  /** Reads that may take long (searches, history) run off the event loop; everything else in one transaction. */
+  private route(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
+    const route = parseRoute(request.path);
     const headers = request.headers ?? {};
-    if (!resourceType) throw new FhirError(405, `${interaction} is not supported as a Bundle entry`);
-    assertResourceType(resourceType);
-    switch (interaction) {
-      case 'read':
-        return this.read(resourceType, id!, headers['if-none-match']);
-      case 'vread':
-      case 'history':
-        return this.history(resourceType, id, versionId);
-      case 'search':
-        return this.search(
-          resourceType,
-          request.method === 'POST' ? [query, formQuery(request.body)].filter(Boolean).join('&') : query,
+    const reading = request.method === 'GET' || request.method === 'HEAD';
+    if (route.kind === 'base' && request.method === 'POST') return this.bundle(request.body);
+    if (reading && route.kind === 'type') return this.searchResponse(route.resourceType, route.query, headers);
+    if (request.method === 'POST' && route.kind === 'search-post') {
+      const query = [route.query, formQuery(request.body)].filter(Boolean).join('&');
+      return this.searchResponse(route.resourceType, query, headers);
+    }
+    if (reading && route.kind === 'compartment') {
+      return this.searchResponse(
+        route.resourceType,
+        route.query,
+        headers,
+        { patient: route.patient },
+        request.path.split('?')[0],
+      );
+    }
+    if (reading && route.kind === 'everything') return this.everything(route.patient, route.query, headers);
+    return this.atomically(() => this.perform(request));
+  }
+
+  private atomically<T>(work: () => T): T {
+    return this.database.atomically(work);
+  }
+
+  private async searchResponse(
+    resourceType: string,
+    query: string,
+    headers: Record<string, string>,
+    scope?: SearchScope,
+    path?: string,
+  ): Promise<FhirResponse> {
+    const body = await this.searches.search(resourceType, query, { lenient: lenient(headers), scope, path });
+    return { status: 200, headers: { 'content-type': FHIR_JSON }, body };
+  }
+
+  /** `Patient/{id}/$everything`: the patient and every resource of its compartment, paged; `_type` narrows the types. */
+  private async everything(patient: string, query: string, headers: Record<string, string>): Promise<FhirResponse> {
+    this.current('Patient', patient);
+    const params = new URLSearchParams(query);
+    const types = params.get('_type');
+    params.delete('_type');
+    for (const name of ['_since', 'start', 'end']) {
+      if (params.has(name)) throw FhirError.badRequest(`$everything does not support '${name}' here`);
+    }
+    const path = `Patient/${patient}/$everything`;
+    if (!types) return this.searchResponse('*', params.toString(), headers, { patient }, path);
+    const list = types.split(',');
+    if (list.length !== 1) throw FhirError.badRequest("$everything takes one type in '_type'");
+    return this.searchResponse(list[0], params.toString(), headers, { patient }, path);
+  }
+
+  /** One REST interaction (outside or inside a Bundle), synchronous: inside a transaction. */
+  private perform(request: FhirRequest): FhirResponse {
+    const route = parseRoute(request.path);
+    const headers = request.headers ?? {};
+    const method = request.method;
+    const reading = method === 'GET' || method === 'HEAD';
+    const notAllowed = () => new FhirError(405, `${method} is not supported on this path`);
+    switch (route.kind) {
+      case 'metadata':
+        if (!reading) throw notAllowed();
+        return { status: 200, headers: { 'content-type': FHIR_JSON }, body: buildCapabilityStatement() };
+      case 'system-history':
+        if (!reading) throw notAllowed();
+        return this.historyResponse({}, route.query);
+      case 'type-history':
+        if (!reading) throw notAllowed();
+        return this.historyResponse({ resourceType: route.resourceType }, route.query);
+      case 'instance-history':
+        if (!reading) throw notAllowed();
+        if (!this.database.current(route.resourceType, route.id))
+          throw FhirError.notFound(`${route.resourceType}/${route.id} not found`);
+        return this.historyResponse({ resourceType: route.resourceType, id: route.id }, route.query);
+      case 'version':
+        if (!reading) throw notAllowed();
+        return this.vread(route.resourceType, route.id, route.versionId, headers['if-none-match']);
+      case 'type':
+        if (reading) return this.searchNow(route.resourceType, route.query, headers);
+        if (method === 'POST') return this.create(route.resourceType, request.body, headers);
+        if (method === 'PUT' && route.query)
+          return this.conditionalUpdate(route.resourceType, route.query, request.body, headers);
+        if (method === 'DELETE' && route.query) return this.conditionalDelete(route.resourceType, route.query);
+        throw notAllowed();
+      case 'search-post':
+        if (method !== 'POST') throw notAllowed();
+        return this.searchNow(
+          route.resourceType,
+          [route.query, formQuery(request.body)].filter(Boolean).join('&'),
+          headers,
         );
-      case 'create':
-        return this.create(resourceType, request.body, headers);
-      case 'update':
-        return this.update(resourceType, id!, request.body, headers);
-      case 'patch':
-        return this.patch(resourceType, id!, request.body, headers);
-      case 'delete':
-        return this.delete(resourceType, id!);
+      case 'instance':
+        switch (method) {
+          case 'GET':
+          case 'HEAD':
+            return this.read(route.resourceType, route.id, headers['if-none-match']);
+          case 'PUT':
+            return this.update(route.resourceType, route.id, request.body, headers);
+          case 'PATCH':
+            return this.patch(route.resourceType, route.id, request.body, headers);
+          case 'DELETE':
+            return this.delete(route.resourceType, route.id);
+          default:
+            throw notAllowed();
+        }
       default:
-        throw new FhirError(405, `${interaction} is not supported as a Bundle entry`);
+        throw notAllowed();
     }
   }
 
+  private searchNow(resourceType: string, query: string, headers: Record<string, string>): FhirResponse {
+    const parsed = this.searchesNow.parse(resourceType, query, lenient(headers));
+    const result = runWithin(this.database.db, this.searchesNow.plan(parsed), this.inProcess.budgetMs);
+    return {
+      status: 200,
+      headers: { 'content-type': FHIR_JSON },
+      body: searchBundle(parsed, result, this.baseUrl, resourceType),
+    };
+  }
+
+  private historyResponse(target: HistoryTarget, query: string): FhirResponse {
+    return {
+      status: 200,
+      headers: { 'content-type': FHIR_JSON },
+      body: history(this.database, target, query, this.baseUrl),
+    };
+  }
+
   private current(resourceType: string, id: string): StoredVersion {
-    const stored = this.index.get(resourceType, id);
+    const stored = this.database.current(resourceType, id);
     if (!stored) throw FhirError.notFound(`${resourceType}/${id} not found`);
     if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} was deleted`);
     return stored;
   }
 
   private read(resourceType: string, id: string, ifNoneMatch?: string): FhirResponse {
-    const stored = this.current(resourceType, id);
+    return this.answerVersion(this.current(resourceType, id), ifNoneMatch);
+  }
+
+  private vread(resourceType: string, id: string, versionId: string, ifNoneMatch?: string): FhirResponse {
+    const stored = /^\d{1,9}$/.test(versionId) ? this.database.version(resourceType, id, Number(versionId)) : undefined;
+    if (!stored) throw FhirError.notFound(`${resourceType}/${id}/_history/${versionId} not found`);
+    if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} version ${versionId} is a deletion`);
+    return this.answerVersion(stored, ifNoneMatch);
+  }
+
+  /** The version, or 304 when `If-None-Match` names it. */
+  private answerVersion(stored: StoredVersion, ifNoneMatch?: string): FhirResponse {
     const headers = versionHeaders(stored, this.baseUrl);
-    if (ifNoneMatch && ifNoneMatch.replace(/^W\//, '') === etag(stored.version).replace(/^W\//, '')) {
-      return { status: 304, headers };
-    }
+    const wanted = ifNoneMatch?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (wanted?.includes('*') || wanted?.includes(`"${stored.version}"`)) return { status: 304, headers };
     return { status: 200, headers, body: stored.resource };
-  }
-
-  private history(resourceType: string, id: string | undefined, versionId?: string): FhirResponse {
-    if (id !== undefined && versionId !== undefined) {
-      const stored = /^\d+$/.test(versionId) ? this.repository.version(resourceType, id, Number(versionId)) : undefined;
-      if (!stored) throw FhirError.notFound(`${resourceType}/${id}/_history/${versionId} not found`);
-      if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} version ${versionId} is a deletion`);
-      return { status: 200, headers: versionHeaders(stored, this.baseUrl), body: stored.resource };
-    }
-    const versions =
-      id !== undefined
-        ? this.repository.history(resourceType, id)
-        : this.repository.typeHistory(resourceType, HISTORY_LIMIT);
-    if (id !== undefined && versions.length === 0) throw FhirError.notFound(`${resourceType}/${id} not found`);
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'history',
-      total: versions.length,
-      entry: versions.map((version) => ({
-        fullUrl: `${this.baseUrl}/${version.resourceType}/${version.id}`,
-        ...(version.resource ? { resource: version.resource } : {}),
-        request: {
-          method: version.deleted ? 'DELETE' : version.version === 1 ? 'POST' : 'PUT',
-          url: version.version === 1 ? version.resourceType : `${version.resourceType}/${version.id}`,
-        },
-        response: {
-          status: version.deleted ? '204' : version.version === 1 ? '201' : '200',
-          lastModified: version.lastUpdated,
-        },
-      })),
-    };
-    return { status: 200, headers: { 'content-type': FHIR_JSON }, body: bundle };
-  }
-
-  private search(resourceType: string, query: string): FhirResponse {
-    const bundle = executeSearch(this.index, parseSearch(resourceType, query), this.baseUrl);
-    return { status: 200, headers: { 'content-type': FHIR_JSON }, body: bundle };
   }
 
   private checkBody(resourceType: string, body: unknown): Resource {
@@ -215,25 +314,51 @@ export class FhirStore implements FhirBackend {
     const resource = this.checkBody(resourceType, body);
     const condition = headers['if-none-exist'];
     if (condition) {
-      const existing = this.conditionalMatches(resourceType, condition);
-      if (existing.length > 1)
-        throw new FhirError(412, `If-None-Exist '${condition}' matches ${existing.length} resources`);
-      if (existing.length === 1) {
-        const stored = this.current(resourceType, existing[0].id!);
-        return respond(200, stored, this.baseUrl, headers.prefer);
-      }
+      const existing = this.conditionalMatches(resourceType, condition, 2);
+      if (existing.length > 1) throw new FhirError(412, 'If-None-Exist matches more than one resource');
+      if (existing.length === 1)
+        return respond(200, this.current(resourceType, existing[0]), this.baseUrl, headers.prefer);
     }
     return respond(201, this.write({ ...resource, id: randomUUID() }, undefined), this.baseUrl, headers.prefer);
   }
 
   private update(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
     const resource = this.checkBody(resourceType, body);
-    if (resource.id !== id)
-      throw FhirError.badRequest(`The resource id '${String(resource.id)}' does not match the URL's '${id}'`);
-    const existing = this.index.get(resourceType, id);
+    if (resource.id !== id) throw FhirError.badRequest("The resource id does not match the URL's id");
+    const existing = this.database.current(resourceType, id);
     this.checkIfMatch(existing, headers['if-match']);
     const stored = this.write(resource, existing);
     return respond(existing && !existing.deleted ? 200 : 201, stored, this.baseUrl, headers.prefer);
+  }
+
+  /** `PUT Type?query` (R4 3.1.0.4.3): create when nothing matches, update the one match, 412 for several. */
+  private conditionalUpdate(
+    resourceType: string,
+    query: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): FhirResponse {
+    const resource = this.checkBody(resourceType, body);
+    const matches = this.conditionalMatches(resourceType, query, 2);
+    if (matches.length > 1) throw new FhirError(412, 'The conditional update matches more than one resource');
+    if (matches.length === 1) {
+      if (resource.id !== undefined && resource.id !== matches[0]) {
+        throw FhirError.badRequest('The resource id differs from the id of the resource the condition matches');
+      }
+      return this.update(resourceType, matches[0], { ...resource, id: matches[0] }, headers);
+    }
+    if (resource.id !== undefined) return this.update(resourceType, resource.id, resource, headers);
+    return respond(201, this.write({ ...resource, id: randomUUID() }, undefined), this.baseUrl, headers.prefer);
+  }
+
+  /** `DELETE Type?query` (R4 3.1.0.7.1): deletes every match, up to a bound (412 beyond it). */
+  private conditionalDelete(resourceType: string, query: string): FhirResponse {
+    const matches = this.conditionalMatches(resourceType, query, MAX_CONDITIONAL_DELETES + 1);
+    if (matches.length > MAX_CONDITIONAL_DELETES) {
+      throw new FhirError(412, `The conditional delete matches more than ${MAX_CONDITIONAL_DELETES} resources`);
+    }
+    for (const id of matches) this.delete(resourceType, id);
+    return { status: 204, headers: {} };
   }
 
   private patch(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
@@ -248,7 +373,7 @@ export class FhirStore implements FhirBackend {
   }
 
   private delete(resourceType: string, id: string): FhirResponse {
-    const existing = this.index.get(resourceType, id);
+    const existing = this.database.current(resourceType, id);
     if (!existing) throw FhirError.notFound(`${resourceType}/${id} not found`);
     if (existing.deleted) return { status: 204, headers: {} };
     const stored: StoredVersion = {
@@ -258,8 +383,7 @@ export class FhirStore implements FhirBackend {
       lastUpdated: new Date().toISOString(),
       deleted: true,
     };
-    this.repository.insert(stored);
-    this.index.put(stored);
+    this.database.write(stored);
     return { status: 204, headers: { etag: etag(stored.version) } };
   }
 
@@ -269,18 +393,29 @@ export class FhirStore implements FhirBackend {
     if (!existing || existing.deleted || wanted !== `"${existing.version}"`) {
       throw new FhirError(
         412,
-        `If-Match ${ifMatch} does not match the current version${existing ? ` (W/"${existing.version}")` : ''}`,
+        `If-Match ${/^(W\/)?"[\w.-]{1,64}"$/.test(ifMatch) ? `${ifMatch} ` : ''}does not match the current version${existing ? ` (W/"${existing.version}")` : ''}`,
       );
     }
   }
 
-  private conditionalMatches(resourceType: string, condition: string): Resource[] {
-    const bundle = executeSearch(
-      this.index,
-      { ...parseSearch(resourceType, condition.replace(/^.*\?/, '')), count: 2 },
-      this.baseUrl,
+  /** Ids of the resources a condition (a search query, optionally `Type?`-prefixed) matches, at most `limit`. */
+  private conditionalMatches(resourceType: string, condition: string, limit: number): string[] {
+    const query = this.searchesNow.parse(resourceType, condition.replace(/^[^?]*\?/, ''));
+    if (query.filters.length === 0) throw FhirError.badRequest('A conditional operation needs search criteria');
+    const result = runWithin(
+      this.database.db,
+      this.searchesNow.plan({
+        ...query,
+        count: limit,
+        offset: 0,
+        include: [],
+        revinclude: [],
+        sort: [],
+        total: 'none',
+      }),
+      this.inProcess.budgetMs,
     );
-    return (bundle.entry ?? []).map((entry) => entry.resource!);
+    return result.matches.map((row) => row.id);
   }
 
   private write(resource: Resource, previous: StoredVersion | undefined): StoredVersion {
@@ -302,8 +437,7 @@ export class FhirStore implements FhirBackend {
       deleted: false,
       resource: stored,
     };
-    this.repository.insert(entry);
-    this.index.put(entry);
+    this.database.write(entry);
     return entry;
   }
 
@@ -377,10 +511,9 @@ export class FhirStore implements FhirBackend {
       const resourceType = request.url.split('?')[0];
       const resource = this.checkBody(resourceType, entry.resource);
       if (request.ifNoneExist) {
-        const existing = this.conditionalMatches(resourceType, request.ifNoneExist);
-        if (existing.length > 1)
-          throw new FhirError(412, `ifNoneExist '${request.ifNoneExist}' matches ${existing.length} resources`);
-        if (existing.length === 1) return respond(200, this.current(resourceType, existing[0].id!), this.baseUrl);
+        const existing = this.conditionalMatches(resourceType, request.ifNoneExist, 2);
+        if (existing.length > 1) throw new FhirError(412, 'ifNoneExist matches more than one resource');
+        if (existing.length === 1) return respond(200, this.current(resourceType, existing[0]), this.baseUrl);
       }
       return respond(201, this.write({ ...resource, id: assignedReference.split('/')[1] }, undefined), this.baseUrl);
     }

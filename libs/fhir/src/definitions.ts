@@ -41,7 +41,8 @@ function narrowSearchParameterExpressions(): void {
     const params = getSearchParameters(resourceType);
     if (!params) continue;
     for (const [code, param] of Object.entries(params)) {
-      if (!param.expression) continue;
+      // Medplum's narrowing drops a bare `Observation` branch (`Observation | Observation.component`): keep those whole.
+      if (!param.expression || param.expression.split('|').some((branch) => branch.trim() === resourceType)) continue;
       const narrowed = getExpressionForResourceType(resourceType, param.expression);
       if (narrowed && narrowed !== param.expression) params[code] = { ...param, expression: narrowed };
     }

@@ -5,7 +5,7 @@ import { FhirError } from './errors/fhir-error';
 import { isOperationOutcome } from './errors/operation-outcome';
 import { InjectFhirOptions } from './fhir.module-definition';
 import { EVENT_TYPE_OF, FhirOperation, entryOperation, toFhirRequest } from './interaction';
-import type { FhirResponse } from './interfaces/fhir-backend.interface';
+import type { FhirBackend, FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { assertResourceType } from './resource-types';
 import { FhirSources } from './sources/fhir-sources';
@@ -68,7 +68,12 @@ export class FhirGateway {
       const resolved = this.sources.get(sourceName);
       name = resolved.name;
       if (operation.resourceType !== undefined) assertResourceType(operation.resourceType);
-      const response = await resolved.backend.request(toFhirRequest(operation));
+      const { backend } = resolved;
+      const grant = await this.options.accessControl?.authorize(name, operation, (resourceType, id) =>
+        readQuietly(backend, resourceType, id),
+      );
+      const answer = await backend.request(toFhirRequest(grant?.operation ?? operation));
+      const response = grant ? await grant.checkResponse(answer) : answer;
       await this.recordResponse(name, operation, response, durationMs());
       return response;
     } catch (error) {
@@ -309,6 +314,12 @@ export class FhirGateway {
         : { outcome: 'failure', status, error: facts.error ?? `HTTP ${status}`, durationMs: facts.durationMs },
     );
   }
+}
+
+/** A resource as its source holds it (`undefined` when absent), for access checks: no event, no access check. */
+async function readQuietly(backend: FhirBackend, resourceType: string, id: string): Promise<unknown> {
+  const response = await backend.request({ method: 'GET', path: `${resourceType}/${id}` });
+  return response.status === 200 ? response.body : undefined;
 }
 
 function failureMessage(response: FhirResponse): string | undefined {

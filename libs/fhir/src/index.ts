@@ -25,6 +25,8 @@ export type {
   HttpMethod,
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
+export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
+export { entryOperation } from './interaction';
 export { fhirConfig } from './fhir.config';
 export {
   FHIR_ID_PATTERN,

@@ -20,9 +20,10 @@ export type FhirInteraction =
 export interface FhirOperation {
   interaction: FhirInteraction;
   resourceType?: string;
+  /** The resource's id; for a `search`, the patient whose compartment is searched (`Patient/{id}/{resourceType}`). */
   id?: string;
   versionId?: string;
-  /** Search or history parameters, URL-encoded, without the leading `?`. */
+  /** Search or history parameters (the condition of a conditional update or delete), URL-encoded, without `?`. */
   query?: string;
   body?: unknown;
   /** Conditional headers passed on: `if-match`, `if-none-exist`, `if-none-match`, `prefer`. */
@@ -51,7 +52,13 @@ export function toFhirRequest(operation: FhirOperation): FhirRequest {
     resourceType,
     id,
     versionId,
-    query: interaction === 'search' || interaction === 'history' ? query : undefined,
+    // Conditional update and delete name their target by a search in the query.
+    query:
+      interaction === 'search' ||
+      interaction === 'history' ||
+      (id === undefined && ['update', 'delete'].includes(interaction))
+        ? query
+        : undefined,
   });
   const request: FhirRequest = { method, path, headers, body };
   return interaction === 'patch'

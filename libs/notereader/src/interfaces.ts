@@ -37,4 +37,9 @@ export interface NoteReaderModuleOptions {
   handlerErrors?: 'fault' | 'error-element';
   /** `false` turns NoteReader events off. */
   events?: boolean;
+  /**
+   * The credential Epic's outgoing call must carry (HTTP Basic, or a WS-Security
+   * `UsernameToken` in the SOAP header). Absent: no credential is asked for.
+   */
+  credentials?: { username: string; password: string };
 }

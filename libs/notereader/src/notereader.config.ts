@@ -1,4 +1,4 @@
-import { defineConfigNamespace, envInteger, envRoutePath } from '@ehr-gateway/config';
+import { ConfigValidationError, defineConfigNamespace, envInteger, envRoutePath } from '@ehr-gateway/config';
 import { z } from 'zod';
 import { NOTEREADER_DEFAULTS } from './constants';
 import type { NoteReaderModuleOptions } from './interfaces';
@@ -20,11 +20,30 @@ export const notereaderConfig = defineConfigNamespace({
     NOTEREADER_MAX_DOCUMENT_BYTES: envInteger(1024, 100 * 1024 * 1024)
       .default(NOTEREADER_DEFAULTS.maxDocumentBytes)
       .describe('Largest decoded CDA document, bytes.'),
+    NOTEREADER_USERNAME: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('User name Epic’s outgoing call must present (HTTP Basic or a WS-Security UsernameToken).'),
+    NOTEREADER_PASSWORD: z
+      .string()
+      .min(12, 'must be at least 12 characters')
+      .optional()
+      .meta({ secret: true })
+      .describe('Its password; with `NOTEREADER_USERNAME`, every call must carry the credential.'),
   },
-  values: (keys) =>
-    ({
+  values: (keys) => {
+    if ((keys.NOTEREADER_USERNAME === undefined) !== (keys.NOTEREADER_PASSWORD === undefined)) {
+      throw new ConfigValidationError(['NOTEREADER_USERNAME and NOTEREADER_PASSWORD: set both or neither']);
+    }
+    return {
       path: keys.NOTEREADER_PATH,
       handlerErrors: keys.NOTEREADER_HANDLER_ERRORS,
       maxDocumentBytes: keys.NOTEREADER_MAX_DOCUMENT_BYTES,
-    }) satisfies NoteReaderModuleOptions & { path: string },
+      credentials:
+        keys.NOTEREADER_USERNAME && keys.NOTEREADER_PASSWORD
+          ? { username: keys.NOTEREADER_USERNAME, password: keys.NOTEREADER_PASSWORD }
+          : undefined,
+    } satisfies NoteReaderModuleOptions & { path: string };
+  },
 });

@@ -21,6 +21,11 @@ export class NoteReaderService {
     @InjectNoteReaderOptions() private readonly options: NoteReaderModuleOptions,
   ) {}
 
+  /** The credential calls must carry, when one is configured. */
+  get credentials(): NoteReaderModuleOptions['credentials'] {
+    return this.options.credentials;
+  }
+
   get maxDocumentBytes(): number {
     return this.options.maxDocumentBytes ?? NOTEREADER_DEFAULTS.maxDocumentBytes;
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigValidationError } from '@ehr-gateway/config';
-import { loadGatewayConfig } from './gateway-config';
+import { authOptions, loadGatewayConfig } from './gateway-config';
 
 function configFile(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'gateway-config-')), 'gateway.yaml');
@@ -18,7 +18,7 @@ describe('loadGatewayConfig', () => {
         host: '0.0.0.0',
         environment: 'development',
         logLevel: 'debug',
-        auth: 'none',
+        auth: ['none'],
         apiKeys: [],
         publicUrl: undefined,
         trustProxy: undefined,
@@ -40,7 +40,13 @@ describe('loadGatewayConfig', () => {
         manageStream: false,
       },
       fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
-      fhirStore: { path: './data/fhir-store.sqlite', seedPatients: 100, maxBundleEntries: 1000 },
+      fhirStore: {
+        path: './data/fhir-store.sqlite',
+        seedPatients: 100,
+        maxBundleEntries: 1000,
+        searchBudgetMs: 10_000,
+        searchWorkers: 2,
+      },
       cds: {
         basePath: 'cds-services',
         jwt: { enabled: false, issuers: {}, maxLifetimeSeconds: 300, replayRedisUrl: undefined },
@@ -51,6 +57,27 @@ describe('loadGatewayConfig', () => {
       },
       notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880 },
       console: { enabled: true, replayEvents: 1000 },
+      auth: { smart: undefined, enforce: true, deniedReadStatus: 403, trustedTransport: false },
+    });
+  });
+
+  it('GATEWAY_AUTH=smart needs token issuers and an audience; the audience defaults to the public URL’s /fhir', () => {
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'smart' })).toThrow(/SMART_ISSUERS or SMART_INTROSPECTION_URL/);
+    const issuers = JSON.stringify({ 'https://auth.example.org': 'https://auth.example.org/jwks' });
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'smart', SMART_ISSUERS: issuers })).toThrow(
+      /SMART_AUDIENCE or GATEWAY_PUBLIC_URL/,
+    );
+    expect(() => loadGatewayConfig({ GATEWAY_AUTH: 'none,smart' })).toThrow(/none cannot be combined/);
+    const config = loadGatewayConfig({
+      GATEWAY_AUTH: 'api-key,smart',
+      GATEWAY_API_KEYS: 'k'.repeat(16),
+      GATEWAY_PUBLIC_URL: 'https://gateway.example.org/',
+      SMART_ISSUERS: issuers,
+    });
+    expect(authOptions(config)).toMatchObject({
+      credentials: ['api-key', 'smart'],
+      apiKeys: ['k'.repeat(16)],
+      smart: { audience: 'https://gateway.example.org/fhir' },
     });
   });
 
@@ -119,7 +146,7 @@ describe('loadGatewayConfig', () => {
       gateway: {
         port: 8080,
         logLevel: 'info',
-        auth: 'api-key',
+        auth: ['api-key'],
         apiKeys: ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'],
         publicUrl: 'https://gateway.example.org',
       },
@@ -179,7 +206,7 @@ describe('loadGatewayConfig', () => {
         GATEWAY_AUTH: 'none',
         GATEWAY_PUBLIC_URL: 'https://gateway.example.org',
       });
-      expect(config.gateway.auth).toBe('none');
+      expect(config.gateway.auth).toEqual(['none']);
     });
 
     it('refuses production without GATEWAY_PUBLIC_URL', () => {

@@ -6,6 +6,7 @@ import {
   envList,
   loadConfig,
 } from '@ehr-gateway/config';
+import { authConfig, type AuthModuleOptions } from '@ehr-gateway/auth';
 import { cdsConfig } from '@ehr-gateway/cds';
 import { brokerConfig, eventsConfig } from '@ehr-gateway/events';
 import { fhirConfig } from '@ehr-gateway/fhir';
@@ -24,16 +25,16 @@ export type AuthMode = (typeof AUTH_MODES)[number];
  * set. Production refuses to start without one unless `GATEWAY_AUTH=none` says
  * so explicitly: the gateway never falls back silently to no authentication.
  */
-function inboundAuth(mode: AuthMode | undefined, keys: string[], environment: string): AuthMode {
-  const chosen = mode ?? (keys.length > 0 ? 'api-key' : undefined);
-  if (chosen === 'api-key' && keys.length === 0) {
+function inboundAuth(modes: AuthMode[] | undefined, keys: string[], environment: string): AuthMode[] {
+  const chosen = modes ?? (keys.length > 0 ? ['api-key' as const] : undefined);
+  if (chosen?.includes('api-key') && keys.length === 0) {
     throw new ConfigValidationError(['GATEWAY_AUTH=api-key: GATEWAY_API_KEYS must list at least one key']);
   }
-  if (chosen === 'none' && keys.length > 0) {
-    throw new ConfigValidationError(['GATEWAY_AUTH=none: GATEWAY_API_KEYS is set too; choose one']);
+  if (chosen?.includes('none') && chosen.length > 1) {
+    throw new ConfigValidationError(['GATEWAY_AUTH: none cannot be combined with other credentials']);
   }
-  if (chosen === 'smart') {
-    throw new ConfigValidationError(['GATEWAY_AUTH=smart: SMART authorization is not part of this build']);
+  if (chosen?.includes('none') && keys.length > 0) {
+    throw new ConfigValidationError(['GATEWAY_AUTH=none: GATEWAY_API_KEYS is set too; choose one']);
   }
   if (chosen === undefined && environment === 'production') {
     throw new ConfigValidationError([
@@ -41,7 +42,7 @@ function inboundAuth(mode: AuthMode | undefined, keys: string[], environment: st
         'or GATEWAY_AUTH=none to run without it on purpose',
     ]);
   }
-  return chosen ?? 'none';
+  return chosen ?? ['none'];
 }
 
 /** `GATEWAY_PUBLIC_URL` without a trailing slash; production requires it. */
@@ -73,11 +74,11 @@ export const gatewayConfig = defineConfigNamespace({
       .describe(
         'API keys, each at least 16 characters. When set, every route but `/health` (and the CDS Hooks routes while `CDS_JWT_ENABLED=true`) needs `Authorization: Bearer <key>` or `X-API-Key: <key>`. Empty: no API-key guard.',
       ),
-    GATEWAY_AUTH: z
-      .enum(AUTH_MODES)
+    GATEWAY_AUTH: envList()
+      .pipe(z.array(z.enum(AUTH_MODES)))
       .optional()
       .describe(
-        'Inbound authentication: `api-key` (`GATEWAY_API_KEYS`), `smart`, or `none`. Default: `api-key` when keys are set. Production refuses to start without inbound authentication unless `none` is set explicitly.',
+        'Inbound credentials accepted: `api-key` (`GATEWAY_API_KEYS`), `smart` (SMART access tokens on the FHIR surface, see docs/authorization.md), `none`; `api-key,smart` accepts both. Default: `api-key` when keys are set. Production refuses to start without inbound authentication unless `none` is set explicitly.',
       ),
     GATEWAY_PUBLIC_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -163,6 +164,7 @@ export const GATEWAY_CONFIG_NAMESPACES = [
   fhirStoreConfig,
   cdsConfig,
   notereaderConfig,
+  authConfig,
   consoleConfig,
 ] as const;
 
@@ -186,6 +188,28 @@ function checkSourceNames(config: GatewayConfig): void {
   if (problems.length > 0) throw new ConfigValidationError(problems);
 }
 
+/** `GATEWAY_AUTH=smart` needs token issuers (or introspection) and an audience (`SMART_AUDIENCE` or the public URL). */
+function checkSmart(config: GatewayConfig): void {
+  if (!config.gateway.auth.includes('smart')) return;
+  const problems: string[] = [];
+  if (!config.auth.smart)
+    problems.push('GATEWAY_AUTH=smart: SMART_ISSUERS or SMART_INTROSPECTION_URL must say where tokens come from');
+  if (!config.auth.smart?.audience && !config.gateway.publicUrl)
+    problems.push('GATEWAY_AUTH=smart: SMART_AUDIENCE or GATEWAY_PUBLIC_URL must name the token audience');
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+}
+
+/** The options of the inbound authorization module: the auth namespace with the gateway's credentials, keys and public URL. */
+export function authOptions(config: GatewayConfig): AuthModuleOptions {
+  const { smart } = config.auth;
+  return {
+    ...config.auth,
+    credentials: config.gateway.auth,
+    apiKeys: config.gateway.apiKeys,
+    smart: smart && { ...smart, audience: smart.audience ?? `${config.gateway.publicUrl}/fhir` },
+  };
+}
+
 /**
  * Reads the configuration from the environment over the optional YAML file
  * (`GATEWAY_CONFIG_FILE`) and validates every namespace. Throws
@@ -194,5 +218,6 @@ function checkSourceNames(config: GatewayConfig): void {
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const config = loadConfig(GATEWAY_CONFIG_NAMESPACES, env);
   checkSourceNames(config);
+  checkSmart(config);
   return config;
 }

@@ -10,7 +10,7 @@ const DOCS_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
  * `GATEWAY_DOCS=guarded` (the default) the same API-key check runs in front of them.
  */
 export function guardApiDocs(app: INestApplication, config: GatewayConfig): void {
-  if (config.gateway.docs !== 'guarded' || config.gateway.auth !== 'api-key') return;
+  if (config.gateway.docs !== 'guarded' || !config.gateway.auth.includes('api-key')) return;
   const keys = new ApiKeys(config.gateway.apiKeys);
   app.use(DOCS_PATHS, (request: Request, response: Response, next: NextFunction) => {
     try {

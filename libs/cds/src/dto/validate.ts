@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { satisfiesDto } from './compiled-schemas';
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
@@ -11,9 +12,14 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
-/** Validates a plain object against a DTO class; returns every problem with its field path (empty when valid). */
+/**
+ * Validates a plain object against a DTO class; returns every problem with its
+ * field path (empty when valid). A value the compiled schema accepts is valid;
+ * any other is given to class-validator, which names every problem.
+ */
 export function problemsOf(dto: new () => object, value: unknown, prefix = ''): string[] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return [`${prefix || 'body'} must be a JSON object`];
+  if (satisfiesDto(dto, value)) return [];
   const instance = plainToInstance(dto, value);
   return flatten(validateSync(instance, { forbidUnknownValues: false }), prefix);
 }

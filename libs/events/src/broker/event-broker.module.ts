@@ -1,15 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { EVENT_BROKER_OPTIONS, EventBrokerOptions } from './event-broker.options';
+import { Module } from '@nestjs/common';
+import { ConfigurableEventBrokerModule } from './event-broker.module-definition';
 import { EventBrokerPublisher } from './event-broker.publisher';
 
-/** Publishes every EHR event to NATS JetStream, with a local outbox. Import beside `EventsModule`. */
-@Module({})
-export class EventBrokerModule {
-  static forRoot(options: EventBrokerOptions): DynamicModule {
-    return {
-      module: EventBrokerModule,
-      providers: [{ provide: EVENT_BROKER_OPTIONS, useValue: options }, EventBrokerPublisher],
-      exports: [EventBrokerPublisher],
-    };
-  }
-}
+/**
+ * Publishes every EHR event to NATS JetStream, with a local outbox. Import
+ * beside `EventsModule`: `forRoot(options)` or `forRootAsync({ inject, useFactory })`.
+ */
+@Module({ providers: [EventBrokerPublisher], exports: [EventBrokerPublisher] })
+export class EventBrokerModule extends ConfigurableEventBrokerModule {}

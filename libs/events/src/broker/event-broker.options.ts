@@ -41,8 +41,6 @@ export const BROKER_DEFAULTS = {
   publishTimeoutMs: 2000,
 } as const satisfies Omit<Required<EventBrokerOptions>, 'url'>;
 
-export const EVENT_BROKER_OPTIONS = Symbol('ehr-gateway:event-broker-options');
-
 /** The options with every absent or `undefined` field set to its default. */
 export function resolveBrokerOptions(options: EventBrokerOptions): Required<EventBrokerOptions> {
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

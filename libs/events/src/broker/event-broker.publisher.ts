@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
@@ -6,7 +6,8 @@ import { connect } from '@nats-io/transport-node';
 import type { EHREvent } from '../ehr-event';
 import { eventSpanAttributes, inSpan } from '../tracing';
 import { toCloudEvent } from './cloud-event';
-import { EVENT_BROKER_OPTIONS, EventBrokerOptions, resolveBrokerOptions } from './event-broker.options';
+import { InjectEventBrokerOptions } from './event-broker.module-definition';
+import { EventBrokerOptions, resolveBrokerOptions } from './event-broker.options';
 import { EventOutbox } from './event-outbox';
 
 const NANOS_PER_SECOND = 1_000_000_000;
@@ -48,7 +49,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
 
   private readonly options: Required<EventBrokerOptions>;
 
-  constructor(@Inject(EVENT_BROKER_OPTIONS) options: EventBrokerOptions) {
+  constructor(@InjectEventBrokerOptions() options: EventBrokerOptions) {
     this.options = resolveBrokerOptions(options);
     this.prefix = this.options.subjectPrefix;
     this.outbox = new EventOutbox(this.options.outboxPath, this.options.outboxCapacity);

@@ -1,16 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { EVENT_CONSUMER_OPTIONS, EventConsumer, EventConsumerOptions } from './event-consumer';
+import { EventConsumer } from './event-consumer';
+import { ConfigurableEventConsumerModule } from './event-broker.module-definition';
 
-/** The consumer side of the durable event stream, for other Nest services. */
-@Module({})
-export class EventConsumerModule {
-  static forRoot(options: EventConsumerOptions): DynamicModule {
-    return {
-      module: EventConsumerModule,
-      imports: [DiscoveryModule],
-      providers: [{ provide: EVENT_CONSUMER_OPTIONS, useValue: options }, EventConsumer],
-      exports: [EventConsumer],
-    };
-  }
-}
+/** The consumer side of the durable event stream, for other Nest services: `forRoot` or `forRootAsync`. */
+@Module({ imports: [DiscoveryModule], providers: [EventConsumer], exports: [EventConsumer] })
+export class EventConsumerModule extends ConfigurableEventConsumerModule {}

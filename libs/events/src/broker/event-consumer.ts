@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AckPolicy, ConsumerMessages, JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -8,6 +8,7 @@ import { findDecoratedMethods } from '../decorated-methods';
 import type { EHREvent } from '../ehr-event';
 import { eventNames } from '../event-routing';
 import type { EhrCloudEvent } from './cloud-event';
+import { InjectEventConsumerOptions } from './event-broker.module-definition';
 import { BROKER_DEFAULTS } from './event-broker.options';
 
 const BROKER_EVENT_METADATA = Symbol('ehr-gateway:broker-event');
@@ -37,8 +38,6 @@ export interface EventConsumerOptions {
   deadLetterSubject?: string;
 }
 
-export const EVENT_CONSUMER_OPTIONS = Symbol('ehr-gateway:event-consumer-options');
-
 type Handler = { name: string; invoke: (event: EHREvent) => unknown };
 
 /**
@@ -59,7 +58,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private loop?: Promise<void>;
 
   constructor(
-    @Inject(EVENT_CONSUMER_OPTIONS) private readonly options: EventConsumerOptions,
+    @InjectEventConsumerOptions() private readonly options: EventConsumerOptions,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
   ) {}

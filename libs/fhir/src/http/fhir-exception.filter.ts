@@ -4,6 +4,9 @@ import { FHIR_JSON } from '../constants';
 import { FhirError } from '../errors/fhir-error';
 import { issueCodeForStatus, operationOutcome } from '../errors/operation-outcome';
 
+/** Headers of a `FhirError` that reach the client: an upstream's `Retry-After`, an access check's `WWW-Authenticate`. */
+const ANSWERED_HEADERS = ['retry-after', 'www-authenticate'];
+
 /** Every error under `/fhir` answers as an OperationOutcome with the right status. */
 @Catch()
 export class FhirExceptionFilter implements ExceptionFilter {
@@ -18,7 +21,9 @@ export class FhirExceptionFilter implements ExceptionFilter {
 
 function toOutcome(exception: unknown, logger: Logger) {
   if (exception instanceof FhirError) {
-    const headers = exception.headers['retry-after'] ? { 'retry-after': exception.headers['retry-after'] } : {};
+    const headers = Object.fromEntries(
+      ANSWERED_HEADERS.filter((name) => exception.headers[name]).map((name) => [name, exception.headers[name]]),
+    );
     return { status: exception.status, outcome: exception.outcome, headers };
   }
   if (exception instanceof HttpException) {

@@ -1,4 +1,4 @@
-import { All, Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { All, Controller, Get, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
@@ -12,6 +12,7 @@ import { FHIR_ID_PATTERN, matchFhirRoute } from '../routes/fhir-routes';
 import type { FhirResponse } from '../interfaces/fhir-backend.interface';
 import { FhirSources } from '../sources/fhir-sources';
 import { assertAcceptsJson, assertJsonBody } from './content-negotiation';
+import { PresentedCredentialsInterceptor } from './credentials.interceptor';
 import { FhirExceptionFilter } from './fhir-exception.filter';
 import { FHIR_TAG } from './fhir-openapi';
 import { gatewayCapabilityStatement } from './gateway-capability';
@@ -68,7 +69,7 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
     case 'resource':
       assertJsonBody(request, false);
       checkResourceBody(request.body, resourceType!, id);
-      return { interaction, resourceType, id, body: request.body, headers };
+      return { interaction, resourceType, id, query, body: request.body, headers };
     case 'json-patch':
       assertJsonBody(request, false);
       if (!Array.isArray(request.body)) throw FhirError.badRequest('A PATCH body must be a JSON Patch array');
@@ -95,6 +96,7 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
 @ApiTags(FHIR_TAG)
 @Controller('fhir')
 @UseFilters(FhirExceptionFilter)
+@UseInterceptors(PresentedCredentialsInterceptor)
 export class FhirController {
   constructor(
     private readonly gateway: FhirGateway,

@@ -1,4 +1,5 @@
 import type { SourceConfig } from '../sources/source-definition';
+import type { FhirAccessControl } from './fhir-access-control.interface';
 import type { FhirBackend } from './fhir-backend.interface';
 
 export interface FhirModuleOptions {
@@ -16,4 +17,6 @@ export interface FhirModuleOptions {
   events?: boolean;
   /** Upper bound on pages fetched when a search follows `next` links. Default 10. */
   maxSearchPages?: number;
+  /** Inbound authorization of every operation (`@ehr-gateway/auth`); absent: every operation is allowed. */
+  accessControl?: FhirAccessControl;
 }

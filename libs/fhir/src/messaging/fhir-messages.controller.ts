@@ -1,8 +1,9 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { UseMessageContext } from '@ehr-gateway/events';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { FhirGateway, SearchParams } from '../fhir-gateway.service';
+import { PresentedCredentialsInterceptor } from '../http/credentials.interceptor';
 import { FhirRpcExceptionFilter } from './fhir-rpc-exception.filter';
 
 /** What every FHIR message carries besides the operation's own fields. */
@@ -11,6 +12,8 @@ interface FhirMessage {
   /** Who asks (the calling service or user), for the request context and events. */
   caller?: string;
   requestId?: string;
+  /** The caller's credential (`Bearer <access token>`), checked like an HTTP call's unless the transport is trusted. */
+  authorization?: string;
 }
 
 /**
@@ -19,8 +22,10 @@ interface FhirMessage {
  * same `FhirGateway` (same validation, errors and one event per operation);
  * errors come back as `{ status, outcome }` through `FhirRpcExceptionFilter`.
  */
+// Decorators apply bottom-up: the message context is set up first, then the credential recorded in it.
 @Controller()
 @UseFilters(FhirRpcExceptionFilter)
+@UseInterceptors(PresentedCredentialsInterceptor)
 @UseMessageContext()
 export class FhirMessagesController {
   constructor(private readonly gateway: FhirGateway) {}

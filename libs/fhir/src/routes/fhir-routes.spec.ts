@@ -57,10 +57,10 @@ describe('FHIR route table', () => {
   });
 
   it('refuses paths no interaction has (400), methods a path lacks (405), bad ids (400)', () => {
-    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/Observation'))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/Observation/o1'))).toBe(400);
     expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/_history/2/extra'))).toBe(400);
     expect(statusOf(() => matchFhirRoute('GET', 'Patient/_search'))).toBe(405);
-    expect(statusOf(() => matchFhirRoute('PUT', 'Patient'))).toBe(405);
+    expect(statusOf(() => matchFhirRoute('PATCH', 'Patient'))).toBe(405);
     expect(statusOf(() => matchFhirRoute('DELETE', 'Patient/p1/_history/1'))).toBe(405);
     expect(statusOf(() => matchFhirRoute('GET', ''))).toBe(405);
     expect(statusOf(() => matchFhirRoute('GET', '__proto__/p1'))).toBe(400);

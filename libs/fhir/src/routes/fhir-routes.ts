@@ -78,6 +78,38 @@ export const FHIR_ROUTES: readonly FhirRoute[] = [
   },
   {
     method: 'GET',
+    path: '_history',
+    interaction: 'history',
+    summary: 'History of every resource (system history)',
+  },
+  {
+    method: 'PUT',
+    path: '{type}',
+    interaction: 'update',
+    summary: 'Conditional update: the search in the query selects the resource (create when none matches)',
+    body: 'resource',
+    headers: ['if-match', 'prefer'],
+  },
+  {
+    method: 'DELETE',
+    path: '{type}',
+    interaction: 'delete',
+    summary: 'Conditional delete: every resource the search in the query selects',
+  },
+  {
+    method: 'GET',
+    path: 'Patient/{id}/$everything',
+    interaction: 'search',
+    summary: 'Patient $everything: the patient and its whole compartment, paged',
+  },
+  {
+    method: 'GET',
+    path: 'Patient/{id}/{type}',
+    interaction: 'search',
+    summary: 'Search in the compartment of a patient (the patient id is the id parameter)',
+  },
+  {
+    method: 'GET',
     path: '{type}/{id}',
     interaction: 'read',
     summary: 'Read a resource',

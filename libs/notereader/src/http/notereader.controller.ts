@@ -7,6 +7,7 @@ import { NoteReaderService } from '../notereader.service';
 import { readProcessDocument } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
 import { noteReaderWsdl } from '../soap/wsdl';
+import { checkNoteReaderCredentials } from './notereader-credentials';
 import { NoteReaderEventsInterceptor } from './notereader-events.interceptor';
 import { SoapFaultFilter } from './soap-fault.filter';
 
@@ -37,6 +38,7 @@ export class NoteReaderController {
       throw new SoapFault('Client', `Unknown SOAPAction ${action}; this endpoint serves ${SOAP_ACTION}`);
     }
     const call = readProcessDocument(body, this.notereader.maxDocumentBytes);
+    if (this.notereader.credentials) checkNoteReaderCredentials(this.notereader.credentials, request, call);
     const envelope = await this.notereader.process(call);
     response.type('text/xml; charset=utf-8');
     return envelope;

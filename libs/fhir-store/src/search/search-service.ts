@@ -1,0 +1,130 @@
+import type { Bundle } from '@medplum/fhirtypes';
+import { paramKey } from '../indexing/extract-index-rows';
+import type { StoreDatabase } from '../storage/store-database';
+import { FilterCompiler } from './compile-filter';
+import { patientCompartmentParams } from './patient-compartment';
+import type { PlanRunner } from './plan-runner';
+import { searchBundle } from './search-bundle';
+import { IncludeStep, SearchPlan } from './search-plan';
+import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
+import { Sql, list, raw, sql } from './sql';
+
+/** Included resources per page, at most. */
+export const MAX_INCLUDES = 1000;
+
+/** Restricts a search to the compartment of one patient (R4 compartments, `Patient/{id}/...`). */
+export interface SearchScope {
+  patient?: string;
+}
+
+export interface SearchOptions {
+  lenient?: boolean;
+  scope?: SearchScope;
+  /** The path the links repeat (`Observation`, `Patient/1/Observation`). */
+  path?: string;
+}
+
+type IncludeStepInput = Omit<IncludeStep, 'params'> & { params: number[] };
+
+/** Parses, plans and runs searches; plans are plain data, run by a `PlanRunner`. */
+export class SearchService {
+  constructor(
+    private readonly db: StoreDatabase,
+    private readonly runner: PlanRunner,
+    private readonly baseUrl: string,
+  ) {}
+
+  parse(resourceType: string, query: string, lenient = false): SearchQuery {
+    const parsed = parseSearchQuery(resourceType, new URLSearchParams(query), lenient);
+    if (parsed.summary === 'count') return { ...parsed, count: 0, total: 'accurate' };
+    return parsed;
+  }
+
+  async search(resourceType: string, query: string, options: SearchOptions = {}): Promise<Bundle> {
+    const parsed = this.parse(resourceType, query, options.lenient);
+    const result = await this.runner.run(this.plan(parsed, options.scope));
+    return searchBundle(parsed, result, this.baseUrl, options.path ?? resourceType);
+  }
+
+  /** Compiles a parsed search to a plan. */
+  plan(query: SearchQuery, scope: SearchScope = {}): SearchPlan {
+    const compiler = new FilterCompiler((key) => this.db.knownParamId(key));
+    const base =
+      query.resourceType === '*' ? sql`r.deleted = 0` : sql`r.type = ${query.resourceType} AND r.deleted = 0`;
+    const candidates: SearchPlan['candidates'] = [];
+    const probes: Sql[] = [];
+    for (const filter of query.filters) {
+      const compiled = compiler.compile(filter);
+      if (compiled.ridSet) candidates.push({ ridSet: compiled.ridSet, probe: compiled.probe('r') });
+      else probes.push(compiled.probe('r'));
+    }
+    if (scope.patient !== undefined) {
+      const compartment = this.compartmentRids(query.resourceType, scope.patient);
+      if (compartment) candidates.push({ ridSet: compartment, probe: sql`r.rid IN (${compartment})` });
+      else probes.push(sql`0`);
+    }
+    return {
+      base,
+      candidates,
+      probes,
+      order: query.sort.map((key) => this.sortTerm(key)),
+      count: query.count,
+      offset: query.offset,
+      total: query.total === undefined || query.total === 'estimate' ? 'auto' : query.total,
+      includes: [
+        ...query.include.map((include) => this.includeStep(include, false)),
+        ...query.revinclude.map((include) => this.includeStep(include, true)),
+      ].filter((step): step is IncludeStepInput => step !== undefined),
+      maxIncludes: MAX_INCLUDES,
+    };
+  }
+
+  /** Rids of the resources of a type (or of every type, `*`) in a patient's compartment; undefined if the type has none. */
+  compartmentRids(resourceType: string, patientId: string): Sql | undefined {
+    const compartment = patientCompartmentParams();
+    const types = resourceType === '*' ? [...compartment.keys()] : [resourceType];
+    const sps = types.flatMap((type) =>
+      (compartment.get(type) ?? [])
+        .map((code) => this.db.knownParamId(paramKey(type, code)))
+        .filter((sp): sp is number => sp !== undefined),
+    );
+    if (resourceType !== '*' && !compartment.has(resourceType)) return undefined;
+    const referencing = sql`SELECT x.rid FROM idx_reference x WHERE x.ttype = 'Patient' AND x.tid = ${patientId} AND x.sp IN ${list(sps)}`;
+    if (resourceType !== '*' && resourceType !== 'Patient') return referencing;
+    return sql`${referencing} UNION SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ${patientId}`;
+  }
+
+  /** A typed sort term: strings by their folded form, dates and numbers as values; missing values last. */
+  private sortTerm(key: SortKey): Sql {
+    const direction = raw(key.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
+    if (key.code === '_id') return sql`r.id ${direction}`;
+    const param = key.param!;
+    const sp = this.db.knownParamId(paramKey(param.resourceType, param.code)) ?? -1;
+    const pick = raw(key.descending ? 'MAX' : 'MIN');
+    const columns: Record<string, [string, string]> = {
+      string: ['idx_string', 'value'],
+      token: ['idx_token', 'code'],
+      date: ['idx_date', key.descending ? 'hi' : 'lo'],
+      number: ['idx_number', key.descending ? 'hi' : 'lo'],
+      quantity: ['idx_quantity', 'value'],
+      reference: ['idx_reference', "ttype || '/' || tid || url"],
+      uri: ['idx_uri', 'value'],
+    };
+    const [table, column] = columns[param.type];
+    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND s.sp = ${sp}) ${direction}`;
+  }
+
+  private includeStep(include: IncludeRequest, reverse: boolean): IncludeStepInput | undefined {
+    const params = include.params
+      .map((param) => this.db.knownParamId(paramKey(param.resourceType, param.code)))
+      .filter((sp): sp is number => sp !== undefined);
+    if (params.length === 0 && include.sourceType !== '*') return undefined;
+    return {
+      reverse,
+      sourceType: include.sourceType,
+      params,
+      targetType: include.targetType,
+      iterate: include.iterate,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/** SQLite page cache per connection, in KiB: bounded, so that memory does not follow the data set. */
+const CACHE_KIB = 16_384;
+
+/** Opens the store file (WAL, so that search workers read while the main connection writes). */
+export function openDatabase(path: string, readOnly = false): DatabaseSync {
+  if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path, { readOnly });
+  db.exec(`PRAGMA cache_size = -${CACHE_KIB}; PRAGMA temp_store = FILE;`);
+  if (!readOnly) db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  return db;
+}

@@ -1,0 +1,99 @@
+import type { DatabaseSync } from 'node:sqlite';
+
+/**
+ * The store's schema, as numbered migrations recorded in `PRAGMA user_version`.
+ * Version 1 is the first format (every version in `resource_version`, searched
+ * in memory); version 2 adds the current-resource table and the per-type index
+ * tables. A file from a newer build is refused rather than guessed at.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Index tables, one per search-parameter type; each row belongs to one resource (`rid`). */
+export const INDEX_TABLES = [
+  'idx_string',
+  'idx_token',
+  'idx_date',
+  'idx_number',
+  'idx_quantity',
+  'idx_reference',
+  'idx_uri',
+] as const;
+export type IndexTable = (typeof INDEX_TABLES)[number];
+
+const V1 = `
+  CREATE TABLE IF NOT EXISTS resource_version (
+    resource_type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+    last_updated TEXT NOT NULL, deleted INTEGER NOT NULL, content TEXT,
+    PRIMARY KEY (resource_type, id, version)
+  );
+  CREATE INDEX IF NOT EXISTS resource_version_updated ON resource_version (resource_type, last_updated);
+`;
+
+// Index rows are keyed by resource first (to replace them on update) and indexed by
+// parameter and value for search. 'grp' ties the components of one composite value.
+const V2 = `
+  CREATE INDEX IF NOT EXISTS resource_version_system_updated ON resource_version (last_updated);
+  CREATE TABLE resource (
+    rid INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+    last_updated TEXT NOT NULL, deleted INTEGER NOT NULL, UNIQUE (type, id)
+  );
+  CREATE INDEX resource_type_live ON resource (type, deleted);
+  CREATE TABLE search_param (sp INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+  CREATE TABLE idx_string (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
+    exact TEXT NOT NULL, PRIMARY KEY (rid, sp, grp, value, exact)) WITHOUT ROWID;
+  CREATE INDEX idx_string_value ON idx_string (sp, value);
+  CREATE TABLE idx_token (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, system TEXT NOT NULL,
+    code TEXT NOT NULL, PRIMARY KEY (rid, sp, grp, system, code)) WITHOUT ROWID;
+  CREATE INDEX idx_token_code ON idx_token (sp, code, system);
+  CREATE TABLE idx_date (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, lo INTEGER NOT NULL,
+    hi INTEGER NOT NULL, PRIMARY KEY (rid, sp, grp, lo, hi)) WITHOUT ROWID;
+  CREATE INDEX idx_date_lo ON idx_date (sp, lo);
+  CREATE INDEX idx_date_hi ON idx_date (sp, hi);
+  CREATE TABLE idx_number (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, lo REAL NOT NULL,
+    hi REAL NOT NULL, PRIMARY KEY (rid, sp, grp, lo, hi)) WITHOUT ROWID;
+  CREATE INDEX idx_number_lo ON idx_number (sp, lo);
+  CREATE TABLE idx_quantity (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, value REAL NOT NULL,
+    system TEXT NOT NULL, code TEXT NOT NULL, PRIMARY KEY (rid, sp, grp, value, system, code)) WITHOUT ROWID;
+  CREATE INDEX idx_quantity_value ON idx_quantity (sp, value);
+  CREATE TABLE idx_reference (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, ttype TEXT NOT NULL,
+    tid TEXT NOT NULL, url TEXT NOT NULL, PRIMARY KEY (rid, sp, grp, ttype, tid, url)) WITHOUT ROWID;
+  CREATE INDEX idx_reference_target ON idx_reference (ttype, tid, sp);
+  CREATE INDEX idx_reference_url ON idx_reference (sp, url) WHERE url <> '';
+  CREATE TABLE idx_uri (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (rid, sp, grp, value)) WITHOUT ROWID;
+  CREATE INDEX idx_uri_value ON idx_uri (sp, value);
+`;
+
+export class StoreFormatError extends Error {}
+
+/**
+ * Brings a store file to the current schema. `reindex` fills the version 2
+ * tables from the stored versions (it needs the search-parameter definitions,
+ * which live outside the storage layer).
+ */
+export function migrate(db: DatabaseSync, reindex: () => void): void {
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  if (version > SCHEMA_VERSION) {
+    throw new StoreFormatError(
+      `The FHIR store file has schema version ${version}, newer than this build's ${SCHEMA_VERSION}: ` +
+        'run a newer gateway, or export its resources (GET /fhir/local/_history) and load them into a new file.',
+    );
+  }
+  if (version === SCHEMA_VERSION) return;
+  const hadData = tableExists(db, 'resource_version');
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    if (version < 1) db.exec(V1);
+    db.exec(V2);
+    if (hadData) reindex();
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function tableExists(db: DatabaseSync, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
