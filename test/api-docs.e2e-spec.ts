@@ -52,13 +52,19 @@ describe('API documentation (/docs-json)', () => {
 
   it('has human tags, summaries and error responses on every operation, and the package version', () => {
     expect(document.info.version).toBe(version);
-    expect(document.tags?.map((tag) => tag.name)).toEqual(['FHIR', 'CDS Hooks', 'Epic NoteReader', 'Health']);
+    expect(document.tags?.map((tag) => tag.name)).toEqual([
+      'FHIR',
+      'CDS Hooks',
+      'Epic NoteReader',
+      'Health',
+      'Console',
+    ]);
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         expect({ path, method, tag: operation.tags?.[0], summary: Boolean(operation.summary) }).toEqual({
           path,
           method,
-          tag: expect.stringMatching(/^(FHIR|CDS Hooks|Epic NoteReader|Health)$/),
+          tag: expect.stringMatching(/^(FHIR|CDS Hooks|Epic NoteReader|Health|Console)$/),
           summary: true,
         });
       }

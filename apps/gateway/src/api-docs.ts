@@ -8,6 +8,7 @@ import type { GatewayConfig } from './config/gateway-config';
 import { guardApiDocs } from './security/api-docs';
 
 export const HEALTH_TAG = 'Health';
+export const CONSOLE_TAG = 'Console';
 
 /**
  * `/docs` (Swagger UI) and `/docs-json`: the routes Nest scans (health, the
@@ -32,7 +33,8 @@ export function setupApiDocs(app: INestApplication, config: GatewayConfig): void
         .addTag(FHIR_TAG, 'FHIR R4 REST API of every source: the embedded store (`local`) and upstream servers')
         .addTag(CDS_TAG, 'CDS Hooks 2.0 services: discovery, invoke, feedback')
         .addTag(NOTEREADER_TAG, 'The Epic NoteReader SOAP endpoint (ProcessDocument)')
-        .addTag(HEALTH_TAG, 'Liveness and readiness')
+        .addTag(HEALTH_TAG, 'Liveness, readiness and metrics')
+        .addTag(CONSOLE_TAG, 'The web console and its live event stream')
         .addBearerAuth()
         .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' })
         .build(),

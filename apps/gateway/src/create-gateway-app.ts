@@ -8,7 +8,10 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
+import { mountConsole } from './console/console-assets';
 import { GatewayModule } from './gateway.module';
+import { GatewayMetrics } from './observability/gateway-metrics';
+import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
 import { limitJsonDepth } from './security/json-depth';
 import { BootstrapQuietLogger } from './startup/bootstrap-logger';
@@ -57,6 +60,7 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   app.useLogger(new BootstrapQuietLogger(app.get(Logger)));
+  app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
   if (config.gateway.auth.includes('none') && config.gateway.environment !== 'test') {
     app
       .get(Logger)
@@ -82,6 +86,7 @@ export async function createGatewayApp(
   });
   app.use(answerBodyParserErrors(config));
   app.enableShutdownHooks();
+  if (config.console.enabled) mountConsole(app);
 
   setupApiDocs(app, config);
   if (config.gateway.transport) {

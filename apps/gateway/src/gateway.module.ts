@@ -1,12 +1,12 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { APP_GUARD, Reflector } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
+import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
+import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
 import { AuthModule, FhirAuthorizer } from '@ehr-gateway/auth';
-import { FhirModule, fhirConfig } from '@ehr-gateway/fhir';
+import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
 import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
@@ -14,10 +14,14 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeys } from './auth/api-keys';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
+import { ConsoleModule } from './console/console.module';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
 import { loggerOptions } from './logging';
+import { GatewayMetrics } from './observability/gateway-metrics';
+import { MetricsController } from './observability/metrics.controller';
+import { Readiness } from './observability/readiness';
 import { rateLimit } from './rate-limit/rate-limit';
 
 const acceptsSmart = (config: GatewayConfig) => config.gateway.auth.includes('smart');
@@ -89,9 +93,33 @@ export class GatewayModule {
           inject: [notereaderConfig.KEY],
           useFactory: sameOptions,
         }),
+        ...(config.console.enabled
+          ? [
+              ConsoleModule.register({
+                replayCapacity: config.console.replayEvents,
+                maxBufferedBytes: 1024 * 1024,
+                maxViewers: 100,
+              }),
+            ]
+          : []),
       ],
-      controllers: [HealthController],
-      providers: [EventLogListener, ProblemExtractionHandler, ...apiKeyGuard(config), ...limit.guards],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        GatewayMetrics,
+        {
+          provide: Readiness,
+          useFactory: (indicators: HealthIndicatorService, sources: FhirSources, moduleRef: ModuleRef) =>
+            new Readiness(indicators, sources, moduleRef, {
+              storeSource: LOCAL_SOURCE,
+              redisUrl: config.cds.jwt.replayRedisUrl,
+            }),
+          inject: [HealthIndicatorService, FhirSources, ModuleRef],
+        },
+        EventLogListener,
+        ProblemExtractionHandler,
+        ...apiKeyGuard(config),
+        ...limit.guards,
+      ],
     };
   }
 }

@@ -1,3 +1,5 @@
+// Must stay the first import (see the module).
+import './observability/start-tracing';
 import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
 import { Logger } from 'nestjs-pino';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';

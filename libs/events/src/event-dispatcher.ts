@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EHREvent } from './ehr-event';
 import { EventDeliveryError, ListenerFailure } from './event-delivery.error';
 import { EventListener, EventListenerRegistry } from './event-listener.registry';
+import { eventSpanAttributes, inSpan, tracer } from './tracing';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -18,6 +19,7 @@ export class EventDispatcher implements OnApplicationShutdown {
   private drainScheduled = false;
   private pendingListeners = 0;
   private idleWaiters: Array<() => void> = [];
+  private failures = 0;
 
   constructor(private readonly registry: EventListenerRegistry) {}
 
@@ -36,6 +38,10 @@ export class EventDispatcher implements OnApplicationShutdown {
 
   /** Resolves when every listener has finished; rejects with `EventDeliveryError` if any failed. */
   async publish(event: EHREvent): Promise<void> {
+    return inSpan('ehr.event.deliver', eventSpanAttributes(event), () => this.publishToListeners(event));
+  }
+
+  private async publishToListeners(event: EHREvent): Promise<void> {
     const listeners = this.registry.listenersFor(event);
     const settled = await Promise.allSettled(listeners.map((listener) => this.invoke(listener, event)));
     const failures: ListenerFailure[] = [];
@@ -54,6 +60,11 @@ export class EventDispatcher implements OnApplicationShutdown {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** How many listener invocations have failed since start. */
+  get listenerFailures(): number {
+    return this.failures;
+  }
+
   onApplicationShutdown(): void {
     this.drain();
   }
@@ -63,7 +74,9 @@ export class EventDispatcher implements OnApplicationShutdown {
     this.queue = [];
     this.drainScheduled = false;
     for (const event of batch) {
+      const span = tracer.startSpan('ehr.event.deliver', { attributes: eventSpanAttributes(event) });
       for (const listener of this.registry.listenersFor(event)) this.deliverDetached(listener, event);
+      span.end();
     }
     this.settleIdleWaiters();
   };
@@ -102,6 +115,7 @@ export class EventDispatcher implements OnApplicationShutdown {
   }
 
   private logFailure({ listener, error }: ListenerFailure, event: EHREvent): void {
+    this.failures++;
     const message = error instanceof Error ? error.message : String(error);
     this.logger.error(`Listener ${listener} failed on ${event.eventType} (${event.id}): ${message}`);
   }

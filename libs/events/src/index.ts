@@ -26,6 +26,8 @@ export {
   type OperationOutcomeKind,
 } from './ehr-event';
 export { EVENT_NAMESPACES, eventNames, patternCanMatch, suggestPattern } from './event-routing';
+export { EventPatternMatcher } from './event-pattern-matcher';
+export { eventSpanAttributes, inSpan } from './tracing';
 export { DefaultEhrEventCreator, createEvent } from './default-event-creator';
 export { OnEhrEvent } from './decorators/on-ehr-event.decorator';
 export { InjectEventCreator } from './decorators/inject-event-creator.decorator';
@@ -46,7 +48,7 @@ export { EventBrokerModule } from './broker/event-broker.module';
 export { InjectEventBrokerOptions, InjectEventConsumerOptions } from './broker/event-broker.module-definition';
 export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';
 export type { EventBrokerOptions } from './broker/event-broker.options';
-export { toCloudEvent, type EhrCloudEvent } from './broker/cloud-event';
+export { toCloudEvent, withoutResource, type EhrCloudEvent } from './broker/cloud-event';
 export { EventConsumerModule } from './broker/event-consumer.module';
 export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';
 export { PUBLIC_URL_SETTING, publicBaseUrl } from './public-url';

@@ -62,6 +62,8 @@ export class FhirGateway {
   /** Performs an operation and returns the source's raw answer (any status); transport failures throw `FhirError`. */
   async execute(sourceName: string | undefined, operation: FhirOperation): Promise<FhirResponse> {
     let name = sourceName ?? this.sources.defaultSource;
+    const started = performance.now();
+    const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
     try {
       const resolved = this.sources.get(sourceName);
       name = resolved.name;
@@ -72,11 +74,11 @@ export class FhirGateway {
       );
       const answer = await backend.request(toFhirRequest(grant?.operation ?? operation));
       const response = grant ? await grant.checkResponse(answer) : answer;
-      await this.recordResponse(name, operation, response);
+      await this.recordResponse(name, operation, response, durationMs());
       return response;
     } catch (error) {
       if (!(error instanceof FhirError)) throw error;
-      await this.recordFailure(name, operation, error.status, error.problem);
+      await this.recordFailure(name, operation, error.status, error.problem, durationMs());
       throw error;
     }
   }
@@ -208,7 +210,12 @@ export class FhirGateway {
     return response.body as T;
   }
 
-  private async recordResponse(source: string, operation: FhirOperation, response: FhirResponse): Promise<void> {
+  private async recordResponse(
+    source: string,
+    operation: FhirOperation,
+    response: FhirResponse,
+    durationMs: number,
+  ): Promise<void> {
     if (operation.interaction === 'capabilities') return;
     if (operation.interaction === 'transaction' || operation.interaction === 'batch') {
       await this.recordEntries(source, operation, response);
@@ -229,6 +236,7 @@ export class FhirGateway {
         operation.interaction === 'search' && !failed ? (body?.total ?? body?.entry?.length ?? 0) : undefined,
       resource: isResource ? body : undefined,
       error: failed ? failureMessage(response) : undefined,
+      durationMs,
     });
   }
 
@@ -252,20 +260,39 @@ export class FhirGateway {
     }
   }
 
-  private async recordFailure(source: string, operation: FhirOperation, status: number, error: string): Promise<void> {
+  private async recordFailure(
+    source: string,
+    operation: FhirOperation,
+    status: number,
+    error: string,
+    durationMs: number,
+  ): Promise<void> {
     if (operation.interaction === 'capabilities') return;
     if (operation.interaction === 'transaction' || operation.interaction === 'batch') {
       await this.recordEntries(source, operation, { status, headers: {}, body: undefined });
       return;
     }
-    await this.record(source, operation, status, { resourceId: operation.id, versionId: operation.versionId, error });
+    await this.record(source, operation, status, {
+      resourceId: operation.id,
+      versionId: operation.versionId,
+      error,
+      durationMs,
+    });
   }
 
   private async record(
     source: string,
     operation: FhirOperation,
     status: number,
-    facts: { resourceId?: string; versionId?: string; resultCount?: number; resource?: unknown; error?: string },
+    facts: {
+      resourceId?: string;
+      versionId?: string;
+      resultCount?: number;
+      resource?: unknown;
+      error?: string;
+      /** The whole operation as the source answered it (not given per transaction entry). */
+      durationMs?: number;
+    },
   ): Promise<void> {
     if (this.options.events === false) return;
     const interaction = operation.interaction as keyof typeof EVENT_TYPE_OF;
@@ -283,8 +310,8 @@ export class FhirGateway {
         },
       },
       status < 400
-        ? { outcome: 'success', status }
-        : { outcome: 'failure', status, error: facts.error ?? `HTTP ${status}` },
+        ? { outcome: 'success', status, durationMs: facts.durationMs }
+        : { outcome: 'failure', status, error: facts.error ?? `HTTP ${status}`, durationMs: facts.durationMs },
     );
   }
 }

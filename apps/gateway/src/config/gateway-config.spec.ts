@@ -57,6 +57,7 @@ describe('loadGatewayConfig', () => {
         feedbackPath: './data/cds-feedback.sqlite',
       },
       notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880, credentials: undefined },
+      console: { enabled: true, replayEvents: 1000 },
       auth: { smart: undefined, enforce: true, deniedReadStatus: 403, trustedTransport: false },
     });
   });

@@ -13,6 +13,7 @@ import { fhirConfig } from '@ehr-gateway/fhir';
 import { fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { notereaderConfig } from '@ehr-gateway/notereader';
 import { z } from 'zod';
+import { consoleConfig } from '../console/console.config';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -168,6 +169,7 @@ export const GATEWAY_CONFIG_NAMESPACES = [
   cdsConfig,
   notereaderConfig,
   authConfig,
+  consoleConfig,
 ] as const;
 
 export type GatewayConfig = ConfigOf<typeof GATEWAY_CONFIG_NAMESPACES>;

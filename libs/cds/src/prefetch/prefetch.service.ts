@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FhirError, FhirGateway, FhirOperation, isOperationOutcome } from '@ehr-gateway/fhir';
+import { inSpan } from '@ehr-gateway/events';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsError } from '../http/cds-errors';
@@ -55,14 +56,17 @@ export class PrefetchService {
 
     const budget = AbortSignal.timeout(this.options.prefetchTimeoutMs ?? CDS_DEFAULTS.prefetchTimeoutMs);
     const fromServer = this.isAllowListed(request.fhirServer) ? request.fhirServer : undefined;
-    const results = await Promise.all(
-      missing.map(async ([key, query]) => {
-        if (query === undefined) return [key, null] as const;
-        const value = fromServer
-          ? await this.fetchFromServer(fromServer, query, request.fhirAuthorization, budget)
-          : await this.fetchFromGateway(query, budget);
-        return [key, value] as const;
-      }),
+    const spanAttributes = { 'cds.service': definition.id, 'cds.prefetch.keys': missing.map(([key]) => key).join(',') };
+    const results = await inSpan('cds.prefetch', spanAttributes, () =>
+      Promise.all(
+        missing.map(async ([key, query]) => {
+          if (query === undefined) return [key, null] as const;
+          const value = fromServer
+            ? await this.fetchFromServer(fromServer, query, request.fhirAuthorization, budget)
+            : await this.fetchFromGateway(query, budget);
+          return [key, value] as const;
+        }),
+      ),
     ).catch((error: unknown) => {
       if (error instanceof CdsError) throw error;
       throw new CdsError(

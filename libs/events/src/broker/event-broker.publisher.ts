@@ -4,6 +4,7 @@ import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { EHREvent } from '../ehr-event';
+import { eventSpanAttributes, inSpan } from '../tracing';
 import { toCloudEvent } from './cloud-event';
 import { InjectEventBrokerOptions } from './event-broker.module-definition';
 import { EventBrokerOptions, resolveBrokerOptions } from './event-broker.options';
@@ -78,7 +79,12 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
     // While anything waits in the outbox, new events queue behind it, so that order is kept.
     if (this.js && this.outbox.count === 0) {
       try {
-        await this.js.publish(subject, body, { msgID: event.id, timeout: this.options.publishTimeoutMs });
+        const js = this.js;
+        await inSpan(
+          'ehr.broker.publish',
+          { ...eventSpanAttributes(event), 'messaging.destination.name': subject },
+          () => js.publish(subject, body, { msgID: event.id, timeout: this.options.publishTimeoutMs }),
+        );
         this.counters.published++;
         return;
       } catch (error) {

@@ -1,0 +1,58 @@
+import { dirname, join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import helmet from 'helmet';
+
+/** The console's own files: HTML, CSS and ES modules, no build step. */
+const PUBLIC_DIR = join(__dirname, 'public');
+export const CONSOLE_PAGE = join(PUBLIC_DIR, 'index.html');
+
+/** Browser builds of the libraries the console imports, served from node_modules as they ship. */
+const VENDOR_MODULES: Record<string, string> = {
+  'marked.js': join(dirname(require.resolve('marked')), 'marked.esm.js'),
+  'purify.js': join(dirname(require.resolve('dompurify')), 'purify.es.mjs'),
+  'eventsource-parser.js': join(dirname(require.resolve('eventsource-parser')), 'index.js'),
+};
+
+/**
+ * Same-origin scripts and styles only, no inline script or style, no framing;
+ * data goes only to this gateway. Stricter than the API's headers, set on the
+ * console's own responses.
+ */
+export const consoleSecurityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: false,
+});
+
+/**
+ * Serves the console's files under `/console/` (the page at `/` is
+ * `ConsolePageController`'s). The files hold no data and are public;
+ * everything they show comes from the API with the caller's credentials.
+ */
+export function mountConsole(app: NestExpressApplication): void {
+  app.use('/console', consoleSecurityHeaders);
+  app.use('/console/vendor', (request: express.Request, response: express.Response, next: express.NextFunction) => {
+    const file = VENDOR_MODULES[request.path.slice(1)];
+    if (!file || request.method !== 'GET') return next();
+    response.type('text/javascript').sendFile(file);
+  });
+  app.use('/console', express.static(PUBLIC_DIR, { index: false, fallthrough: true }));
+  const expressApp = app.getHttpAdapter().getInstance();
+  expressApp.get('/', consoleSecurityHeaders, (_request: express.Request, response: express.Response) =>
+    response.sendFile(join(PUBLIC_DIR, 'index.html')),
+  );
+}

@@ -1,0 +1,43 @@
+// The console shell: tabs by URL hash, the event stream, the API key of this tab.
+import { forgetKey, apiKey } from '/console/api.js';
+import { connect, onStreamState } from '/console/event-stream.js';
+import { mountEvents } from '/console/events-view.js';
+import { mountPatients } from '/console/patients-view.js';
+import { mountCds } from '/console/cds-view.js';
+import { mountNoteReader } from '/console/notereader-view.js';
+
+const VIEWS = ['events', 'patients', 'cds', 'notereader'];
+
+const cds = mountCds(document.getElementById('view-cds'));
+mountEvents(document.getElementById('view-events'));
+mountPatients(document.getElementById('view-patients'), {
+  useInCds: (patientId) => {
+    cds.usePatient(patientId);
+    location.hash = '#cds';
+  },
+});
+mountNoteReader(document.getElementById('view-notereader'));
+
+function show() {
+  const current = VIEWS.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'events';
+  for (const view of VIEWS) {
+    document.getElementById(`view-${view}`).hidden = view !== current;
+    const tab = document.getElementById(`tab-${view}`);
+    if (view === current) tab.setAttribute('aria-current', 'page');
+    else tab.removeAttribute('aria-current');
+  }
+}
+window.addEventListener('hashchange', show);
+show();
+
+const stateLine = document.getElementById('stream-state');
+onStreamState((state) => (stateLine.textContent = `Event stream: ${state}`));
+
+const forget = document.getElementById('forget-key');
+forget.hidden = !apiKey();
+forget.addEventListener('click', () => {
+  forgetKey();
+  location.reload();
+});
+
+connect('**');

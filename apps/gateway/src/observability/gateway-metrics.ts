@@ -1,0 +1,91 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { OnEvent } from '@nestjs/event-emitter';
+import { EHREvent, EventDispatcher, familyOf } from '@ehr-gateway/events';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { brokerOf } from './broker-of';
+
+/** Seconds, from sub-millisecond store reads to slow upstream calls. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (one per app, so
+ * several apps in one process never mix). Per-operation figures come from the
+ * EHR events themselves: each carries its family, system (FHIR source, CDS
+ * service, NoteReader), operation, outcome and duration.
+ */
+@Injectable()
+export class GatewayMetrics implements OnModuleInit {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Inbound HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly events = new Counter({
+    name: 'ehr_events_total',
+    help: 'EHR events by type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly operationDuration = new Histogram({
+    name: 'ehr_operation_duration_seconds',
+    help: 'Operations by family, system (FHIR source, CDS service, NoteReader), operation and outcome',
+    labelNames: ['family', 'system', 'operation', 'outcome'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  constructor(
+    private readonly dispatcher: EventDispatcher,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  onModuleInit(): void {
+    const dispatcher = this.dispatcher;
+    new Counter({
+      name: 'ehr_event_listener_failures_total',
+      help: 'Listener invocations that threw or rejected',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(dispatcher.listenerFailures);
+      },
+    });
+    const broker = brokerOf(this.moduleRef);
+    if (!broker) return;
+    const stat = (name: string, help: string, read: () => number, type: typeof Gauge | typeof Counter) =>
+      new type({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    stat('ehr_broker_connected', '1 when connected to NATS JetStream', () => +broker.stats().connected, Gauge);
+    stat('ehr_broker_published_total', 'Events published to JetStream', () => broker.stats().published, Counter);
+    stat('ehr_broker_outboxed_total', 'Events parked in the outbox', () => broker.stats().outboxed, Counter);
+    stat('ehr_broker_dropped_total', 'Events lost to a full outbox', () => broker.stats().dropped, Counter);
+    stat('ehr_broker_outbox_depth', 'Events waiting in the outbox', () => broker.stats().outboxSize, Gauge);
+  }
+
+  @OnEvent('**')
+  count(event: EHREvent): void {
+    const { outcome, operation, durationMs } = event.payload;
+    this.events.inc({ type: event.eventType, outcome });
+    if (typeof durationMs !== 'number') return;
+    this.operationDuration.observe(
+      { family: familyOf(event.eventType), system: event.sourceSystem, operation, outcome },
+      durationMs / 1000,
+    );
+  }
+}
