@@ -4,7 +4,7 @@
  * JSON. /health is probed sequentially for the same time in every phase; the
  * idle phase is run twice (A/A) to show the noise band. Target: p99 < 100 ms.
  *
- *   npm run bench:hostile -- [--seconds 8]
+ *   npm run bench:hostile -- [--seconds 8] [--skip sort]   (--skip: cases whose name contains it)
  */
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -20,7 +20,7 @@ interface Attack {
   body: string;
 }
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, skip: { type: 'string' } } });
 const SECONDS = Number(values.seconds);
 
 function attacks(): Attack[] {
@@ -126,7 +126,7 @@ void (async () => {
     console.log('| --- | ---: | ---: | ---: | ---: | :---: | --- |');
     row('idle (A)', idleA, baseline);
     row('idle (A/A)', idleB, baseline);
-    for (const attack of attacks()) {
+    for (const attack of attacks().filter((a) => !values.skip || !a.name.includes(values.skip))) {
       const stop = { done: false };
       const attacking = attackLoop(origin, attack, stop);
       const times = await probeHealth(origin, SECONDS);
