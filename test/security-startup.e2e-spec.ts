@@ -34,8 +34,8 @@ describe('Security: start-up refuses an unauthenticated production configuration
   }, 60_000);
 
   it('in development, starts and logs one clear warning', async () => {
-    const { output } = await runGateway({ NODE_ENV: 'development', LOG_LEVEL: 'info' }, 'successfully started');
-    expect(output).toContain('successfully started');
+    const { output } = await runGateway({ NODE_ENV: 'development', LOG_LEVEL: 'info' }, 'ehr-gateway started on');
+    expect(output).toContain('ehr-gateway started on');
     expect(output.match(/No inbound authentication/g)).toHaveLength(1);
   }, 60_000);
 });

@@ -16,6 +16,8 @@ export async function createTestGateway(
     FHIR_STORE_PATH: ':memory:',
     FHIR_SEED_PATIENTS: '3',
     CDS_FEEDBACK_PATH: ':memory:',
+    // One Jest process runs every suite in band, so its memory is no gateway's.
+    HEALTH_MAX_RSS_MB: '1048576',
     ...env,
   });
   const app = await createGatewayApp(config, extraImports);

@@ -28,6 +28,7 @@ describe('loadGatewayConfig', () => {
         jsonMaxDepth: 100,
         transport: undefined,
         rateLimit: { requests: 0, windowSeconds: 60 },
+        healthMaxRssBytes: 1536 * 1024 ** 2,
       },
       events: { deliveryMode: 'async', enabled: true },
       broker: {

@@ -116,6 +116,9 @@ export const gatewayConfig = defineConfigNamespace({
         'Requests a client may make per window (`429` beyond, with `Retry-After`); 0: no limit. A client is its authenticated identity, else its IP address. Counted per instance, in memory.',
       ),
     RATE_LIMIT_WINDOW_SECONDS: envInteger(1, 86_400).default(60).describe('The rate-limit window, seconds.'),
+    HEALTH_MAX_RSS_MB: envInteger(64, 1_048_576)
+      .default(1536)
+      .describe('Resident memory above which the liveness check (`/health`) answers 503, MiB.'),
     GATEWAY_TRANSPORT: z
       .string()
       .regex(/^nats:\/\/\S+$/, 'must be a nats:// URL')
@@ -149,6 +152,7 @@ export const gatewayConfig = defineConfigNamespace({
     bodyLimit: keys.BODY_LIMIT,
     jsonMaxDepth: keys.JSON_MAX_DEPTH,
     rateLimit: { requests: keys.RATE_LIMIT_REQUESTS, windowSeconds: keys.RATE_LIMIT_WINDOW_SECONDS },
+    healthMaxRssBytes: keys.HEALTH_MAX_RSS_MB * 1024 ** 2,
     transport: keys.GATEWAY_TRANSPORT
       ? {
           url: keys.GATEWAY_TRANSPORT,

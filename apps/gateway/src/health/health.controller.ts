@@ -1,11 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/public.decorator';
+import { gatewayConfig } from '../config/gateway-config';
 import { Readiness } from '../observability/readiness';
-
-const RSS_LIMIT_BYTES = 1.5 * 1024 ** 3;
 
 @ApiTags('Health')
 @SkipThrottle()
@@ -16,14 +16,14 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly memory: MemoryHealthIndicator,
     private readonly readiness: Readiness,
+    @Inject(gatewayConfig.KEY) private readonly gateway: ConfigType<typeof gatewayConfig>,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the process answers and its memory is below the limit' })
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process answers (memory only, no I/O)' })
   check() {
-    return this.health.check([() => this.memory.checkRSS('memory_rss', RSS_LIMIT_BYTES)]);
+    return this.health.check([() => this.memory.checkRSS('memory_rss', this.gateway.healthMaxRssBytes)]);
   }
 
   @Get('ready')
