@@ -13,7 +13,7 @@ import request from 'supertest';
 import { CapturingLogger } from './support/capturing-logger';
 import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
-import { serviceAvailable } from './support/services';
+import { describeWithService } from './support/services';
 
 /**
  * A marker in every submitted or stored value below: it must reach no event and
@@ -45,8 +45,7 @@ async function chattyUpstream(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`, server };
 }
 
-describe('Security: no PHI in events or logs from failures (e2e)', () => {
-  let available = false;
+describeWithService('NATS', 'Security: no PHI in events or logs from failures (e2e)', () => {
   let nc: NatsConnection;
   let upstream: { url: string; server: Server };
   let app: INestApplication;
@@ -57,32 +56,26 @@ describe('Security: no PHI in events or logs from failures (e2e)', () => {
   const stream = `EHR_PHI_${prefix}`;
 
   beforeAll(async () => {
-    available = serviceAvailable('NATS');
     upstream = await chattyUpstream();
     app = await createTestGateway(
       {
         LOG_LEVEL: 'trace',
         FHIR_SOURCES: JSON.stringify({ upstream: upstream.url }),
-        ...(available
-          ? {
-              EVENTS_BROKER_URL: 'nats://127.0.0.1:4222',
-              EVENTS_BROKER_STREAM: stream,
-              EVENTS_BROKER_SUBJECT_PREFIX: prefix,
-              EVENTS_OUTBOX_PATH: join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.sqlite'),
-            }
-          : {}),
+        EVENTS_BROKER_URL: 'nats://127.0.0.1:4222',
+        EVENTS_BROKER_STREAM: stream,
+        EVENTS_BROKER_SUBJECT_PREFIX: prefix,
+        EVENTS_OUTBOX_PATH: join(mkdtempSync(join(tmpdir(), 'outbox-')), 'outbox.sqlite'),
       },
       [EventLogModule],
     );
     Logger.overrideLogger(logs);
     http = request(app.getHttpServer());
     events = eventsOf(app);
-    if (available) nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+    nc = await connect({ servers: 'nats://127.0.0.1:4222' });
   }, 60_000);
   afterAll(async () => {
     await app.close();
     upstream.server.close();
-    if (!available) return;
     await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
     await nc.close();
   });
@@ -184,7 +177,6 @@ describe('Security: no PHI in events or logs from failures (e2e)', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
     expect(JSON.stringify(logs.lines)).not.toContain(PHI);
 
-    if (!available) return;
     await app.get(EventBrokerPublisher).flushed();
     const jsm = await jetstreamManager(nc);
     const { state } = await jsm.streams.info(stream);
