@@ -1,8 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedException } from '@nestjs/common';
+import { ApiKeys as ConfiguredApiKeys } from '@ehr-gateway/auth';
 import type { Request } from 'express';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** The caller's key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
 function presentedKey(request: Request): string | undefined {
@@ -13,16 +11,12 @@ function presentedKey(request: Request): string | undefined {
   return match?.[1];
 }
 
-/**
- * The configured API keys. Keys are compared as SHA-256 digests with
- * `timingSafeEqual`, so neither the content nor the length of a key leaks
- * through timing.
- */
+/** The configured API keys checked on a request (the constant-time comparison is `@ehr-gateway/auth`'s). */
 export class ApiKeys {
-  private readonly digests: Buffer[];
+  private readonly keys: ConfiguredApiKeys;
 
   constructor(keys: string[]) {
-    this.digests = keys.map(digest);
+    this.keys = new ConfiguredApiKeys(keys);
   }
 
   /** The caller's label (`api-key#2`); throws `UnauthorizedException` without a valid key. */
@@ -30,9 +24,8 @@ export class ApiKeys {
     const key = presentedKey(request);
     if (key === undefined)
       throw new UnauthorizedException('An API key is required (Authorization: Bearer or X-API-Key)');
-    const presented = digest(key);
-    const index = this.digests.findIndex((known) => timingSafeEqual(known, presented));
-    if (index < 0) throw new UnauthorizedException('The API key is not valid');
-    return `api-key#${index + 1}`;
+    const label = this.keys.labelOf(key);
+    if (label === undefined) throw new UnauthorizedException('The API key is not valid');
+    return label;
   }
 }
