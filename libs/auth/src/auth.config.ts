@@ -5,19 +5,13 @@ import {
   envInteger,
   envJsonObject,
   envList,
+  isSecureUrl,
 } from '@ehr-gateway/config';
 import { z } from 'zod';
 import type { AuthModuleOptions, SmartOptions } from './interfaces/auth-module-options.interface';
 
 /** Asymmetric JWS algorithms only: never `none`, never HMAC (a shared secret would let any holder mint tokens). */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-
-const isSecureUrl = (value: unknown): value is string => {
-  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  return url !== undefined && (url.protocol === 'https:' || LOOPBACK_HOSTS.includes(url.hostname));
-};
-
 const secureUrl = () => z.string().refine(isSecureUrl, 'must be an https URL (or http on loopback)');
 
 /** `SMART_ISSUERS`: issuer -> JWK Set URL, https (or http on loopback). */

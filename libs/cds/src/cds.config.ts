@@ -6,12 +6,11 @@ import {
   envJsonObject,
   envList,
   envRoutePath,
+  isSecureUrl,
 } from '@ehr-gateway/config';
 import { z } from 'zod';
 import { CDS_DEFAULTS } from './constants';
 import type { CdsJwtIssuer, CdsModuleOptions } from './interfaces/cds-module-options.interface';
-
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * `CDS_JWT_ISSUERS`: issuer -> its JWK Set URL, https (or http on loopback), or
@@ -26,12 +25,10 @@ function checkIssuers(issuers: Record<string, unknown>): Record<string, CdsJwtIs
       jwksUrl?: unknown;
       jkuHosts?: unknown;
     };
-    const parsed = typeof url === 'string' && URL.canParse(url) ? new URL(url) : undefined;
-    if (!parsed || !(parsed.protocol === 'https:' || LOOPBACK_HOSTS.includes(parsed.hostname)))
-      problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
+    if (!isSecureUrl(url)) problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}' needs an https JWK Set URL`);
     else if (jkuHosts !== undefined && !(Array.isArray(jkuHosts) && jkuHosts.every((h) => typeof h === 'string')))
       problems.push(`CDS_JWT_ISSUERS: issuer '${issuer}': jkuHosts must be a list of host[:port]`);
-    else checked[issuer] = { jwksUrl: parsed.href, ...(jkuHosts ? { jkuHosts: jkuHosts } : {}) };
+    else checked[issuer] = { jwksUrl: new URL(url).href, ...(jkuHosts ? { jkuHosts: jkuHosts } : {}) };
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return checked;

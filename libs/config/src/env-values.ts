@@ -49,3 +49,11 @@ export const envJsonObject = () =>
 /** A route path without leading slash, such as `cds-services`. */
 export const envRoutePath = () =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/_-]*$/, 'must be a path without leading slash');
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An absolute https URL, or http on a loopback host (a JWK Set or endpoint a key may name). */
+export function isSecureUrl(value: unknown): value is string {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  return url !== undefined && (url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname));
+}
