@@ -21,6 +21,7 @@ import { ProblemExtractionHandler } from './notereader/problem-extraction.handle
 import { loggerOptions } from './logging';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { MetricsController } from './observability/metrics.controller';
+import { ObservabilityModule } from './observability/observability.module';
 import { Readiness } from './observability/readiness';
 import { rateLimit } from './rate-limit/rate-limit';
 
@@ -68,17 +69,25 @@ export class GatewayModule {
         EventsModule.forRootAsync({ inject: [eventsConfig.KEY], useFactory: sameOptions }),
         ...(brokerUrl ? [EventBrokerModule.forRoot({ ...broker, url: brokerUrl })] : []),
         TerminusModule,
+        ObservabilityModule,
         ...(auth ? [auth] : []),
         FhirModule.forRootAsync({
           imports: [
             FhirStoreModule.forRootAsync({ inject: [fhirStoreConfig.KEY], useFactory: sameOptions }),
+            ObservabilityModule,
             ...(auth ? [auth] : []),
           ],
-          inject: [FhirStore, fhirConfig.KEY, { token: FhirAuthorizer, optional: true }],
-          useFactory: (store: FhirStore, fhir: ConfigType<typeof fhirConfig>, accessControl?: FhirAuthorizer) => ({
+          inject: [FhirStore, fhirConfig.KEY, GatewayMetrics, { token: FhirAuthorizer, optional: true }],
+          useFactory: (
+            store: FhirStore,
+            fhir: ConfigType<typeof fhirConfig>,
+            metrics: GatewayMetrics,
+            accessControl?: FhirAuthorizer,
+          ) => ({
             ...fhir,
             backends: { [LOCAL_SOURCE]: store },
             accessControl,
+            upstreamObserver: metrics,
           }),
         }),
         CdsModule.forRootAsync({
@@ -105,7 +114,6 @@ export class GatewayModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        GatewayMetrics,
         {
           provide: Readiness,
           useFactory: (indicators: HealthIndicatorService, sources: FhirSources, moduleRef: ModuleRef) =>

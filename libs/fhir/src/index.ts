@@ -25,6 +25,7 @@ export type {
   HttpMethod,
 } from './interfaces/fhir-backend.interface';
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
+export type { UpstreamFailure, UpstreamObserver } from './interfaces/upstream-observer.interface';
 export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
 export { entryOperation } from './interaction';
 export { fhirConfig } from './fhir.config';

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EHREvent, EventDispatcher, familyOf } from '@ehr-gateway/events';
+import type { HttpMethod, UpstreamFailure, UpstreamObserver } from '@ehr-gateway/fhir';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { brokerOf } from './broker-of';
 
@@ -12,10 +13,11 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
  * The gateway's Prometheus metrics, in a registry of its own (one per app, so
  * several apps in one process never mix). Per-operation figures come from the
  * EHR events themselves: each carries its family, system (FHIR source, CDS
- * service, NoteReader), operation, outcome and duration.
+ * service, NoteReader), operation, outcome and duration. Upstream FHIR
+ * exchanges and token refreshes come from `FhirModule` as its upstream observer.
  */
 @Injectable()
-export class GatewayMetrics implements OnModuleInit {
+export class GatewayMetrics implements OnModuleInit, UpstreamObserver {
   readonly registry = new Registry();
 
   readonly httpDuration = new Histogram({
@@ -38,6 +40,28 @@ export class GatewayMetrics implements OnModuleInit {
     help: 'Operations by family, system (FHIR source, CDS service, NoteReader), operation and outcome',
     labelNames: ['family', 'system', 'operation', 'outcome'] as const,
     buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly upstreamDuration = new Histogram({
+    name: 'ehr_upstream_request_duration_seconds',
+    help: 'HTTP exchanges with upstream FHIR sources (each retry its own) by source, method and status or failure',
+    labelNames: ['source', 'method', 'status'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly upstreamErrors = new Counter({
+    name: 'ehr_upstream_errors_total',
+    help: 'Upstream exchanges that failed: timeout, unreachable, bad_response (not JSON, too large) or 5xx',
+    labelNames: ['source', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly tokenRefreshes = new Counter({
+    name: 'ehr_upstream_token_refreshes_total',
+    help: "Calls to an upstream source's OAuth token endpoint by source and outcome",
+    labelNames: ['source', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -74,6 +98,7 @@ export class GatewayMetrics implements OnModuleInit {
     stat('ehr_broker_connected', '1 when connected to NATS JetStream', () => +broker.stats().connected, Gauge);
     stat('ehr_broker_published_total', 'Events published to JetStream', () => broker.stats().published, Counter);
     stat('ehr_broker_outboxed_total', 'Events parked in the outbox', () => broker.stats().outboxed, Counter);
+    stat('ehr_broker_drained_total', 'Events published from the outbox', () => broker.stats().drained, Counter);
     stat('ehr_broker_dropped_total', 'Events lost to a full outbox', () => broker.stats().dropped, Counter);
     stat('ehr_broker_outbox_depth', 'Events waiting in the outbox', () => broker.stats().outboxSize, Gauge);
   }
@@ -87,5 +112,15 @@ export class GatewayMetrics implements OnModuleInit {
       { family: familyOf(event.eventType), system: event.sourceSystem, operation, outcome },
       durationMs / 1000,
     );
+  }
+
+  exchange(source: string, method: HttpMethod, result: number | UpstreamFailure, seconds: number): void {
+    this.upstreamDuration.observe({ source, method, status: String(result) }, seconds);
+    if (typeof result === 'string') this.upstreamErrors.inc({ source, reason: result });
+    else if (result >= 500) this.upstreamErrors.inc({ source, reason: '5xx' });
+  }
+
+  tokenRefresh(source: string, outcome: 'success' | 'failure'): void {
+    this.tokenRefreshes.inc({ source, outcome });
   }
 }

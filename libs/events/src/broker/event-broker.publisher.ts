@@ -21,6 +21,8 @@ export interface EventBrokerStats {
   published: number;
   outboxed: number;
   outboxSize: number;
+  /** Events published from the outbox (also counted in `published`). */
+  drained: number;
   /** Events lost because the outbox was full. */
   dropped: number;
 }
@@ -45,7 +47,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
   private backoffMs = 500;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
-  private readonly counters = { published: 0, outboxed: 0, dropped: 0 };
+  private readonly counters = { published: 0, outboxed: 0, drained: 0, dropped: 0 };
 
   private readonly options: Required<EventBrokerOptions>;
 
@@ -186,6 +188,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
         }
         this.outbox.delete(entry.seq);
         this.counters.published++;
+        this.counters.drained++;
       }
     }
     this.backoffMs = 500;

@@ -2,6 +2,7 @@ import { createPrivateKey, randomUUID } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
 import type { SourceAuth } from '../sources/source-definition';
 import { FhirError } from '../errors/fhir-error';
+import type { UpstreamObserver } from '../interfaces/upstream-observer.interface';
 
 /** Refresh this long before a token's expiry, so a request never carries a token about to lapse. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -20,6 +21,7 @@ export type TokenState = { state: 'none' | 'valid' | 'expired'; expiresAt?: stri
  * credentials, with a client secret or a SMART Backend Services JWT
  * assertion). Concurrent callers share one refresh. Never logs or exposes the
  * token or the credentials: errors name only the token endpoint's status.
+ * Each refresh, successful or not, is told to the observer.
  */
 export class TokenProvider {
   private cached?: CachedToken;
@@ -29,11 +31,12 @@ export class TokenProvider {
     private readonly auth: Exclude<SourceAuth, { type: 'none' }>,
     private readonly sourceName: string,
     private readonly timeoutMs: number,
+    private readonly observer?: UpstreamObserver,
   ) {}
 
   async token(): Promise<string> {
     if (this.cached && this.cached.expiresAt - REFRESH_MARGIN_MS > Date.now()) return this.cached.accessToken;
-    this.refreshing ??= this.fetchToken().finally(() => (this.refreshing = undefined));
+    this.refreshing ??= this.observedRefresh().finally(() => (this.refreshing = undefined));
     this.cached = await this.refreshing;
     return this.cached.accessToken;
   }
@@ -49,6 +52,17 @@ export class TokenProvider {
       state: this.cached.expiresAt > Date.now() ? 'valid' : 'expired',
       expiresAt: new Date(this.cached.expiresAt).toISOString(),
     };
+  }
+
+  private async observedRefresh(): Promise<CachedToken> {
+    try {
+      const token = await this.fetchToken();
+      this.observer?.tokenRefresh(this.sourceName, 'success');
+      return token;
+    } catch (error) {
+      this.observer?.tokenRefresh(this.sourceName, 'failure');
+      throw error;
+    }
   }
 
   private async fetchToken(): Promise<CachedToken> {

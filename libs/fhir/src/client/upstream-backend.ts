@@ -4,6 +4,7 @@ import { TokenProvider } from '../auth/token-provider';
 import { FHIR_JSON } from '../constants';
 import { FhirError } from '../errors/fhir-error';
 import type { BackendStatus, FhirBackend, FhirRequest, FhirResponse } from '../interfaces/fhir-backend.interface';
+import type { UpstreamFailure, UpstreamObserver } from '../interfaces/upstream-observer.interface';
 import type { SourceDefinition } from '../sources/source-definition';
 import { isRetryable, retryDelayMs } from './retry-policy';
 
@@ -28,7 +29,10 @@ export class UpstreamFhirBackend implements FhirBackend {
   private readonly basePath: string;
   private readonly tokens?: TokenProvider;
 
-  constructor(private readonly source: SourceDefinition) {
+  constructor(
+    private readonly source: SourceDefinition,
+    private readonly observer?: UpstreamObserver,
+  ) {
     this.baseUrl = source.baseUrl;
     const url = new URL(source.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -39,7 +43,9 @@ export class UpstreamFhirBackend implements FhirBackend {
       bodyTimeout: source.timeoutMs,
       connect: { rejectUnauthorized: source.verifySsl, timeout: Math.min(source.timeoutMs, 10_000) },
     });
-    if (source.auth.type !== 'none') this.tokens = new TokenProvider(source.auth, source.name, source.timeoutMs);
+    if (source.auth.type !== 'none') {
+      this.tokens = new TokenProvider(source.auth, source.name, source.timeoutMs, observer);
+    }
   }
 
   async request(request: FhirRequest): Promise<FhirResponse> {
@@ -92,6 +98,9 @@ export class UpstreamFhirBackend implements FhirBackend {
       body = JSON.stringify(request.body);
       headers['content-type'] ??= FHIR_JSON;
     }
+    const started = performance.now();
+    const observe = (result: number | UpstreamFailure) =>
+      this.observer?.exchange(this.source.name, request.method, result, (performance.now() - started) / 1000);
     try {
       const response = await this.pool.request({
         path: `${this.basePath}/${request.path}`.replace(/\/\?/, '?'),
@@ -106,9 +115,13 @@ export class UpstreamFhirBackend implements FhirBackend {
         const value = response.headers[name];
         if (typeof value === 'string') responseHeaders[name] = value;
       }
-      return { status: response.statusCode, headers: responseHeaders, body: parseBody(text, this.source.name) };
+      const answer = { status: response.statusCode, headers: responseHeaders, body: parseBody(text, this.source.name) };
+      observe(answer.status);
+      return answer;
     } catch (error) {
-      throw this.transportError(error);
+      const failure = this.transportError(error);
+      observe(error instanceof FhirError ? 'bad_response' : failure.status === 504 ? 'timeout' : 'unreachable');
+      throw failure;
     }
   }
 

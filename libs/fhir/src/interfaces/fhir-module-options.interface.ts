@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../sources/source-definition';
 import type { FhirAccessControl } from './fhir-access-control.interface';
 import type { FhirBackend } from './fhir-backend.interface';
+import type { UpstreamObserver } from './upstream-observer.interface';
 
 export interface FhirModuleOptions {
   /** Upstream FHIR servers by name: connection strings or objects. */
@@ -19,4 +20,6 @@ export interface FhirModuleOptions {
   maxSearchPages?: number;
   /** Inbound authorization of every operation (`@ehr-gateway/auth`); absent: every operation is allowed. */
   accessControl?: FhirAccessControl;
+  /** Told of every upstream exchange and token refresh (metrics). */
+  upstreamObserver?: UpstreamObserver;
 }

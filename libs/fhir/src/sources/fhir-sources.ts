@@ -27,7 +27,10 @@ export class FhirSources implements OnApplicationShutdown {
 
   /** Adds an upstream server at runtime (or at boot, from configuration). */
   addSource(name: string, config: SourceConfig): void {
-    const upstream = new UpstreamFhirBackend(resolveSource(name, config, this.options.allowInsecureHttp));
+    const upstream = new UpstreamFhirBackend(
+      resolveSource(name, config, this.options.allowInsecureHttp),
+      this.options.upstreamObserver,
+    );
     this.addBackend(name, upstream);
     this.upstreams.push(upstream);
   }
