@@ -3,7 +3,8 @@
  * start before `http` loads, which Jest's module registry does not allow):
  * starts tracing into an in-memory exporter, composes the gateway, makes an
  * upstream FHIR read and a CDS invoke whose prefetch the gateway fetches,
- * and prints the finished spans as JSON on stdout.
+ * and prints the finished spans as JSON on stdout. With `TRACED_BROKER_URL`
+ * (and `TRACED_BROKER_PREFIX`), events are also published to NATS JetStream.
  */
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { startTracing } from '../../apps/gateway/src/observability/tracing';
@@ -13,10 +14,24 @@ async function main(): Promise<void> {
   const sdk = startTracing(exporter);
   const { createTestGateway } = await import('./gateway-app');
   const { MockEhrServer } = await import('./mock-ehr-server');
-  const { EventDispatcher } = await import('@ehr-gateway/events');
+  const { EventBrokerPublisher, EventDispatcher } = await import('@ehr-gateway/events');
 
   const ehr = await new MockEhrServer({ id: 'gateway-app' }).start();
-  const app = await createTestGateway({ FHIR_SOURCES: JSON.stringify({ epic: `${ehr.url}/fhir/R4?timeout=2` }) });
+  const brokerUrl = process.env.TRACED_BROKER_URL;
+  const prefix = process.env.TRACED_BROKER_PREFIX ?? 'ehrtraced';
+  const app = await createTestGateway({
+    FHIR_SOURCES: JSON.stringify({ epic: `${ehr.url}/fhir/R4?timeout=2` }),
+    ...(brokerUrl
+      ? {
+          EVENTS_BROKER_URL: brokerUrl,
+          EVENTS_BROKER_SUBJECT_PREFIX: prefix,
+          EVENTS_BROKER_STREAM: `EHR_TEST_${prefix}`,
+          EVENTS_OUTBOX_PATH: ':memory:',
+        }
+      : {}),
+  });
+  // Connected before the first request, so that its events are published rather than parked in the outbox.
+  if (brokerUrl) await app.get(EventBrokerPublisher).flushed();
   await app.listen(0, '127.0.0.1');
   const base = await app.getUrl();
   const read = await fetch(`${base}/fhir/epic/Patient/p1`, { headers: { 'x-request-id': 'trace-read-1' } });
