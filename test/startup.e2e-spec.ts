@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,11 +37,56 @@ function runGateway(env: Record<string, string>): Promise<Exit> {
   });
 }
 
+interface LogLine {
+  level: number;
+  msg: string;
+  context?: string;
+}
+
+/**
+ * Starts the gateway's real main.ts and reads its JSON log lines (stdout) as they come:
+ * `until` resolves with every line so far once one matches.
+ */
+function startGateway(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
+    env: { PATH: process.env.PATH, ...QUIET, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: LogLine[] = [];
+  const waiting: Array<{ match: (line: LogLine) => boolean; resolve: (lines: LogLine[]) => void }> = [];
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const text = pending + chunk.toString();
+    const complete = text.split('\n');
+    pending = complete.pop()!;
+    for (const json of complete.filter(Boolean)) {
+      lines.push(JSON.parse(json) as LogLine);
+      for (const waiter of waiting.filter(({ match }) => match(lines.at(-1)!))) waiter.resolve([...lines]);
+    }
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', (code) => reject(new Error(`the gateway exited with ${code}`))),
+  );
+  exited.catch(() => undefined); // a kill at the end of a test is no failure
+  return {
+    child,
+    until: (match: (line: LogLine) => boolean) =>
+      Promise.race([new Promise<LogLine[]>((resolve) => waiting.push({ match, resolve })), exited]),
+  };
+}
+
+const DEBUG = 20;
+const WARN = 40;
+
 describe('gateway start-up failures: one actionable line, exit code 78', () => {
-  it('reports a non-numeric PORT once, as not an integer', async () => {
-    const { code, stderrLines } = await runGateway({ PORT: 'abc' });
+  it('reports a non-numeric PORT once, as not an integer, and each bad key on its own line', async () => {
+    const { code, stderrLines } = await runGateway({ PORT: 'abc', LOG_LEVEL: 'loud' });
     expect(code).toBe(78);
-    expect(stderrLines.filter((line) => line.includes('PORT'))).toEqual(['  - PORT="abc": must be an integer']);
+    expect(stderrLines).toEqual([
+      'Invalid gateway configuration:',
+      '  - PORT="abc": must be an integer',
+      expect.stringMatching(/^ {2}- LOG_LEVEL="loud": .*"debug"/),
+    ]);
   });
 
   it('names PORT and a free port to use when the port is taken', async () => {
@@ -76,25 +121,57 @@ describe('gateway start-up failures: one actionable line, exit code 78', () => {
       `FHIR_STORE_PATH: ${directory} is not a file. Point FHIR_STORE_PATH at a writable file, or use :memory:`,
     ]);
   });
+
+  it('names FHIR_STORE_PATH and store:reset when the store file is no SQLite database', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'notes.txt');
+    writeFileSync(path, 'not a database\n');
+    const { code, stderrLines } = await runGateway({ PORT: String(await unusedPort()), FHIR_STORE_PATH: path });
+    expect(code).toBe(78);
+    expect(stderrLines).toEqual([
+      `FHIR_STORE_PATH: ${path} is not a SQLite database. Point FHIR_STORE_PATH at a writable file, or use :memory: (npm run store:reset recreates the development store)`,
+    ]);
+  });
+});
+
+describe('gateway start-up with an unreachable EVENTS_BROKER_URL', () => {
+  it('starts anyway and says so once: the key, the URL without credentials, the fix', async () => {
+    const port = await unusedPort();
+    const closed = await unusedPort();
+    const gateway = startGateway({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      EVENTS_BROKER_URL: `nats://audit:pa55word@127.0.0.1:${closed}`,
+      EVENTS_OUTBOX_PATH: ':memory:',
+    });
+    try {
+      // The second attempt (after a 500 ms backoff) logs at debug: by then the first has warned.
+      const lines = await gateway.until((line) => line.msg.startsWith('NATS still unreachable'));
+      expect(lines.some((line) => line.msg.startsWith('ehr-gateway started on'))).toBe(true);
+      const warnings = lines.filter((line) => line.level === WARN && line.context === 'EventBroker');
+      expect(warnings.map((line) => line.msg)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^EVENTS_BROKER_URL: NATS at nats://127\\.0\\.0\\.1:${closed} unreachable \\(.+\\); events wait in the outbox and are published once it answers\\. Start NATS there, or unset EVENTS_BROKER_URL to keep events in the process$`,
+          ),
+        ),
+      ]);
+      expect(lines.find((line) => line.msg.startsWith('NATS still unreachable'))?.level).toBe(DEBUG);
+      expect(JSON.stringify(lines)).not.toContain('pa55word');
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    } finally {
+      gateway.child.kill();
+    }
+  });
 });
 
 describe('gateway start-up banner', () => {
   it('says "started" only once the port answers, with the URLs a user needs', async () => {
     const port = await unusedPort();
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
-      env: { PATH: process.env.PATH, ...QUIET, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const gateway = startGateway({ PORT: String(port), HOST: '127.0.0.1' });
     try {
-      const banner = await new Promise<string>((resolve, reject) => {
-        let stdout = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const line = stdout.split('\n').find((text) => text.includes('ehr-gateway started on'));
-          if (line) resolve((JSON.parse(line) as { msg: string }).msg);
-        });
-        child.on('exit', (code) => reject(new Error(`the gateway exited with ${code} before its banner`)));
-      });
+      const lines = await gateway.until((line) => line.msg.startsWith('ehr-gateway started on'));
+      const banner = lines.at(-1)!.msg;
       // Asked at once, before anything else can happen: the port is already open.
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
@@ -109,7 +186,7 @@ describe('gateway start-up banner', () => {
         `  try it        npm run sandbox -- all --url ${base}`,
       ]);
     } finally {
-      child.kill();
+      gateway.child.kill();
     }
   });
 });

@@ -2,6 +2,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { withoutCredentials } from '@ehr-gateway/events';
 import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import { json, type NextFunction, type Request, type Response } from 'express';
@@ -15,7 +16,7 @@ import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
 import { limitJsonDepth } from './security/json-depth';
 import { BootstrapQuietLogger } from './startup/bootstrap-logger';
-import { StartupFailure, withoutCredentials } from './startup/startup-failure';
+import { StartupFailure } from './startup/startup-failure';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
 const JSON_MEDIA_TYPES = [

@@ -48,6 +48,7 @@ export { EventBrokerModule } from './broker/event-broker.module';
 export { InjectEventBrokerOptions, InjectEventConsumerOptions } from './broker/event-broker.module-definition';
 export { EventBrokerPublisher, type EventBrokerStats } from './broker/event-broker.publisher';
 export type { EventBrokerOptions } from './broker/event-broker.options';
+export { withoutCredentials } from './broker/broker-url';
 export { toCloudEvent, withoutResource, type EhrCloudEvent } from './broker/cloud-event';
 export { EventConsumerModule } from './broker/event-consumer.module';
 export { EventConsumer, OnBrokerEvent, type EventConsumerOptions } from './broker/event-consumer';

@@ -41,15 +41,3 @@ export function listenFailure(error: unknown, port: number, host: string): Start
       .replace('{host}', host);
   return new StartupFailure(known.key, fill(known.problem), fill(known.fix));
 }
-
-/** A broker URL as it may be shown: without the user name and password it can carry. */
-export function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '<unparseable URL>';
-  }
-}

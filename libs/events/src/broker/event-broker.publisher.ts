@@ -5,6 +5,7 @@ import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { EHREvent } from '../ehr-event';
 import { eventSpanAttributes, inSpan } from '../tracing';
+import { withoutCredentials } from './broker-url';
 import { toCloudEvent } from './cloud-event';
 import { InjectEventBrokerOptions } from './event-broker.module-definition';
 import { EventBrokerOptions, resolveBrokerOptions } from './event-broker.options';
@@ -47,6 +48,8 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
   private backoffMs = 500;
   private retryTimer?: NodeJS.Timeout;
   private closed = false;
+  /** Set after a failed connection attempt: the next ones log at debug, so an outage is one warning. */
+  private unreachable = false;
   private readonly counters = { published: 0, outboxed: 0, drained: 0, dropped: 0 };
 
   private readonly options: Required<EventBrokerOptions>;
@@ -131,6 +134,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
       await this.ensureStream(connection);
       this.js = jetstream(connection, { timeout: this.options.publishTimeoutMs });
       this.logger.log(`Publishing events to JetStream stream ${this.streamName} (${this.prefix}.>)`);
+      this.unreachable = false;
       this.backoffMs = 500;
       this.scheduleDrain(0);
       void (async () => {
@@ -140,9 +144,15 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
       })();
     } catch (error) {
       if (this.closed) return;
-      this.logger.warn(
-        `NATS at ${this.options.url} unreachable (${(error as Error).message}); events go to the outbox`,
-      );
+      const reason = (error as Error).message;
+      if (this.unreachable) {
+        this.logger.debug(`NATS still unreachable (${reason}); ${this.outbox.count} event(s) in the outbox`);
+      } else {
+        this.logger.warn(
+          `EVENTS_BROKER_URL: NATS at ${withoutCredentials(this.options.url)} unreachable (${reason}); events wait in the outbox and are published once it answers. Start NATS there, or unset EVENTS_BROKER_URL to keep events in the process`,
+        );
+      }
+      this.unreachable = true;
       this.retryTimer = setTimeout(() => void this.connect(), this.nextBackoff());
     }
   }
