@@ -11,9 +11,26 @@ import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { AuditConsumerModule } from '../apps/audit-consumer/src/audit-consumer.module';
 import { createTestGateway } from './support/gateway-app';
+import { runScript, startScript } from './support/node-script';
+import { unusedPort } from './support/ports';
 import { describeWithService } from './support/services';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
+const MAIN = join(__dirname, '..', 'apps', 'audit-consumer', 'src', 'main.ts');
+
+describe('audit consumer start-up failures: one line naming the key, exit code 78', () => {
+  it('names EVENTS_BROKER_URL, without its credentials, when nothing answers there', async () => {
+    const closed = await unusedPort();
+    const { code, stderrLines } = await runScript(MAIN, {
+      NODE_ENV: 'production',
+      EVENTS_BROKER_URL: `nats://audit:pa55word@127.0.0.1:${closed}`,
+    });
+    expect(code).toBe(78);
+    expect(stderrLines).toEqual([
+      `EVENTS_BROKER_URL: cannot connect to nats://127.0.0.1:${closed} (connection refused). Start NATS there, or point EVENTS_BROKER_URL at the gateway's broker`,
+    ]);
+  }, 60_000);
+});
 
 describeWithService('NATS', 'audit consumer (e2e)', () => {
   let gateway: INestApplication;
@@ -62,6 +79,44 @@ describeWithService('NATS', 'audit consumer (e2e)', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+
+  it('as npm run audit-consumer: one start-up line naming stream and durable, no colour codes in a file', async () => {
+    const audit = startScript(MAIN, {
+      NODE_ENV: 'development',
+      EVENTS_BROKER_URL: NATS_URL.replace('nats://', 'nats://audit:pa55word@'),
+      EVENTS_BROKER_STREAM: stream,
+      EVENTS_BROKER_SUBJECT_PREFIX: prefix,
+      AUDIT_DURABLE_NAME: `${prefix}-startup`,
+      AUDIT_GATEWAY_URL: await gateway.getUrl(),
+    });
+    try {
+      const lines = await audit.until((line) => line.includes('Consuming stream'));
+      expect(lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^\\[[-0-9 :.]+\\] INFO \\(\\d+\\): Consuming stream ${stream} \\(subjects ${prefix}\\.>\\) as durable '${prefix}-startup' from nats://127\\.0\\.0\\.1:4222; AuditEvents go to http://127\\.0\\.0\\.1:\\d+/fhir/local \\{"context":"AuditConsumer"\\}$`,
+          ),
+        ),
+      ]);
+    } finally {
+      audit.stop();
+    }
+    const nc = await connect({ servers: NATS_URL });
+    await (await jetstreamManager(nc)).consumers.delete(stream, `${prefix}-startup`);
+    await nc.close();
+  }, 60_000);
+
+  it('names EVENTS_BROKER_STREAM when the gateway has not created that stream', async () => {
+    const { code, stderrLines } = await runScript(MAIN, {
+      NODE_ENV: 'production',
+      EVENTS_BROKER_URL: NATS_URL,
+      EVENTS_BROKER_STREAM: `${stream}_MISSING`,
+    });
+    expect(code).toBe(78);
+    expect(stderrLines).toEqual([
+      `EVENTS_BROKER_STREAM: no stream ${stream}_MISSING at ${NATS_URL}. Start the gateway with the same EVENTS_BROKER_URL first (it creates the stream), or name its stream`,
+    ]);
+  }, 60_000);
 
   it('writes BALP-shaped AuditEvents that a FHIR search by patient and date finds', async () => {
     const server = gateway.getHttpServer();

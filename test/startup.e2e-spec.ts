@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runScript, startScript } from './support/node-script';
 import { unusedPort } from './support/ports';
 
 // Each case boots the real main.ts through @swc-node/register: seconds on a loaded machine.
@@ -19,59 +19,22 @@ const QUIET = {
   CDS_FEEDBACK_PATH: ':memory:',
 };
 
-interface Exit {
-  code: number | null;
-  stderrLines: string[];
-}
-
-/** Runs the gateway's real main.ts as `npm start` would, until it exits. */
-function runGateway(env: Record<string, string>): Promise<Exit> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
-      env: { PATH: process.env.PATH, ...QUIET, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stderrLines: stderr.split('\n').filter(Boolean) }));
-  });
-}
-
 interface LogLine {
   level: number;
   msg: string;
   context?: string;
 }
 
-/**
- * Starts the gateway's real main.ts and reads its JSON log lines (stdout) as they come:
- * `until` resolves with every line so far once one matches.
- */
+/** The gateway's real main.ts, as `npm start` runs it, until it exits. */
+const runGateway = (env: Record<string, string>) => runScript(MAIN, { ...QUIET, ...env });
+
+/** The gateway's real main.ts, started; `until` waits for a JSON log line on stdout. */
 function startGateway(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
-    env: { PATH: process.env.PATH, ...QUIET, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: LogLine[] = [];
-  const waiting: Array<{ match: (line: LogLine) => boolean; resolve: (lines: LogLine[]) => void }> = [];
-  let pending = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    const text = pending + chunk.toString();
-    const complete = text.split('\n');
-    pending = complete.pop()!;
-    for (const json of complete.filter(Boolean)) {
-      lines.push(JSON.parse(json) as LogLine);
-      for (const waiter of waiting.filter(({ match }) => match(lines.at(-1)!))) waiter.resolve([...lines]);
-    }
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.on('exit', (code) => reject(new Error(`the gateway exited with ${code}`))),
-  );
-  exited.catch(() => undefined); // a kill at the end of a test is no failure
+  const gateway = startScript(MAIN, { ...QUIET, ...env });
   return {
-    child,
-    until: (match: (line: LogLine) => boolean) =>
-      Promise.race([new Promise<LogLine[]>((resolve) => waiting.push({ match, resolve })), exited]),
+    stop: gateway.stop,
+    until: async (match: (line: LogLine) => boolean) =>
+      (await gateway.until((line) => match(JSON.parse(line) as LogLine))).map((line) => JSON.parse(line) as LogLine),
   };
 }
 
@@ -160,7 +123,7 @@ describe('gateway start-up with an unreachable EVENTS_BROKER_URL', () => {
       expect(JSON.stringify(lines)).not.toContain('pa55word');
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     } finally {
-      gateway.child.kill();
+      gateway.stop();
     }
   });
 });
@@ -186,7 +149,7 @@ describe('gateway start-up banner', () => {
         `  try it        npm run sandbox -- all --url ${base}`,
       ]);
     } finally {
-      gateway.child.kill();
+      gateway.stop();
     }
   });
 });

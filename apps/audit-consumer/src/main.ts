@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
+import { withoutCredentials } from '@ehr-gateway/events';
 import { Logger, LoggerModule } from 'nestjs-pino';
+import { BootstrapQuietLogger } from '../../gateway/src/startup/bootstrap-logger';
 import { loadAuditConsumerConfig } from './audit-consumer.config';
 import { AuditConsumerModule } from './audit-consumer.module';
 import { auditLoggerOptions } from './audit-logging';
+import { consumerStartupFailure } from './consumer-startup';
 
 @Module({})
 class AuditConsumerApp {}
@@ -19,26 +22,24 @@ async function main(): Promise<void> {
     options: loadAuditConsumerConfig(),
     logging: auditLoggerOptions(),
   }));
-  const broker = new URL(options.brokerUrl);
   // An application context initializes (and binds its consumer) while it is created.
   const app = await NestFactory.createApplicationContext(
     { module: AuditConsumerApp, imports: [LoggerModule.forRoot(logging), AuditConsumerModule.forRoot(options)] },
     { bufferLogs: true, abortOnError: false, logger: ['error', 'warn'] },
-  ).catch((error: Error) => {
-    if (error.message !== 'stream not found') throw error;
-    process.stderr.write(
-      `EVENTS_BROKER_STREAM: no stream ${options.stream} at ${broker.protocol}//${broker.host}. ` +
-        'Start the gateway with the same EVENTS_BROKER_URL first (it creates the stream), or name its stream\n',
-    );
+  ).catch((error: unknown) => {
+    const failure = consumerStartupFailure(error, options);
+    if (!failure) throw error;
+    process.stderr.write(`${failure.message}\n`);
     process.exit(EXIT_CONFIG);
   });
-  app.useLogger(app.get(Logger));
+  // Like the gateway: Nest's module-loading lines at trace, so that start-up ends on the line below.
+  app.useLogger(new BootstrapQuietLogger(app.get(Logger)));
   app.enableShutdownHooks();
   app
     .get(Logger)
     .log(
       `Consuming stream ${options.stream} (subjects ${options.subjectPrefix}.>) as durable '${options.durableName}' ` +
-        `from ${broker.protocol}//${broker.host}; AuditEvents go to ${options.gatewayUrl}/fhir/${options.source}`,
+        `from ${withoutCredentials(options.brokerUrl)}; AuditEvents go to ${options.gatewayUrl}/fhir/${options.source}`,
       'AuditConsumer',
     );
 }

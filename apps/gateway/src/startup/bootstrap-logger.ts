@@ -16,7 +16,7 @@ const BOOTSTRAP_CONTEXTS: ReadonlySet<string> = new Set([
  * which goes one level below debug (pino `trace`, `LOG_LEVEL=trace` shows it):
  * development runs at debug to show events and requests, and start-up ends on
  * the banner. A failed `listen()` is reported by main.ts as one line, so Nest's
- * own copy of that error is demoted too.
+ * own copy of that error is demoted too. The audit consumer logs through it as well.
  */
 export class BootstrapQuietLogger implements LoggerService {
   constructor(private readonly logger: LoggerService) {}
