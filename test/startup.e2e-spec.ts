@@ -76,6 +76,20 @@ describe('gateway start-up failures: one actionable line, exit code 78', () => {
     expect(stderrLines[0]).toContain('unset GATEWAY_TRANSPORT');
   });
 
+  it('names CDS_JWT_REPLAY_REDIS_URL, without its password, when no Redis answers there', async () => {
+    const closed = await unusedPort();
+    const { code, stderrLines } = await runGateway({
+      PORT: String(await unusedPort()),
+      CDS_JWT_ENABLED: 'true',
+      CDS_JWT_ISSUERS: JSON.stringify({ 'https://ehr.example': 'https://ehr.example/jwks.json' }),
+      CDS_JWT_REPLAY_REDIS_URL: `redis://:pa55word@127.0.0.1:${closed}`,
+    });
+    expect(code).toBe(78);
+    expect(stderrLines).toEqual([
+      `CDS_JWT_REPLAY_REDIS_URL: cannot reach Redis at redis://127.0.0.1:${closed} (ECONNREFUSED). Start Redis there, or unset CDS_JWT_REPLAY_REDIS_URL to remember CDS JWT ids in this process only (one instance)`,
+    ]);
+  });
+
   it('names FHIR_STORE_PATH when the store file is a directory', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'store-'));
     const { code, stderrLines } = await runGateway({ PORT: String(await unusedPort()), FHIR_STORE_PATH: directory });

@@ -4,6 +4,7 @@ import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
 import { Logger } from 'nestjs-pino';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { createGatewayApp } from './create-gateway-app';
+import { checkRedis } from './startup/redis-check';
 import { checkSqliteFile } from './startup/sqlite-file-check';
 import { startupBanner } from './startup/startup-banner';
 import { StartupFailure, listenFailure } from './startup/startup-failure';
@@ -12,6 +13,8 @@ async function start(config: GatewayConfig): Promise<void> {
   checkSqliteFile('FHIR_STORE_PATH', config.fhirStore.path);
   checkSqliteFile('CDS_FEEDBACK_PATH', config.cds.feedbackPath);
   if (config.broker.url && config.broker.outboxPath) checkSqliteFile('EVENTS_OUTBOX_PATH', config.broker.outboxPath);
+  const { enabled: jwt, replayRedisUrl } = config.cds.jwt;
+  if (jwt && replayRedisUrl) await checkRedis('CDS_JWT_REPLAY_REDIS_URL', replayRedisUrl);
   const app = await createGatewayApp(config);
   const { port, host } = config.gateway;
   try {
