@@ -67,18 +67,18 @@ describe('tracing (e2e)', () => {
     const inbound = serverSpan('trace-read-1')!;
     const children = childrenOf(inbound);
     const upstream = children.find((span) => span.kind === SpanKind.CLIENT);
-    expect(upstream?.attributes['url.path']).toBe('/fhir/R4/Patient/p1');
+    expect(upstream?.attributes).toMatchObject({ 'url.path': '/fhir/R4/Patient/p1', 'ehr.request_id': 'trace-read-1' });
     expect(upstream?.traceId).toBe(inbound.traceId);
     const delivery = children.find((span) => span.name === 'ehr.event.deliver');
     expect(delivery?.attributes).toMatchObject({ 'ehr.event_type': 'fhir.read', 'ehr.request_id': 'trace-read-1' });
     expect(delivery?.attributes['ehr.event_id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
   });
 
-  it('traces the CDS prefetch the gateway fetched, and its FHIR reads beneath it', () => {
+  it('traces the CDS prefetch the gateway fetched, with the request id, and its FHIR reads beneath it', () => {
     const inbound = serverSpan('trace-cds-1')!;
     expect(inbound.name).toBe('POST /cds-services/:id');
     const prefetch = childrenOf(inbound).find((span) => span.name === 'cds.prefetch');
-    expect(prefetch?.attributes).toMatchObject({ 'cds.service': 'vitals-review' });
+    expect(prefetch?.attributes).toMatchObject({ 'cds.service': 'vitals-review', 'ehr.request_id': 'trace-cds-1' });
     const prefetchEvents = spans.filter(
       (span) =>
         span.name === 'ehr.event.deliver' &&

@@ -1,7 +1,8 @@
-import { trace } from '@opentelemetry/api';
-import { REQUEST_ID_HEADER } from '@ehr-gateway/events';
+import { context, trace } from '@opentelemetry/api';
+import { requestIdOf } from '@ehr-gateway/events';
 import type { NextFunction, Request, Response } from 'express';
 import type { GatewayMetrics } from './gateway-metrics';
+import { REQUEST_ID_ATTRIBUTE, REQUEST_ID_CONTEXT } from './request-id-span';
 
 /** Labels requests no route matched with one value, so that probing URLs cannot grow the label set. */
 const UNMATCHED = 'unmatched';
@@ -14,22 +15,23 @@ const MIDDLEWARE_CATCH_ALL = '{/*splat}';
 /**
  * Times every inbound request into `http_request_duration_seconds` under its
  * route template (`/fhir/:source/:type/:id`), never its concrete path, and
- * names the request's trace span after that template, with the request id.
+ * names the request's trace span after that template. The request id goes on
+ * that span and, through the OpenTelemetry context, on every span the request
+ * sets off (`RequestIdSpanProcessor`).
  */
 export function httpMetricsMiddleware(metrics: GatewayMetrics) {
   return (request: Request, response: Response, next: NextFunction): void => {
+    const requestId = requestIdOf(request);
     const span = trace.getActiveSpan();
+    span?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
     const stop = metrics.httpDuration.startTimer();
     response.once('finish', () => {
       const path = (request.route as { path?: unknown } | undefined)?.path;
       const route = typeof path === 'string' && path !== MIDDLEWARE_CATCH_ALL ? path : UNMATCHED;
       stop({ method: request.method, route, status: String(response.statusCode) });
-      if (!span) return;
-      span.updateName(`${request.method} ${route}`);
-      span.setAttribute('http.route', route);
-      const requestId = response.getHeader(REQUEST_ID_HEADER);
-      if (typeof requestId === 'string') span.setAttribute('ehr.request_id', requestId);
+      span?.updateName(`${request.method} ${route}`);
+      span?.setAttribute('http.route', route);
     });
-    next();
+    context.with(context.active().setValue(REQUEST_ID_CONTEXT, requestId), next);
   };
 }
