@@ -27,7 +27,7 @@ describe('sandbox (e2e)', () => {
   it('order-sign: a critical card with a delete suggestion exactly for the penicillin-allergic patients', async () => {
     const result = await run('order-sign --patients 4 --prefetch none');
     expect(result.exitCode).toBe(0);
-    const allergic = (await loadPatients(url, 4)).map(isAllergicToPenicillin);
+    const allergic = (await loadPatients({ url }, 4)).map(isAllergicToPenicillin);
     expect(allergic).toContain(true);
     expect(allergic).toContain(false);
     result.results.forEach((r, i) => {
@@ -138,6 +138,26 @@ describe('sandbox (e2e)', () => {
       );
     } finally {
       await secured.close();
+    }
+  });
+
+  it('sends the API key a guarded gateway asks for, and says which option gives it when it is missing', async () => {
+    const KEY = 'sandbox-test-key-0123456789';
+    const guarded = await createTestGateway({ FHIR_SEED_PATIENTS: '2', GATEWAY_API_KEYS: KEY });
+    try {
+      await guarded.listen(0, '127.0.0.1');
+      const guardedUrl = await guarded.getUrl();
+      const args = ['all', '--patients', '2', '--url', guardedUrl];
+      await expect(runSandbox(parseSandboxArgs(args, {}), print)).rejects.toThrow(
+        `CDS discovery at ${guardedUrl}/cds-services answered HTTP 401: the gateway wants an API key, pass --api-key (or SANDBOX_API_KEY)`,
+      );
+      const withOption = await runSandbox(parseSandboxArgs([...args, '--api-key', KEY], {}), print);
+      expect(withOption.exitCode).toBe(0);
+      expect(withOption.results).toHaveLength(10);
+      const fromEnvironment = await runSandbox(parseSandboxArgs(args, { SANDBOX_API_KEY: KEY }), print);
+      expect(fromEnvironment.exitCode).toBe(0);
+    } finally {
+      await guarded.close();
     }
   });
 

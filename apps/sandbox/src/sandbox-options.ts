@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { GatewayTarget } from './gateway-client';
 
 export const SCENARIOS = [
   'patient-view',
@@ -12,9 +13,8 @@ export const SCENARIOS = [
 export type Scenario = (typeof SCENARIOS)[number];
 export type PrefetchMode = 'full' | 'partial' | 'none';
 
-export interface SandboxOptions {
+export interface SandboxOptions extends GatewayTarget {
   scenario: Scenario;
-  url: string;
   patients: number;
   prefetch: PrefetchMode;
   cdaFiles: string[];
@@ -40,6 +40,7 @@ scenarios:
 
 options:
   --url URL            the gateway (default http://localhost:3000)
+  --api-key KEY        the gateway's API key, when it asks for one (default: $SANDBOX_API_KEY)
   --patients N         synthetic patients to play (default 5)
   --prefetch MODE      full | partial | none: the prefetch the EHR sends (default partial)
   --cda PATH           notereader: send this CDA file instead of generated notes (repeatable)
@@ -75,6 +76,7 @@ function positive(name: string, value: string | undefined): number | undefined {
 /** Every option the sandbox takes; each one is listed in USAGE. */
 export const SANDBOX_OPTIONS = {
   url: { type: 'string', default: 'http://localhost:3000' },
+  'api-key': { type: 'string' },
   patients: { type: 'string', default: '5' },
   prefetch: { type: 'string', default: 'partial' },
   cda: { type: 'string', multiple: true, default: [] },
@@ -91,7 +93,7 @@ export function wantsHelp(argv: string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
 
-export function parseSandboxArgs(argv: string[]): SandboxOptions {
+export function parseSandboxArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SandboxOptions {
   const { values, positionals } = parseOrThrowUsage({
     args: argv,
     allowPositionals: true,
@@ -108,6 +110,7 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions {
   return {
     scenario,
     url: values.url.replace(/\/+$/, ''),
+    apiKey: values['api-key'] ?? env.SANDBOX_API_KEY,
     patients: positive('patients', values.patients)!,
     prefetch: values.prefetch as PrefetchMode,
     cdaFiles: values.cda,

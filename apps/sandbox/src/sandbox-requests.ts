@@ -4,6 +4,7 @@ import { createCdaDocument } from '@ehr-gateway/cda';
 import type { Bundle, MedicationRequest, Resource } from '@medplum/fhirtypes';
 import type { PrefetchMode } from './sandbox-options';
 import { EhrPatient, displayName } from './synthetic-ehr';
+import { GatewayTarget, gatewayFetch } from './gateway-client';
 
 export type Protocol = 'fhir' | 'cds' | 'notereader';
 
@@ -87,13 +88,13 @@ async function prefetchFor(
   service: DiscoveredService,
   ctx: Record<string, unknown>,
   mode: PrefetchMode,
-  gatewayUrl: string,
+  gateway: GatewayTarget,
 ) {
   const keys = Object.entries(service.prefetch ?? {});
   const chosen = mode === 'full' ? keys : mode === 'partial' ? keys.slice(0, 1) : [];
   const prefetch: Record<string, Resource | null> = {};
   for (const [key, template] of chosen) {
-    const response = await fetch(`${gatewayUrl}/fhir/local/${render(template, ctx)}`, {
+    const response = await gatewayFetch(gateway, `/fhir/local/${render(template, ctx)}`, {
       headers: { accept: 'application/fhir+json' },
     });
     prefetch[key] = response.ok ? ((await response.json()) as Resource) : null;
@@ -105,10 +106,10 @@ export async function cdsRequest(
   service: DiscoveredService,
   ehr: EhrPatient,
   mode: PrefetchMode,
-  gatewayUrl: string,
+  gateway: GatewayTarget,
 ): Promise<SandboxRequest> {
   const ctx = context(service.hook, ehr);
-  const prefetch = await prefetchFor(service, ctx, mode, gatewayUrl);
+  const prefetch = await prefetchFor(service, ctx, mode, gateway);
   const body = { hook: service.hook, hookInstance: randomUUID(), context: ctx, ...(prefetch ? { prefetch } : {}) };
   const fetchedByGateway = Object.keys(service.prefetch ?? {}).length - Object.keys(prefetch ?? {}).length;
   return {

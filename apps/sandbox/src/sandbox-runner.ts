@@ -1,6 +1,7 @@
 import { CdaDocument } from '@ehr-gateway/cda';
 import { CdsResponse, responseProblems } from '@ehr-gateway/cds';
 import type { CdsClientSigner } from './cds-client-signer';
+import { GatewayTarget, gatewayFetch } from './gateway-client';
 import type { SandboxRequest } from './sandbox-requests';
 
 export interface SandboxResult {
@@ -73,12 +74,12 @@ function noteOutcome(status: number, text: string, sent: string): Pick<SandboxRe
 
 /** Sends one request as the EHR would and judges the answer by its protocol. */
 export async function send(
-  gatewayUrl: string,
+  gateway: GatewayTarget,
   request: SandboxRequest,
   signer?: CdsClientSigner,
   sentDocument?: string,
 ): Promise<SandboxResult> {
-  const url = `${gatewayUrl}${request.path}`;
+  const url = `${gateway.url}${request.path}`;
   const headers: Record<string, string> = {
     ...(request.contentType ? { 'content-type': request.contentType } : {}),
     ...request.headers,
@@ -94,7 +95,7 @@ export async function send(
   let status: number;
   let text: string;
   try {
-    const response = await fetch(url, {
+    const response = await gatewayFetch(gateway, request.path, {
       method: request.method ?? 'POST',
       headers,
       body: request.body,

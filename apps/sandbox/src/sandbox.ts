@@ -1,4 +1,5 @@
 import { CdsClientSigner } from './cds-client-signer';
+import { gatewayFetch, refusedBy } from './gateway-client';
 import type { SandboxOptions, Scenario } from './sandbox-options';
 import {
   LoadStats,
@@ -58,8 +59,8 @@ async function reachGateway<T>(url: string, contact: Promise<T>): Promise<T> {
 async function discover(options: SandboxOptions, signer?: CdsClientSigner): Promise<DiscoveredService[]> {
   const url = `${options.url}/cds-services`;
   const headers: Record<string, string> = signer ? { authorization: `Bearer ${await signer.sign(url)}` } : {};
-  const response = await fetch(url, { headers });
-  if (!response.ok) throw new Error(`CDS discovery at ${url} answered HTTP ${response.status}`);
+  const response = await gatewayFetch(options, '/cds-services', { headers });
+  if (!response.ok) throw refusedBy(`CDS discovery at ${url}`, response);
   return ((await response.json()) as { services: DiscoveredService[] }).services;
 }
 
@@ -114,7 +115,7 @@ async function plan(
   const service = services.find((candidate) => candidate.hook === hook);
   if (!service) throw new Error(`the gateway has no CDS service for ${hook}`);
   return Promise.all(
-    patients.map(async (ehr) => ({ request: await cdsRequest(service, ehr, options.prefetch, options.url) })),
+    patients.map(async (ehr) => ({ request: await cdsRequest(service, ehr, options.prefetch, options) })),
   );
 }
 
@@ -140,7 +141,7 @@ async function runLoad(
   const worker = async () => {
     while (Date.now() < deadline && next < limit) {
       const item = planned[next++ % planned.length];
-      results.push(await send(options.url, item.request, signer, item.document));
+      results.push(await send(options, item.request, signer, item.document));
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 10 }, worker)).finally(() => clearInterval(ticker));
@@ -161,7 +162,7 @@ export async function runSandbox(
   try {
     const [services, patients] = await reachGateway(
       options.url,
-      Promise.all([discover(options, signer), loadPatients(options.url, options.patients)]),
+      Promise.all([discover(options, signer), loadPatients(options, options.patients)]),
     );
     const planned = await plan(options.scenario, options, services, patients);
     let results: SandboxResult[];
@@ -174,7 +175,7 @@ export async function runSandbox(
     } else {
       results = [];
       for (const item of planned) {
-        const result = await send(options.url, item.request, signer, item.document);
+        const result = await send(options, item.request, signer, item.document);
         results.push(result);
         if (!options.json) print(describeResult(result));
       }

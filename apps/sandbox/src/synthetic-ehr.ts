@@ -1,4 +1,5 @@
 import type { AllergyIntolerance, Bundle, Condition, Encounter, Patient, Resource } from '@medplum/fhirtypes';
+import { GatewayTarget, gatewayFetch, refusedBy } from './gateway-client';
 
 /** One patient as the simulated EHR knows them, read from the gateway's FHIR API. */
 export interface EhrPatient {
@@ -8,25 +9,29 @@ export interface EhrPatient {
   encounters: Encounter[];
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { accept: 'application/fhir+json' } });
-  if (!response.ok) throw new Error(`GET ${url} answered HTTP ${response.status}`);
+async function getJson<T>(gateway: GatewayTarget, path: string): Promise<T> {
+  const response = await gatewayFetch(gateway, path, { headers: { accept: 'application/fhir+json' } });
+  if (!response.ok) throw refusedBy(`GET ${gateway.url}${path}`, response);
   return (await response.json()) as T;
 }
 
 const resources = <T extends Resource>(bundle: Bundle) => (bundle.entry ?? []).map((entry) => entry.resource as T);
 
 /** Reads `count` patients and what the scenarios need about them from `/fhir/local`, as the gateway sees them. */
-export async function loadPatients(gatewayUrl: string, count: number): Promise<EhrPatient[]> {
-  const base = `${gatewayUrl}/fhir/local`;
-  const patients = resources<Patient>(await getJson<Bundle>(`${base}/Patient?_count=${count}&_sort=identifier`));
-  if (patients.length === 0) throw new Error(`no patients at ${base}: is the store seeded (FHIR_SEED_PATIENTS)?`);
+export async function loadPatients(gateway: GatewayTarget, count: number): Promise<EhrPatient[]> {
+  const base = '/fhir/local';
+  const patients = resources<Patient>(
+    await getJson<Bundle>(gateway, `${base}/Patient?_count=${count}&_sort=identifier`),
+  );
+  if (patients.length === 0) {
+    throw new Error(`no patients at ${gateway.url}${base}: is the store seeded (FHIR_SEED_PATIENTS)?`);
+  }
   return Promise.all(
     patients.map(async (patient) => {
       const [allergies, conditions, encounters] = await Promise.all([
-        getJson<Bundle>(`${base}/AllergyIntolerance?patient=${patient.id}`),
-        getJson<Bundle>(`${base}/Condition?patient=${patient.id}`),
-        getJson<Bundle>(`${base}/Encounter?patient=${patient.id}&_sort=-date`),
+        getJson<Bundle>(gateway, `${base}/AllergyIntolerance?patient=${patient.id}`),
+        getJson<Bundle>(gateway, `${base}/Condition?patient=${patient.id}`),
+        getJson<Bundle>(gateway, `${base}/Encounter?patient=${patient.id}&_sort=-date`),
       ]);
       return {
         patient,
