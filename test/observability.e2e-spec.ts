@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import { type INestApplication, Module } from '@nestjs/common';
 import { EventBrokerPublisher, EventDispatcher } from '@ehr-gateway/events';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import request from 'supertest';
+import { FailingListeners } from './support/events-fixture';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
 import { unusedPort } from './support/ports';
@@ -70,6 +71,26 @@ describe('metrics and readiness (e2e)', () => {
       expect(text).toMatch(/^ehr_event_listener_failures_total 0$/m);
       expect(text).toMatch(/^nodejs_eventloop_lag_seconds \S+$/m);
       expect(text).not.toContain('ehr_broker_');
+    });
+  });
+
+  describe('/metrics of failing listeners', () => {
+    @Module({ providers: [FailingListeners] })
+    class FailingListenersModule {}
+
+    it('counts every listener invocation that threw or rejected', async () => {
+      const app = await createTestGateway({ GATEWAY_API_KEYS: API_KEY }, [FailingListenersModule]);
+      try {
+        const server = app.getHttpServer();
+        await request(server).get('/fhir/local/Patient/does-not-exist').set(auth).expect(404);
+        await app.get(EventDispatcher).idle();
+        // One event (a failed read) and three listeners that each fail on it.
+        expect(app.get(FailingListeners).calls).toBe(3);
+        const { text } = await request(server).get('/metrics').set(auth).expect(200);
+        expect(text).toMatch(/^ehr_event_listener_failures_total 3$/m);
+      } finally {
+        await app.close();
+      }
     });
   });
 
