@@ -1,4 +1,5 @@
 import type { EHREvent } from '@ehr-gateway/events';
+import { fhirReferencePattern } from '@ehr-gateway/fhir';
 import type { AuditEventAgent, CodeableConcept, Extension } from '@medplum/fhirtypes';
 
 const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -10,7 +11,7 @@ export const AUTHORIZATION_DECISION_EXTENSION =
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const texts = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-const REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+const REFERENCE = fhirReferencePattern();
 
 /** What the event says about its caller: the client, the user, purposes of use, the patient in context, the decision. */
 export function balpCaller(event: EHREvent): {
