@@ -1,4 +1,5 @@
 import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagger';
+import { entryOperation } from '@ehr-gateway/fhir';
 import type { CdsServiceDefinition } from '../interfaces/cds.interfaces';
 
 export const CDS_TAG = 'CDS Hooks';
@@ -52,9 +53,8 @@ function draftOrders(): Record<string, unknown> {
  * `Type/{{...}}` read answers a resource, a search an empty searchset.
  */
 function prefetchFor(template: string): Record<string, unknown> {
-  const [path] = template.split('?');
-  const [resourceType, id] = path.split('/');
-  if (id !== undefined) {
+  const { interaction, resourceType } = entryOperation('GET', template.replace(/\{\{[^}]*\}\}/g, 'example')) ?? {};
+  if (interaction === 'read') {
     return resourceType === 'Patient'
       ? {
           resourceType,
