@@ -1,11 +1,11 @@
-export { FHIR_JSON, FHIR_VERSION, RESERVED_SOURCE_NAMES } from './constants';
+export { FHIR_DEFAULTS, FHIR_JSON, FHIR_VERSION, RESERVED_SOURCE_NAMES } from './constants';
 export { FhirError } from './errors/fhir-error';
 export { isOperationOutcome, issueCodeForStatus, operationOutcome } from './errors/operation-outcome';
 export { loadFhirDefinitions, validateFhirResource } from './definitions';
 export { assertResourceType, resourceTypes } from './resource-types';
 export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
 export { FhirModule } from './fhir.module';
-export { InjectFhirOptions } from './fhir.module-definition';
+export { InjectFhirOptions, type FhirModuleExtras } from './fhir.module-definition';
 export { FhirSources } from './sources/fhir-sources';
 export {
   resolveSource,
