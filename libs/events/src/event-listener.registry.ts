@@ -3,7 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
 import { GatewayEventEmitter } from './gateway-event-emitter';
 import type { OnEventMetadata } from '@nestjs/event-emitter';
-import { findDecoratedMethods } from './decorated-methods';
+import { findDecoratedMethods } from '@ehr-gateway/common';
 import type { EHREvent } from './ehr-event';
 import { eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
 
