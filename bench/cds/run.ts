@@ -24,9 +24,14 @@ const patientView = (patientId: string) =>
 const post = (url: string, body: string, connections: number, seconds: number) =>
   load(url, connections, seconds, { body, headers: { 'content-type': 'application/json' } });
 
+// BENCH_PROFILE=<dir>: the gateway process writes a V8 CPU profile there when the bench ends (open it in Chrome DevTools).
+const PROFILE: Record<string, string> = process.env.BENCH_PROFILE
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` }
+  : {};
+
 void (async () => {
   const server = await startGatewayProcess(
-    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none', GATEWAY_PUBLIC_URL: 'http://127.0.0.1' },
+    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none', GATEWAY_PUBLIC_URL: 'http://127.0.0.1', ...PROFILE },
     join(__dirname, 'fixed-card-server.ts'),
   );
   try {
