@@ -175,6 +175,38 @@ describe('events (e2e)', () => {
       expect(listeners.count('on fhir.read and fhir.patient.*')).toBe(3);
     });
 
+    it('follows listeners added and removed on the emitter after events have been delivered', async () => {
+      fixture = await createFixtureApp({}, [EventLog]);
+      const emitter = fixture.app.get(EventEmitter2);
+      const got: string[] = [];
+      const onRead = () => void got.push('on');
+      const onAny = () => void got.push('any');
+      const deliver = async (path: string) => {
+        await read(path).expect(200);
+        await fixture!.dispatcher.idle();
+      };
+
+      await deliver('/ops/fhir.read/Patient/p1'); // looked up with no host function
+      emitter.on('fhir.patient.read', onRead);
+      emitter.onAny(onAny);
+      await deliver('/ops/fhir.read/Patient/p2');
+      expect(got).toEqual(['on', 'any']);
+
+      emitter.off('fhir.patient.read', onRead);
+      await deliver('/ops/fhir.read/Patient/p3');
+      expect(got).toEqual(['on', 'any', 'any']);
+
+      emitter.offAny(onAny);
+      emitter.prependListener('fhir.*.read', onRead);
+      await deliver('/ops/fhir.read/Patient/p4');
+      expect(got).toEqual(['on', 'any', 'any', 'on']);
+
+      emitter.removeAllListeners();
+      await deliver('/ops/fhir.read/Patient/p5');
+      expect(got).toEqual(['on', 'any', 'any', 'on']);
+      expect(fixture.app.get(EventLog).events).toHaveLength(4); // @OnEvent methods are in the table too
+    });
+
     it('contains a failing emitter listener like an @OnEvent one (async mode)', async () => {
       @Injectable()
       class Failing implements OnModuleInit {

@@ -7,6 +7,7 @@ import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { CdsResponse, CdsService, CdsServiceHandler } from '@ehr-gateway/cds';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app';
+import { answerCpuUsage } from '../support/server-cpu';
 
 const FIXED: CdsResponse = { cards: [{ summary: 'Fixed advice', indicator: 'info', source: { label: 'bench' } }] };
 
@@ -32,5 +33,6 @@ class BenchCdsModule {}
 void (async () => {
   const app = await createGatewayApp(loadGatewayConfig(), [BenchCdsModule]);
   await app.listen(0, '127.0.0.1');
+  answerCpuUsage();
   process.send!(await app.getUrl());
 })();

@@ -1,7 +1,8 @@
 /**
  * bench:cds — (1) invoke throughput of a CDS service returning one fixed card
  * against a plain Nest route returning the same JSON, same process, same run,
- * with the plain route measured twice (A/A) to show the noise band;
+ * with the plain route measured twice (A/A) to show the noise band, and the
+ * server's CPU time per request of each (steadier than req/s on a shared machine);
  * (2) the vitals-review sample service with every prefetch key fetched on miss
  * from the embedded store, 50 connections: p99 against the 500 ms the
  * specification expects.
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
 import { LoadResult, load, mean, ratio } from '../support/autocannon';
 import { startGatewayProcess } from '../support/gateway-process';
+import { CpuPerRequest } from '../support/server-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -24,9 +26,14 @@ const patientView = (patientId: string) =>
 const post = (url: string, body: string, connections: number, seconds: number) =>
   load(url, connections, seconds, { body, headers: { 'content-type': 'application/json' } });
 
+// BENCH_PROFILE=<dir>: the gateway process writes a V8 CPU profile there when the bench ends (open it in Chrome DevTools).
+const PROFILE: Record<string, string> = process.env.BENCH_PROFILE
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` }
+  : {};
+
 void (async () => {
   const server = await startGatewayProcess(
-    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none', GATEWAY_PUBLIC_URL: 'http://127.0.0.1' },
+    { FHIR_SEED_PATIENTS: '100', GATEWAY_AUTH: 'none', GATEWAY_PUBLIC_URL: 'http://127.0.0.1', ...PROFILE },
     join(__dirname, 'fixed-card-server.ts'),
   );
   try {
@@ -38,17 +45,25 @@ void (async () => {
     const order: Route[] = ['plain', 'plainAgain', 'cds'];
     for (const route of ['plain', 'cds'] as const) await post(url[route], body, 50, 2); // warm-up
     const runs: Record<Route, LoadResult[]> = { plain: [], plainAgain: [], cds: [] };
+    const cpu: Record<Route, CpuPerRequest> = {
+      plain: new CpuPerRequest(),
+      plainAgain: new CpuPerRequest(),
+      cds: new CpuPerRequest(),
+    };
     // Rotate which route goes first, so that drift in the machine's load hits all alike.
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < order.length; i++) {
         const route = order[(round + i) % order.length];
-        runs[route].push(await post(url[route], body, 50, SECONDS));
+        runs[route].push(await cpu[route].measure(server.process, SECONDS, () => post(url[route], body, 50, SECONDS)));
       }
     }
     const p = mean(runs.plain);
     console.log(`Fixed-card CDS service vs plain Nest route, 50 connections, ${ROUNDS} rounds of ${SECONDS} s`);
-    console.log('| route | req/s | p50 ms | p99 ms | errors | ratio to plain |');
-    console.log('| --- | --- | --- | --- | --- | --- |');
+    const cpuPerRequest = (route: Route) => cpu[route].value;
+    console.log(
+      '| route | req/s | p50 ms | p99 ms | errors | ratio to plain | server CPU us/request | CPU ratio (plain/route) |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const [label, route] of [
       ['plain Nest route', 'plain'],
       ['plain Nest route, again (A/A)', 'plainAgain'],
@@ -56,7 +71,7 @@ void (async () => {
     ] as const) {
       const r = mean(runs[route]);
       console.log(
-        `| ${label} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} | ${ratio(r.requestsPerSecond, p.requestsPerSecond)} |`,
+        `| ${label} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} | ${ratio(r.requestsPerSecond, p.requestsPerSecond)} | ${Math.round(cpuPerRequest(route))} | ${ratio(cpuPerRequest('plain'), cpuPerRequest(route))} |`,
       );
     }
 

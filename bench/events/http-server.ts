@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EHREvent, EventsModule } from '@ehr-gateway/events';
 import { FixtureOperationsModule } from '../../test/support/events-fixture';
+import { answerCpuUsage } from '../support/server-cpu';
 
 @Injectable()
 class CountingListener {
@@ -23,5 +24,6 @@ void (async () => {
   class BenchModule {}
   const app = await NestFactory.create(BenchModule, { logger: false });
   await app.listen(0, '127.0.0.1');
+  answerCpuUsage();
   process.send!(await app.getUrl());
 })();

@@ -14,6 +14,7 @@ import { EHREvent, EventDispatcher, EventsModule } from '@ehr-gateway/events';
 import { LoadResult, load, mean, ratio } from '../support/autocannon';
 import { sampleReadEvent } from '../support/sample-event';
 import { pinToCpu } from '../support/cpu';
+import { CpuPerRequest } from '../support/server-cpu';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -93,7 +94,7 @@ function startServer(eventsEnabled: boolean): Promise<{ url: string; process: Ch
 
 type Server = 'off' | 'offAgain' | 'on';
 
-async function httpComparison(): Promise<Record<Server, LoadResult>> {
+async function httpComparison(): Promise<Record<Server, LoadResult & { cpuPerRequest: number }>> {
   const servers = { off: await startServer(false), offAgain: await startServer(false), on: await startServer(true) };
   // autocannon on CPU 0, the servers (one loaded at a time) on CPU 1.
   const pinned = Object.values(servers).every((server) => pinToCpu(server.process.pid!, 1)) && pinToCpu(process.pid, 0);
@@ -101,16 +102,19 @@ async function httpComparison(): Promise<Record<Server, LoadResult>> {
   try {
     const path = '/ops/fhir.read/Patient/1';
     const runs: Record<Server, LoadResult[]> = { off: [], offAgain: [], on: [] };
+    const cpu = { off: new CpuPerRequest(), offAgain: new CpuPerRequest(), on: new CpuPerRequest() };
     const run = async (which: Server, seconds: number) =>
-      runs[which].push(await load(servers[which].url + path, 50, seconds));
+      runs[which].push(
+        await cpu[which].measure(servers[which].process, seconds, () => load(servers[which].url + path, 50, seconds)),
+      );
     const order: Server[] = ['off', 'offAgain', 'on'];
-    for (const which of order) await run(which, 2); // warm-up
-    runs.off.length = runs.offAgain.length = runs.on.length = 0;
+    for (const which of order) await load(servers[which].url + path, 50, 2); // warm-up
     // Rotate which server goes first, so that drift in the machine's load hits all alike.
     for (let round = 0; round < HTTP_ROUNDS; round++) {
       for (let i = 0; i < order.length; i++) await run(order[(round + i) % order.length], HTTP_SECONDS);
     }
-    return { off: mean(runs.off), offAgain: mean(runs.offAgain), on: mean(runs.on) };
+    const result = (which: Server) => ({ ...mean(runs[which]), cpuPerRequest: cpu[which].value });
+    return { off: result('off'), offAgain: result('offAgain'), on: result('on') };
   } finally {
     Object.values(servers).forEach((server) => server.process.kill());
   }
@@ -133,11 +137,13 @@ async function main() {
   console.log(
     `\nHTTP, autocannon 50 connections, ${HTTP_ROUNDS} rounds (rotating order) of ${HTTP_SECONDS} s, intercepted route`,
   );
-  console.log('| server | req/s | p50 ms | p99 ms | errors | ratio to events off |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  const row = (label: string, result: LoadResult) =>
+  console.log(
+    '| server | req/s | p50 ms | p99 ms | errors | ratio to events off | server CPU us/request | CPU ratio (off/server) |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const row = (label: string, result: LoadResult & { cpuPerRequest: number }) =>
     console.log(
-      `| ${label} | ${Math.round(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.errors + result.non2xx} | ${ratio(result.requestsPerSecond, http.off.requestsPerSecond)} |`,
+      `| ${label} | ${Math.round(result.requestsPerSecond)} | ${result.p50} | ${result.p99} | ${result.errors + result.non2xx} | ${ratio(result.requestsPerSecond, http.off.requestsPerSecond)} | ${Math.round(result.cpuPerRequest)} | ${ratio(http.off.cpuPerRequest, result.cpuPerRequest)} |`,
     );
   row('events off', http.off);
   row('events off, again (A/A)', http.offAgain);

@@ -40,7 +40,7 @@ export function setupApiDocs(app: INestApplication, config: GatewayConfig): void
         .build(),
     );
     const parts: Array<Pick<OpenAPIObject, 'paths' | 'components'>> = [
-      fhirOpenApi('/fhir'),
+      fhirOpenApi(`/${config.fhir.basePath}`),
       cdsOpenApi(
         config.cds.basePath,
         app

@@ -44,7 +44,7 @@ const answerBodyParserErrors =
       return;
     }
     const { status, outcome } = bodyParserOutcome(parserError);
-    if (request.path.startsWith('/fhir')) {
+    if (request.path.startsWith(`/${config.fhir.basePath}`)) {
       response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
       return;
     }

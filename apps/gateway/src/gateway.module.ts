@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { APP_GUARD, ModuleRef, Reflector } from '@nestjs/core';
+import { APP_GUARD, ModuleRef, Reflector, RouterModule } from '@nestjs/core';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
@@ -35,7 +35,7 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
         new ApiKeyGuard(new ApiKeys(config.gateway.apiKeys), reflector, requestContext, [
           ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
-          ...(acceptsSmart(config) ? ['/fhir'] : []),
+          ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`] : []),
           // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
           ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
         ]),
@@ -70,8 +70,10 @@ export class GatewayModule {
         ...(brokerUrl ? [EventBrokerModule.forRoot({ ...broker, url: brokerUrl })] : []),
         TerminusModule,
         ObservabilityModule,
-        ...(auth ? [auth] : []),
+        // SMART discovery lives beside the FHIR surface it describes: `/{FHIR_BASE_PATH}/.well-known/...`.
+        ...(auth ? [auth, RouterModule.register([{ path: config.fhir.basePath, module: AuthModule }])] : []),
         FhirModule.forRootAsync({
+          basePath: config.fhir.basePath,
           imports: [
             FhirStoreModule.forRootAsync({ inject: [fhirStoreConfig.KEY], useFactory: sameOptions }),
             ObservabilityModule,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createCdaDocument } from '@ehr-gateway/cda';
+import { matchFhirRoute } from '@ehr-gateway/fhir';
 import type { Bundle, MedicationRequest, Resource } from '@medplum/fhirtypes';
 import type { PrefetchMode } from './sandbox-options';
 import { EhrPatient, displayName } from './synthetic-ehr';
@@ -161,8 +162,9 @@ export function noteReaderRequest(document: string, label: string, sessionId: st
 
 export const cdaFromFile = (path: string) => readFileSync(path, 'utf8');
 
-/** A FHIR read or search through the gateway's REST surface. */
+/** A FHIR read or search through the gateway's REST surface; the endpoint is its route (the table's template). */
 export function fhirRequest(path: string, label: string): SandboxRequest {
-  const endpoint = `GET /fhir/local/${path.includes('?') ? `${path.split('?')[0]}?...` : `${path.split('/')[0]}/{id}`}`;
+  const { route, resourceType = '{type}', query } = matchFhirRoute('GET', path);
+  const endpoint = `GET /fhir/local/${route.path.replace('{type}', resourceType)}${query ? '?...' : ''}`;
   return { protocol: 'fhir', method: 'GET', endpoint, path: `/fhir/local/${path}`, label, expectedEvents: 1 };
 }

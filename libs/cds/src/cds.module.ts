@@ -1,4 +1,4 @@
-import { Controller, Inject, Module, OnApplicationShutdown, Type } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CDS_MODULE_OPTIONS, ConfigurableCdsModule } from './cds.module-definition';
 import { CDS_DEFAULTS } from './constants';
@@ -12,20 +12,15 @@ import type { CdsModuleOptions } from './interfaces/cds-module-options.interface
 import { CdsJwtVerifier } from './jwt/cds-jwt.verifier';
 import { PrefetchService } from './prefetch/prefetch.service';
 
-/** The CDS controller mounted at a configurable path. */
-function cdsControllerAt(basePath: string): Type<CdsController> {
-  @Controller(basePath)
-  class MountedCdsController extends CdsController {}
-  return MountedCdsController;
-}
-
 /**
  * CDS Hooks 2.0: discovery, invoke and feedback for every `@CdsService`
  * provider, with prefetch fetch-on-miss and optional JWT verification.
- * Needs `EventsModule` and `FhirModule`.
+ * Needs `EventsModule` and `FhirModule`. Mounted under `basePath`
+ * (default `cds-services`) with `RouterModule`.
  */
 @Module({
   imports: [DiscoveryModule],
+  controllers: [CdsController, CdsMessagesController],
   providers: [
     CdsServicesExplorer,
     CdsInvoker,
@@ -43,22 +38,6 @@ function cdsControllerAt(basePath: string): Type<CdsController> {
 export class CdsModule extends ConfigurableCdsModule implements OnApplicationShutdown {
   constructor(@Inject(FeedbackStore) private readonly feedback: FeedbackStore) {
     super();
-  }
-
-  static override forRoot(options: Parameters<typeof ConfigurableCdsModule.forRoot>[0]) {
-    const definition = super.forRoot(options);
-    return {
-      ...definition,
-      controllers: [cdsControllerAt(options.basePath ?? CDS_DEFAULTS.basePath), CdsMessagesController],
-    };
-  }
-
-  static override forRootAsync(options: Parameters<typeof ConfigurableCdsModule.forRootAsync>[0]) {
-    const definition = super.forRootAsync(options);
-    return {
-      ...definition,
-      controllers: [cdsControllerAt(options.basePath ?? CDS_DEFAULTS.basePath), CdsMessagesController],
-    };
   }
 
   onApplicationShutdown(): void {

@@ -14,6 +14,9 @@ export function statusOfError(error: unknown): number {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }
 
+/** The `@HttpCode` of each handler, read once (metadata is fixed when the class is declared). */
+const declaredStatus = new WeakMap<object, number | undefined>();
+
 /** The descriptor with more payload fields; later sources win. */
 function withDetails<T extends EHREventType>(
   descriptor: OperationDescriptor<T>,
@@ -67,7 +70,11 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
 
   /** The status a successful call answers with. */
   protected successStatus(context: ExecutionContext): number {
-    const declared = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined;
+    const handler = context.getHandler();
+    if (!declaredStatus.has(handler)) {
+      declaredStatus.set(handler, Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined);
+    }
+    const declared = declaredStatus.get(handler);
     if (declared !== undefined) return declared;
     if (context.getType() !== 'http') return 200;
     return context.switchToHttp().getRequest<{ method?: string }>().method === 'POST' ? 201 : 200;
@@ -82,9 +89,11 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
     const finish = (outcome: OperationOutcomeInfo, fromOutcome: Partial<EventDetails<T>> | undefined) => {
       const operation = withDetails(descriptor, facts, fromOutcome);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const milestones = this.milestones(operation);
+      if (milestones.length === 0) return this.operationEvents.record(operation, { ...outcome, durationMs });
       const success = { outcome: 'success', status: this.successStatus(context) } as const;
       return this.operationEvents.recordAll([
-        ...this.milestones(operation).map((milestone) => [milestone, success] as const),
+        ...milestones.map((milestone) => [milestone, success] as const),
         [operation, { ...outcome, durationMs }],
       ]);
     };

@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
+import { GatewayEventEmitter } from './gateway-event-emitter';
 import type { OnEventMetadata } from '@nestjs/event-emitter';
-import { findDecoratedMethods } from './decorated-methods';
+import { findDecoratedMethods } from '@ehr-gateway/common';
 import type { EHREvent } from './ehr-event';
 import { eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
 
@@ -12,6 +13,9 @@ export interface EventListener {
   readonly name: string;
   invoke(event: EHREvent): unknown;
 }
+
+/** Distinct name sets kept (every event type and resource type the gateway serves fit). */
+const MAX_CACHED_NAMES = 1024;
 
 type EmitterFunction = ((...args: unknown[]) => unknown) & { _origin?: EmitterFunction };
 
@@ -33,11 +37,14 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
   private readonly methodOf = new WeakMap<EmitterFunction, EventListener>();
   /** The dispatcher's view of each function a host registered on the emitter. */
   private readonly hostFunctions = new WeakMap<EmitterFunction, EventListener>();
+  /** `listenersFor` by the event's names, valid while the emitter's table is at `cachedVersion`. */
+  private readonly cache = new Map<string, EventListener[]>();
+  private cachedVersion = -1;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly emitter: EventEmitter2,
+    @Inject(EventEmitter2) private readonly emitter: GatewayEventEmitter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,10 +71,30 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
     }
   }
 
-  /** The listeners an EHR event reaches, each once: by its names (wildcards resolved) and `onAny`. */
+  /**
+   * The listeners an EHR event reaches, each once: by its names (wildcards
+   * resolved) and `onAny`. Cached per set of names until the emitter's table
+   * changes; bounded, since a failed operation's resource type is whatever the
+   * client sent.
+   */
   listenersFor(event: EHREvent): EventListener[] {
+    if (this.cachedVersion !== this.emitter.listenerTableVersion || this.cache.size >= MAX_CACHED_NAMES) {
+      this.cache.clear();
+      this.cachedVersion = this.emitter.listenerTableVersion;
+    }
+    const names = eventNames(event);
+    const key = names.join(' ');
+    let listeners = this.cache.get(key);
+    if (!listeners) {
+      listeners = this.lookUp(names);
+      this.cache.set(key, listeners);
+    }
+    return listeners;
+  }
+
+  private lookUp(names: readonly string[]): EventListener[] {
     const listeners = new Set<EventListener>();
-    for (const name of eventNames(event)) {
+    for (const name of names) {
       for (const fn of this.emitter.listeners(name) as EmitterFunction[]) listeners.add(this.resolve(fn, false));
     }
     for (const fn of this.emitter.listenersAny() as EmitterFunction[]) listeners.add(this.resolve(fn, true));

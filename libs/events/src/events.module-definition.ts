@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Inject, Provider } from '@nestjs/common';
 import { EHR_EVENT_CREATOR } from './constants';
 import { DefaultEhrEventCreator } from './default-event-creator';
 import type { EventCreatorOption, EventsModuleExtras, EventsModuleOptions } from './interfaces';
@@ -22,3 +22,6 @@ export const {
     providers: [...(definition.providers ?? []), eventCreatorProvider(extras.eventCreator)],
   }))
   .build();
+
+/** Injects the `forRoot` options (`EventsModuleOptions`). */
+export const InjectEventsOptions = (): ParameterDecorator => Inject(EVENTS_MODULE_OPTIONS);

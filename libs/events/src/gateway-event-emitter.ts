@@ -3,6 +3,9 @@ import { EVENT_NAMESPACES } from './event-routing';
 
 type EventName = string | symbol | string[];
 
+/** EventEmitter2's methods that change its listener table (the `_`-prefixed ones are what the public ones call). */
+const TABLE_CHANGES = ['_on', '_onAny', 'off', 'removeListener', 'offAny', 'removeAllListeners'] as const;
+
 /** The name an `emit` call addresses, in the `.`-delimited form. */
 function nameOf(event: EventName): string | symbol {
   return Array.isArray(event) ? event.join('.') : event;
@@ -17,8 +20,25 @@ function nameOf(event: EventName): string | symbol {
  * event never reaches the EHR listeners as if the gateway had emitted it.
  */
 export class GatewayEventEmitter extends EventEmitter2 {
+  private tableVersion = 0;
+
   constructor() {
     super({ wildcard: true, delimiter: '.', maxListeners: 0 });
+    // Every change to the listener table goes through these (`on`, `once`, `many`, `prepend*`, `addListener` call
+    // `_on`; `onAny`, `prependAny` call `_onAny`; `once` wrappers remove themselves with `off`).
+    const self = this as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const method of TABLE_CHANGES) {
+      const original = self[method];
+      self[method] = (...args: unknown[]) => {
+        this.tableVersion++;
+        return original.apply(this, args);
+      };
+    }
+  }
+
+  /** Changes whenever a listener is added or removed, so that lookups can be cached until then. */
+  get listenerTableVersion(): number {
+    return this.tableVersion;
   }
 
   override emit(event: EventName, ...values: unknown[]): boolean {

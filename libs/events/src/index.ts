@@ -25,24 +25,21 @@ export {
   type NoteReaderEventType,
   type OperationOutcomeKind,
 } from './ehr-event';
-export { EVENT_NAMESPACES, eventNames, patternCanMatch, suggestPattern } from './event-routing';
+export { patternCanMatch, suggestPattern } from './event-routing';
 export { EventPatternMatcher } from './event-pattern-matcher';
-export { eventSpanAttributes, inSpan } from './tracing';
+export { inSpan } from './tracing';
 export { DefaultEhrEventCreator, createEvent } from './default-event-creator';
 export { OnEhrEvent } from './decorators/on-ehr-event.decorator';
 export { InjectEventCreator } from './decorators/inject-event-creator.decorator';
-export { GatewayEventEmitter } from './gateway-event-emitter';
-export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods';
 export { EventDeliveryError, type ListenerFailure } from './event-delivery.error';
 export { EventDispatcher } from './event-dispatcher';
-export { EventListenerRegistry, type EventListener } from './event-listener.registry';
-export { EventEmittingInterceptor, statusOfError } from './event-emitting.interceptor';
+export { EventEmittingInterceptor } from './event-emitting.interceptor';
 export { problemOf, stackFramesOf } from './failure-problem';
 export { EventsModule } from './events.module';
-export { EVENTS_MODULE_OPTIONS } from './events.module-definition';
+export { InjectEventsOptions } from './events.module-definition';
 export { OperationEvents } from './operation-events.service';
 export { OperationFacts, type OperationFactFields } from './operation-facts';
-export { RequestContextService, UseMessageContext, messageRequestId, requestIdOf } from './request-context';
+export { RequestContextService, UseMessageContext, requestIdOf } from './request-context';
 export * from './interfaces';
 export { EventBrokerModule } from './broker/event-broker.module';
 export { InjectEventBrokerOptions, InjectEventConsumerOptions } from './broker/event-broker.module-definition';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EHR_EVENT_CREATOR } from './constants';
 import { EHREvent, EHREventType, familyOf } from './ehr-event';
 import { EventDispatcher } from './event-dispatcher';
-import { EVENTS_MODULE_OPTIONS } from './events.module-definition';
+import { InjectEventsOptions } from './events.module-definition';
 import type {
   EhrEventCreator,
   EventsModuleOptions,
@@ -29,7 +29,7 @@ export class OperationEvents {
     private readonly requestContext: RequestContextService,
     /** Where the code of an operation in progress adds what it learns. */
     readonly facts: OperationFacts,
-    @Inject(EVENTS_MODULE_OPTIONS) options: EventsModuleOptions,
+    @InjectEventsOptions() options: EventsModuleOptions,
   ) {
     this.enabled = options.enabled ?? true;
     this.strict = options.deliveryMode === 'strict';

@@ -1,6 +1,4 @@
-import { FhirError, assertResourceType } from '@ehr-gateway/fhir';
-
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+import { FhirError, assertResourceType, matchFhirPath, type FhirPathMatch } from '@ehr-gateway/fhir';
 
 /** What a request relative to the store's base asks for. */
 export type Route =
@@ -16,37 +14,56 @@ export type Route =
   | { kind: 'compartment'; patient: string; resourceType: string; query: string }
   | { kind: 'everything'; patient: string; query: string };
 
-function checkId(value: string, what = 'id'): string {
-  if (!ID.test(value)) throw FhirError.badRequest(`The path has an invalid FHIR ${what}`);
-  return value;
+/** `resourceType` after `assertResourceType` (404 for an unknown type). */
+function known(resourceType: string): string {
+  assertResourceType(resourceType);
+  return resourceType;
 }
 
-/** Parses a path relative to the base (`Patient/1/_history?_count=5`). */
+type Matched = Required<Omit<FhirPathMatch, 'template'>>;
+
+/** The store's reading of each template of the gateway's route table (`FHIR_ROUTES`); the store dispatches on the method. */
+const ROUTE_OF: Record<string, (match: Matched) => Route> = {
+  '': () => ({ kind: 'base' }),
+  metadata: () => ({ kind: 'metadata' }),
+  _history: ({ query }) => ({ kind: 'system-history', query }),
+  '{type}': ({ resourceType, query }) => ({ kind: 'type', resourceType: known(resourceType), query }),
+  '{type}/_search': ({ resourceType, query }) => ({
+    kind: 'search-post',
+    resourceType: known(resourceType),
+    query,
+  }),
+  '{type}/_history': ({ resourceType, query }) => ({
+    kind: 'type-history',
+    resourceType: known(resourceType),
+    query,
+  }),
+  '{type}/{id}': ({ resourceType, id }) => ({ kind: 'instance', resourceType: known(resourceType), id }),
+  '{type}/{id}/_history': ({ resourceType, id, query }) => ({
+    kind: 'instance-history',
+    resourceType: known(resourceType),
+    id,
+    query,
+  }),
+  '{type}/{id}/_history/{vid}': ({ resourceType, id, versionId }) => ({
+    kind: 'version',
+    resourceType: known(resourceType),
+    id,
+    versionId,
+  }),
+  'Patient/{id}/$everything': ({ id, query }) => ({ kind: 'everything', patient: id, query }),
+  'Patient/{id}/{type}': ({ id, resourceType, query }) => ({
+    kind: 'compartment',
+    patient: id,
+    resourceType: resourceType === '*' ? '*' : known(resourceType),
+    query,
+  }),
+};
+
+/** Parses a path relative to the base (`Patient/1/_history?_count=5`) with the gateway's one route table. */
 export function parseRoute(path: string): Route {
-  const question = path.indexOf('?');
-  const pathname = question < 0 ? path : path.slice(0, question);
-  const query = question < 0 ? '' : path.slice(question + 1);
-  const segments = pathname.split('/').filter(Boolean);
-  if (segments.length === 0) return { kind: 'base' };
-  const [first, second, third, fourth] = segments;
-  if (segments.length === 1 && first === 'metadata') return { kind: 'metadata' };
-  if (segments.length === 1 && first === '_history') return { kind: 'system-history', query };
-  if (segments.length > 4) throw FhirError.badRequest('Unsupported FHIR path');
-  assertResourceType(first);
-  if (segments.length === 1) return { kind: 'type', resourceType: first, query };
-  if (segments.length === 2 && second === '_search') return { kind: 'search-post', resourceType: first, query };
-  if (segments.length === 2 && second === '_history') return { kind: 'type-history', resourceType: first, query };
-  const id = checkId(second);
-  if (segments.length === 2) return { kind: 'instance', resourceType: first, id };
-  if (third === '_history') {
-    if (fourth === undefined) return { kind: 'instance-history', resourceType: first, id, query };
-    return { kind: 'version', resourceType: first, id, versionId: checkId(fourth, 'version id') };
-  }
-  if (first === 'Patient' && segments.length === 3) {
-    if (third === '$everything') return { kind: 'everything', patient: id, query };
-    if (third === '*') return { kind: 'compartment', patient: id, resourceType: '*', query };
-    assertResourceType(third);
-    return { kind: 'compartment', patient: id, resourceType: third, query };
-  }
-  throw FhirError.badRequest('Unsupported FHIR path');
+  const { template, resourceType = '', id = '', versionId = '', query = '' } = matchFhirPath(path);
+  const route = ROUTE_OF[template];
+  if (!route) throw FhirError.badRequest('Unsupported FHIR path');
+  return route({ resourceType, id, versionId, query });
 }

@@ -1,5 +1,12 @@
-import { ConfigValidationError, defineConfigNamespace, envBoolean, envJsonObject } from '@ehr-gateway/config';
+import {
+  ConfigValidationError,
+  defineConfigNamespace,
+  envBoolean,
+  envJsonObject,
+  envRoutePath,
+} from '@ehr-gateway/config';
 import { z } from 'zod';
+import { FHIR_DEFAULTS } from './constants';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { SourceConfigError, resolveSource } from './sources/source-definition';
 
@@ -30,6 +37,9 @@ export const fhirConfig = defineConfigNamespace({
   namespace: 'fhir',
   title: 'FHIR gateway (libs/fhir)',
   keys: {
+    FHIR_BASE_PATH: envRoutePath()
+      .default(FHIR_DEFAULTS.basePath)
+      .describe('Route prefix of the FHIR REST surface (`/{FHIR_BASE_PATH}/{source}/...`) and of SMART discovery.'),
     FHIR_SOURCES: envJsonObject()
       .default({})
       .meta({ secret: true })
@@ -47,9 +57,10 @@ export const fhirConfig = defineConfigNamespace({
   },
   values: (keys) =>
     ({
+      basePath: keys.FHIR_BASE_PATH,
       sources: checkSources(keys.FHIR_SOURCES, keys.FHIR_ALLOW_INSECURE_HTTP),
       defaultSource: keys.FHIR_DEFAULT_SOURCE,
       allowInsecureHttp: keys.FHIR_ALLOW_INSECURE_HTTP,
       includeResourceInEvents: keys.FHIR_EVENTS_INCLUDE_RESOURCE,
-    }) satisfies FhirModuleOptions,
+    }) satisfies FhirModuleOptions & { basePath: string },
 });

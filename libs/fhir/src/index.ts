@@ -5,7 +5,7 @@ export { loadFhirDefinitions, validateFhirResource } from './definitions';
 export { assertResourceType, resourceTypes } from './resource-types';
 export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
 export { FhirModule } from './fhir.module';
-export { InjectFhirOptions } from './fhir.module-definition';
+export { InjectFhirOptions, type FhirModuleExtras } from './fhir.module-definition';
 export { FhirSources } from './sources/fhir-sources';
 export {
   resolveSource,
@@ -34,7 +34,9 @@ export {
   FHIR_ROUTES,
   fhirReferencePattern,
   fhirRoutePath,
+  matchFhirPath,
   matchFhirRoute,
+  type FhirPathMatch,
   type FhirRoute,
   type FhirRouteBody,
   type FhirRouteHeader,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { findDecoratedMethods } from '@ehr-gateway/events';
+import { findDecoratedMethods } from '@ehr-gateway/common';
 import { NoteReaderHandlerMetadata } from './decorators';
 import type { NoteReaderHandlerFn, NoteReaderRequest } from './interfaces';
 

@@ -214,7 +214,7 @@ export function authOptions(config: GatewayConfig): AuthModuleOptions {
     ...config.auth,
     credentials: config.gateway.auth,
     apiKeys: config.gateway.apiKeys,
-    smart: smart && { ...smart, audience: smart.audience ?? `${config.gateway.publicUrl}/fhir` },
+    smart: smart && { ...smart, audience: smart.audience ?? `${config.gateway.publicUrl}/${config.fhir.basePath}` },
   };
 }
 

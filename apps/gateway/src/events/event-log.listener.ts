@@ -1,14 +1,20 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EHREvent, isEventOfFamily } from '@ehr-gateway/events';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
-/** One debug line per event, so that a running gateway shows its events flowing. */
+/**
+ * One debug line per event, so that a running gateway shows its events
+ * flowing. Below debug level it returns before building the line: on every
+ * event, a discarded log still cost a child logger and redaction.
+ */
 @Injectable()
 export class EventLogListener {
-  private readonly logger = new Logger('EHREvent');
+  constructor(@InjectPinoLogger('EHREvent') private readonly logger: PinoLogger) {}
 
   @OnEvent('**')
   log(event: EHREvent): void {
+    if (!this.logger.logger.isLevelEnabled('debug')) return;
     const { payload } = event;
     const fhir = isEventOfFamily(event, 'fhir') ? event.payload : undefined;
     const resource = fhir?.resourceType ? ` ${fhir.resourceType}` : '';

@@ -7,7 +7,7 @@ export function startupBanner(config: GatewayConfig): string {
   const rows: Array<[string, string]> = [
     ['console', `${base}/`],
     ['API docs', `${base}/docs`],
-    ['FHIR base', `${base}/fhir/${config.fhir.defaultSource ?? LOCAL_SOURCE}`],
+    ['FHIR base', `${base}/${config.fhir.basePath}/${config.fhir.defaultSource ?? LOCAL_SOURCE}`],
     ['CDS discovery', `${base}/${config.cds.basePath}`],
     ['NoteReader', `${base}/${config.notereader.path}?wsdl`],
     ['try it', `npm run sandbox -- all${config.gateway.port === 3000 ? '' : ` --url ${base}`}`],

@@ -3,8 +3,12 @@ import { ModuleRef } from '@nestjs/core';
 import { FhirError, FhirExceptionFilter, FhirSources } from '@ehr-gateway/fhir';
 import { SmartDiscovery } from './smart-discovery';
 
-/** `GET /fhir/.well-known/smart-configuration` and the same under each source: SMART App Launch discovery. */
-@Controller('fhir')
+/**
+ * `GET /fhir/.well-known/smart-configuration` and the same under each source:
+ * SMART App Launch discovery. The app mounts it beside the FHIR surface
+ * (`RouterModule`, the FHIR base path).
+ */
+@Controller()
 @UseFilters(FhirExceptionFilter)
 export class SmartConfigurationController {
   constructor(

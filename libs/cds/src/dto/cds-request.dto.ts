@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { FHIR_ID_PATTERN, fhirReferencePattern } from '@ehr-gateway/fhir';
 
 const REFERENCE = fhirReferencePattern();
@@ -28,15 +29,25 @@ export class FhirAuthorizationDto {
 }
 
 /** The fields every CDS Hooks 2.0 request has. */
+@JSONSchema({ description: 'A CDS Hooks 2.0 request (https://cds-hooks.org/specification/current/#http-request-1)' })
 export class CdsRequestDto {
-  @IsString() @IsNotEmpty() hook!: string;
+  @JSONSchema({ description: "The hook that triggered the call; must be the service's hook" })
+  @IsString()
+  @IsNotEmpty()
+  hook!: string;
   @Matches(/^[0-9a-fA-F-]{8,64}$/, { message: 'hookInstance must be a UUID' }) hookInstance!: string;
+  @JSONSchema({ description: 'FHIR base the service may call for missing prefetch' })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   fhirServer?: string;
   @IsOptional() @ValidateNested() @Type(() => FhirAuthorizationDto) fhirAuthorization?: FhirAuthorizationDto;
-  @IsObject() context!: Record<string, unknown>;
-  @IsOptional() @IsObject() prefetch?: Record<string, unknown>;
+  @JSONSchema({ description: "The hook's context: checked per hook by the `*ContextDto` schemas" })
+  @IsObject()
+  context!: Record<string, unknown>;
+  @JSONSchema({ description: 'Prefetched FHIR data by prefetch key (each a resource or null)' })
+  @IsOptional()
+  @IsObject()
+  prefetch?: Record<string, unknown>;
 }
 
 class BundleDto {

@@ -5,6 +5,9 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 
 const DEFINITIONS = 'cds-dto';
 
+/** One generated schema (OpenAPI 3 / JSON Schema). */
+export type DtoSchema = ReturnType<typeof validationMetadatasToSchemas>[string];
+
 /**
  * The DTOs' own decorators, turned once into JSON Schemas
  * (class-validator-jsonschema) and compiled once by Ajv: a check that costs
@@ -13,13 +16,7 @@ const DEFINITIONS = 'cds-dto';
  * through an Ajv keyword that calls class-validator's own `isURL`.
  */
 function compileDefinitions(): Ajv {
-  const schemas = validationMetadatasToSchemas({
-    classTransformerMetadataStorage: defaultMetadataStorage,
-    refPointerPrefix: `${DEFINITIONS}#/definitions/`,
-    additionalConverters: {
-      [IS_URL]: (meta) => ({ type: 'string', isUrl: (meta.constraints?.[0] as object | undefined) ?? {} }),
-    },
-  });
+  const schemas = cdsDtoSchemas(`${DEFINITIONS}#/definitions/`, (options) => ({ type: 'string', isUrl: options }));
   // unicodeRegExp off: `@Matches` patterns are plain JavaScript regular expressions, as class-validator runs them.
   const ajv = new Ajv({ strict: false, unicodeRegExp: false, allErrors: false });
   ajv.addKeyword({
@@ -30,6 +27,23 @@ function compileDefinitions(): Ajv {
   });
   ajv.addSchema({ $id: DEFINITIONS, definitions: schemas });
   return ajv;
+}
+
+/**
+ * The JSON Schema of every DTO, generated from its decorators: the one
+ * definition of each shape, compiled by the validator and shown in `/docs`.
+ * `refPointerPrefix` says where nested DTOs are referenced; `url` how an
+ * `@IsUrl` is written (a keyword for Ajv, `format: uri` for OpenAPI).
+ */
+export function cdsDtoSchemas(
+  refPointerPrefix: string,
+  url: (options: object) => DtoSchema,
+): Record<string, DtoSchema> {
+  return validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix,
+    additionalConverters: { [IS_URL]: (meta) => url((meta.constraints?.[0] as object | undefined) ?? {}) },
+  });
 }
 
 let ajv: Ajv | undefined;

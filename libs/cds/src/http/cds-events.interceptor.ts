@@ -8,6 +8,7 @@ import {
   OperationDescriptor,
   OperationEvents,
 } from '@ehr-gateway/events';
+import { FHIR_ID_PATTERN, fhirReferencePattern } from '@ehr-gateway/fhir';
 import type { Request } from 'express';
 import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsServicesExplorer } from '../cds-services.explorer';
@@ -47,8 +48,7 @@ function callOf(context: ExecutionContext): CdsCall {
   };
 }
 
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-const FHIR_REFERENCE = /^[A-Za-z]{1,64}\/[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_REFERENCE = fhirReferencePattern();
 const HOOK_INSTANCE = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Only identifiers go into events: a value of another shape (an invalid request) could be anything. */
 const identifier = (value: unknown, shape: RegExp) =>
@@ -85,8 +85,8 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor<CdsCallEventT
           serviceId,
           hook,
           hookInstance: identifier(request.hookInstance, HOOK_INSTANCE),
-          patientId: identifier(hookContext.patientId, FHIR_ID),
-          encounterId: identifier(hookContext.encounterId, FHIR_ID),
+          patientId: identifier(hookContext.patientId, FHIR_ID_PATTERN),
+          encounterId: identifier(hookContext.encounterId, FHIR_ID_PATTERN),
           userId: identifier(hookContext.userId, FHIR_REFERENCE),
         };
     const eventType = isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC);

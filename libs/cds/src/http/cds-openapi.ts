@@ -1,10 +1,14 @@
 import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagger';
+import { entryOperation } from '@ehr-gateway/fhir';
+import { CONTEXT_DTO, CdsRequestDto, FeedbackDto } from '../dto/cds-request.dto';
+import { cdsDtoSchemas } from '../dto/compiled-schemas';
 import type { CdsServiceDefinition } from '../interfaces/cds.interfaces';
 
 export const CDS_TAG = 'CDS Hooks';
 
 const PATIENT_ID = 'example';
-const ERROR_REF = { $ref: '#/components/schemas/CdsError' };
+/** Schemas under `#/components/schemas/`. */
+const SCHEMA_REF = '#/components/schemas/';
 
 /** The context of each hook (CDS Hooks 2.0 hook definitions), for the examples. */
 const HOOK_CONTEXTS: Record<string, Record<string, unknown>> = {
@@ -52,9 +56,8 @@ function draftOrders(): Record<string, unknown> {
  * `Type/{{...}}` read answers a resource, a search an empty searchset.
  */
 function prefetchFor(template: string): Record<string, unknown> {
-  const [path] = template.split('?');
-  const [resourceType, id] = path.split('/');
-  if (id !== undefined) {
+  const { interaction, resourceType } = entryOperation('GET', template.replace(/\{\{[^}]*\}\}/g, 'example')) ?? {};
+  if (interaction === 'read') {
     return resourceType === 'Patient'
       ? {
           resourceType,
@@ -101,7 +104,7 @@ function errorResponses(codes: string[]): OperationObject['responses'] {
             description: ERRORS[status],
             content: {
               'application/json': {
-                schema: ERROR_REF,
+                schema: { $ref: `${SCHEMA_REF}CdsError` },
                 example: {
                   error: 'Bad Request',
                   message: 'Invalid CDS request',
@@ -114,61 +117,35 @@ function errorResponses(codes: string[]): OperationObject['responses'] {
   );
 }
 
-const SCHEMAS: Record<string, SchemaObject> = {
-  CdsRequest: {
-    type: 'object',
-    description: 'A CDS Hooks 2.0 request (https://cds-hooks.org/specification/current/#http-request-1)',
-    required: ['hook', 'hookInstance', 'context'],
-    properties: {
-      hook: { type: 'string', description: "The hook that triggered the call; must be the service's hook" },
-      hookInstance: { type: 'string', format: 'uuid' },
-      fhirServer: { type: 'string', format: 'uri', description: 'FHIR base the service may call for missing prefetch' },
-      fhirAuthorization: {
-        type: 'object',
-        required: ['access_token', 'token_type', 'expires_in', 'scope', 'subject'],
-        properties: {
-          access_token: { type: 'string' },
-          token_type: { type: 'string', enum: ['Bearer'] },
-          expires_in: { type: 'integer', minimum: 0 },
-          scope: { type: 'string' },
-          subject: { type: 'string' },
-          patient: { type: 'string' },
-        },
-      },
-      context: {
-        type: 'object',
-        description: "The hook's context (userId, patientId, ...)",
-        additionalProperties: true,
-      },
-      prefetch: { type: 'object', description: 'Prefetched FHIR data by prefetch key', additionalProperties: true },
-    },
-  },
+/**
+ * The request shapes as the validator checks them: the DTOs' JSON Schemas
+ * (`cdsDtoSchemas`, the same generation the compiled validator uses), the
+ * request and feedback bodies, each hook's context, and what they reference.
+ */
+function requestSchemas(): Record<string, SchemaObject> {
+  const generated = cdsDtoSchemas(SCHEMA_REF, () => ({ type: 'string', format: 'uri' })) as Record<
+    string,
+    SchemaObject
+  >;
+  const names = new Set<string>();
+  const visit = (name: string) => {
+    if (names.has(name) || !generated[name]) return;
+    names.add(name);
+    for (const [, referenced] of JSON.stringify(generated[name]).matchAll(/"#\/components\/schemas\/(\w+)"/g))
+      visit(referenced);
+  };
+  [CdsRequestDto, FeedbackDto, ...Object.values(CONTEXT_DTO)].forEach((dto) => visit(dto.name));
+  return Object.fromEntries([...names].map((name) => [name, generated[name]]));
+}
+
+/** What the gateway answers: checked by `responseProblems`, not by DTOs, so described here. */
+const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
   CdsResponse: {
     type: 'object',
     required: ['cards'],
     properties: {
       cards: { type: 'array', items: { type: 'object' } },
       systemActions: { type: 'array', items: { type: 'object' } },
-    },
-  },
-  CdsFeedback: {
-    type: 'object',
-    required: ['feedback'],
-    properties: {
-      feedback: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['card', 'outcome', 'outcomeTimestamp'],
-          properties: {
-            card: { type: 'string', description: "The card's uuid" },
-            outcome: { type: 'string', enum: ['accepted', 'overridden'] },
-            acceptedSuggestions: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' } } } },
-            overrideReason: { type: 'object' },
-            outcomeTimestamp: { type: 'string', format: 'date-time' },
-          },
-        },
-      },
     },
   },
   CdsError: {
@@ -225,7 +202,7 @@ export function cdsOpenApi(
             required: true,
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/CdsRequest' },
+                schema: { $ref: `${SCHEMA_REF}${CdsRequestDto.name}` },
                 examples: Object.fromEntries(
                   services.map((service) => [
                     service.id,
@@ -238,7 +215,7 @@ export function cdsOpenApi(
           responses: {
             '200': {
               description: 'Cards',
-              content: { 'application/json': { schema: { $ref: '#/components/schemas/CdsResponse' } } },
+              content: { 'application/json': { schema: { $ref: `${SCHEMA_REF}CdsResponse` } } },
             },
             ...errorResponses(['400', '401', '404', '412', '500']),
           },
@@ -254,7 +231,7 @@ export function cdsOpenApi(
             required: true,
             content: {
               'application/json': {
-                schema: { $ref: '#/components/schemas/CdsFeedback' },
+                schema: { $ref: `${SCHEMA_REF}${FeedbackDto.name}` },
                 example: {
                   feedback: [
                     {
@@ -274,6 +251,6 @@ export function cdsOpenApi(
         },
       },
     },
-    components: { schemas: SCHEMAS },
+    components: { schemas: { ...requestSchemas(), ...RESPONSE_SCHEMAS } },
   };
 }

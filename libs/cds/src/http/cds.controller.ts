@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, Post, Req, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseInterceptors } from '@nestjs/common';
 import { RequestContextService } from '@ehr-gateway/events';
 import type { Request } from 'express';
 import { CdsServicesExplorer } from '../cds-services.explorer';
@@ -12,9 +12,10 @@ import { CdsError, CdsExceptionFilter } from './cds-errors';
 import { CdsEventsInterceptor } from './cds-events.interceptor';
 
 /**
- * The CDS Hooks 2.0 routes. The path prefix is applied by `CdsModule`
- * (`@Controller(basePath)` on a subclass), so it can be configured.
+ * The CDS Hooks 2.0 routes. `CdsModule` mounts them under its `basePath`
+ * with `RouterModule`, so the prefix can be configured.
  */
+@Controller()
 @UseFilters(CdsExceptionFilter)
 @UseInterceptors(CdsEventsInterceptor)
 export class CdsController {

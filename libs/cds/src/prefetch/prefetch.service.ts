@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { FhirError, FhirGateway, FhirOperation, isOperationOutcome } from '@ehr-gateway/fhir';
+import { FhirError, FhirGateway, FhirOperation, entryOperation, isOperationOutcome } from '@ehr-gateway/fhir';
 import { inSpan } from '@ehr-gateway/events';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { InjectCdsOptions } from '../cds.module-definition';
@@ -17,11 +17,17 @@ export interface CompletedPrefetch {
   fetched: string[];
 }
 
-/** The gateway operation a rendered prefetch query stands for (`Type/id` or `Type?query`). */
+/** The gateway operation a rendered prefetch query stands for (`Type/id`, `Type?query`, ...), read with the FHIR route table. */
 function operationOf(query: string): FhirOperation {
-  const [path, search] = query.split('?', 2);
-  const [resourceType, id] = path.replace(/^\/+/, '').split('/');
-  return id ? { interaction: 'read', resourceType, id } : { interaction: 'search', resourceType, query: search };
+  const operation = entryOperation('GET', query);
+  if (!operation)
+    throw new CdsError(
+      412,
+      `Prefetch query '${query}' is not a FHIR read or search`,
+      [],
+      'A prefetch query is not a FHIR read or search',
+    );
+  return operation;
 }
 
 /**

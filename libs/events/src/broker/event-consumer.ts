@@ -1,28 +1,29 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, SetMetadata } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AckPolicy, ConsumerMessages, JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { findDecoratedMethods } from '../decorated-methods';
+import { findDecoratedMethods } from '@ehr-gateway/common';
 import type { EHREvent } from '../ehr-event';
 import { eventNames } from '../event-routing';
 import type { EhrCloudEvent } from './cloud-event';
 import { InjectEventConsumerOptions } from './event-broker.module-definition';
 import { BROKER_DEFAULTS } from './event-broker.options';
 
-const BROKER_EVENT_METADATA = Symbol('ehr-gateway:broker-event');
 const NANOS_PER_MS = 1_000_000;
 /** How many recent event ids a consumer remembers to skip redelivered duplicates. */
 const SEEN_IDS = 10_000;
 
 const connectNats = connect as unknown as (options: ConnectionOptions) => Promise<NatsConnection>;
 
+const BrokerEventMetadata = DiscoveryService.createDecorator<string[]>();
+
 /**
  * Marks a method of a provider as a handler of events from the broker, with the
  * same patterns as `@OnEvent` (`fhir.*`, `fhir.patient.*`, `**`).
  */
-export const OnBrokerEvent = (...patterns: string[]) => SetMetadata(BROKER_EVENT_METADATA, patterns);
+export const OnBrokerEvent = (...patterns: string[]): MethodDecorator => BrokerEventMetadata(patterns);
 
 export interface EventConsumerOptions {
   url: string;
@@ -67,7 +68,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     for (const { name, metadata: patterns, invoke } of findDecoratedMethods<string[]>(
       this.discovery,
       this.scanner,
-      BROKER_EVENT_METADATA,
+      BrokerEventMetadata.KEY,
     )) {
       const handle = () => undefined;
       this.handlerOf.set(handle, { name, invoke: (event) => invoke(event) });

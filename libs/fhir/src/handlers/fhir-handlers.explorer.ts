@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { findDecoratedMethods } from '@ehr-gateway/events';
+import { findDecoratedMethods } from '@ehr-gateway/common';
 import { FhirAggregate, FhirTransform } from './fhir-handler.decorators';
 
 type Handler = (...args: unknown[]) => unknown;

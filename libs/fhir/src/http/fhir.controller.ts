@@ -1,9 +1,10 @@
-import { All, Controller, Get, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { All, Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
 import { publicBaseUrl } from '@ehr-gateway/events';
 import { FHIR_JSON } from '../constants';
+import { FHIR_BASE_PATH } from '../fhir.module-definition';
 import { FhirError } from '../errors/fhir-error';
 import { FhirGateway } from '../fhir-gateway.service';
 import { FhirHandlersExplorer } from '../handlers/fhir-handlers.explorer';
@@ -94,7 +95,7 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
 
 /** The FHIR REST surface of every source, plus the gateway's own metadata, status and custom handlers. */
 @ApiTags(FHIR_TAG)
-@Controller('fhir')
+@Controller()
 @UseFilters(FhirExceptionFilter)
 @UseInterceptors(PresentedCredentialsInterceptor)
 export class FhirController {
@@ -102,6 +103,7 @@ export class FhirController {
     private readonly gateway: FhirGateway,
     private readonly sources: FhirSources,
     private readonly handlers: FhirHandlersExplorer,
+    @Inject(FHIR_BASE_PATH) private readonly basePath: string,
   ) {}
 
   @Get('metadata')
@@ -203,6 +205,6 @@ export class FhirController {
   }
 
   private gatewayBase(request: Request): string {
-    return `${publicBaseUrl(request)}/fhir`;
+    return `${publicBaseUrl(request)}/${this.basePath}`;
   }
 }

@@ -1,5 +1,12 @@
 import { FhirError } from '../errors/fhir-error';
-import { FHIR_ID_PATTERN, FHIR_ROUTES, fhirReferencePattern, fhirRoutePath, matchFhirRoute } from './fhir-routes';
+import {
+  FHIR_ID_PATTERN,
+  FHIR_ROUTES,
+  fhirReferencePattern,
+  fhirRoutePath,
+  matchFhirPath,
+  matchFhirRoute,
+} from './fhir-routes';
 
 function statusOf(run: () => unknown): number {
   try {
@@ -126,5 +133,28 @@ describe('FHIR route table', () => {
     expect(fhirReferencePattern().test('patient/p1')).toBe(false);
     expect(fhirReferencePattern(['Practitioner']).test('Practitioner/x')).toBe(true);
     expect(fhirReferencePattern(['Practitioner']).test('Patient/x')).toBe(false);
+  });
+});
+
+describe('matchFhirPath', () => {
+  // The template of each path, whatever the method (the store dispatches on the method itself).
+  it.each([
+    ['', { template: '' }],
+    ['metadata', { template: 'metadata' }],
+    ['Patient/_history?_since=2020', { template: '{type}/_history', resourceType: 'Patient', query: '_since=2020' }],
+    ['Patient/p1/$everything', { template: 'Patient/{id}/$everything', id: 'p1' }],
+    ['Patient/p1/Observation', { template: 'Patient/{id}/{type}', id: 'p1', resourceType: 'Observation' }],
+    [
+      'Observation/o1/_history/2',
+      { template: '{type}/{id}/_history/{vid}', resourceType: 'Observation', id: 'o1', versionId: '2' },
+    ],
+  ])('%s', (path, expected) => {
+    expect(matchFhirPath(path)).toEqual({ query: undefined, ...expected });
+  });
+
+  it('refuses shapes no route has and bad ids with 400, whatever the method', () => {
+    expect(statusOf(() => matchFhirPath('Observation/o1/Patient'))).toBe(400);
+    expect(statusOf(() => matchFhirPath('Patient/p1/_history/x y'))).toBe(400);
+    expect(statusOf(() => matchFhirPath('a/b/c/d/e'))).toBe(400);
   });
 });

@@ -171,7 +171,7 @@ const isPlaceholder = (segment: string): segment is Placeholder => segment in PA
 const templateOf = new Map(FHIR_ROUTES.map((route) => [route, route.path.split('/').filter(Boolean)]));
 
 /** The parameters of `segments` under `template`, or undefined when the shapes differ (ids not checked yet). */
-function bind(template: string[], segments: string[]): Params | undefined {
+function bind(template: string[], segments: readonly string[]): Params | undefined {
   if (template.length !== segments.length) return undefined;
   const params: Params = {};
   for (const [index, part] of template.entries()) {
@@ -191,6 +191,42 @@ function checkParams(params: Params): void {
     throw FhirError.badRequest('The version id segment is not a valid FHIR id');
 }
 
+/** A path matched against the table's templates, whatever the method. */
+export interface FhirPathMatch extends Params {
+  /** The template the path has (`{type}/{id}/_history`), as written in `FHIR_ROUTES`. */
+  template: string;
+  /** The query string, without `?`; absent when empty. */
+  query?: string;
+}
+
+/** The routes whose template `segments` fit, in table order, with their parameters (ids not checked yet). */
+function shapesOf(segments: readonly string[]): { route: FhirRoute; params: Params }[] {
+  return FHIR_ROUTES.flatMap((route) => {
+    const params = bind(templateOf.get(route)!, segments);
+    return params ? [{ route, params }] : [];
+  });
+}
+
+function segmentsOf(path: string | readonly string[]): [string[], string | undefined] {
+  if (typeof path !== 'string') return [path.filter(Boolean), undefined];
+  const [pathname, query] = splitQuery(path);
+  return [pathname.split('/').filter(Boolean), query || undefined];
+}
+
+/**
+ * The template of `path` (relative to a server's base, with or without a
+ * query string, or its segments) and its parameters, for callers that
+ * dispatch on the method themselves (the embedded store). Throws `FhirError`
+ * 400 for a path no route has and for an invalid id.
+ */
+export function matchFhirPath(path: string | readonly string[]): FhirPathMatch {
+  const [segments, query] = segmentsOf(path);
+  const [first] = shapesOf(segments);
+  if (!first) throw FhirError.badRequest(`Unsupported FHIR path '/${shapeOf(segments)}'`);
+  checkParams(first.params);
+  return { template: first.route.path, ...first.params, query };
+}
+
 /**
  * The route of a request: `path` relative to a server's base, with or without
  * a query string (or its segments). HEAD matches as GET. Throws `FhirError`:
@@ -199,18 +235,14 @@ function checkParams(params: Params): void {
  * `assertResourceType`, where the operation is performed (so that it fails with its event).
  */
 export function matchFhirRoute(method: string, path: string | readonly string[]): FhirRouteMatch {
-  const [pathname, query] = typeof path === 'string' ? splitQuery(path) : [path.join('/'), undefined];
-  const segments = typeof path === 'string' ? pathname.split('/').filter(Boolean) : path.filter(Boolean);
+  const [segments, query] = segmentsOf(path);
   const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-  const shaped = FHIR_ROUTES.flatMap((route) => {
-    const params = bind(templateOf.get(route)!, segments);
-    return params ? [{ route, params }] : [];
-  });
+  const shaped = shapesOf(segments);
   if (shaped.length === 0) throw FhirError.badRequest(`Unsupported FHIR path '/${shapeOf(segments)}'`);
   const matched = shaped.find(({ route }) => route.method === verb);
   if (!matched) throw new FhirError(405, `${verb} is not supported on /${shapeOf(segments)}`);
   checkParams(matched.params);
-  return { route: matched.route, interaction: matched.route.interaction, ...matched.params, query: query || undefined };
+  return { route: matched.route, interaction: matched.route.interaction, ...matched.params, query };
 }
 
 /** The path's shape for messages: literal segments kept, values replaced by their placeholders. */

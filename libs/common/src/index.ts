@@ -1,0 +1,1 @@
+export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods';
