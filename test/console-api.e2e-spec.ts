@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
+import { SmartAuthorizationServer } from './support/smart-authorization-server';
 
 const API_KEY = 'console-api-key-0123456789';
 const auth = { 'x-api-key': API_KEY };
@@ -107,5 +108,37 @@ describe('console turned off (e2e)', () => {
       .expect(404);
     await request(app.getHttpServer()).get('/health/ready').set(auth).expect(200);
     await request(app.getHttpServer()).get('/metrics').set(auth).expect(200);
+  });
+});
+
+describe('console API with API keys and SMART both accepted (e2e)', () => {
+  let authorization: SmartAuthorizationServer;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    authorization = await new SmartAuthorizationServer('https://gateway.example.org/fhir').start();
+    app = await createTestGateway({
+      ...authorization.gatewayEnv(),
+      GATEWAY_AUTH: 'api-key,smart',
+      GATEWAY_API_KEYS: API_KEY,
+      CONSOLE_SMART_CLIENT_ID: 'console-client',
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await authorization.stop();
+  });
+
+  it('takes either credential on the console routes, and refuses none or a patient-level token', async () => {
+    const status = (headers: Record<string, string>) => request(app.getHttpServer()).get('/events/status').set(headers);
+    await status(auth).expect(200);
+    const clinician = await authorization.clientCredentialsToken('system/*.rs');
+    await status({ authorization: `Bearer ${clinician}` }).expect(200);
+    await status({}).expect(401);
+    await status({ 'x-api-key': 'not-the-key-0123456789' }).expect(401);
+    const patientToken = await authorization.authorizationCodeToken('launch/patient patient/*.rs', 'p1');
+    await status({ authorization: `Bearer ${patientToken}` }).expect(403);
+    const { body } = await request(app.getHttpServer()).get('/console/settings').expect(200);
+    expect(body).toEqual({ apiKeys: true, smart: { clientId: 'console-client', scope: 'user/*.rs' } });
   });
 });

@@ -41,6 +41,7 @@ export function askForCredentials() {
         document.getElementById('key-fields').hidden = !apiKeys;
         input.required = apiKeys;
         signInButton.hidden = !smart;
+        document.getElementById('no-sign-in').hidden = apiKeys || smart !== undefined;
         signInButton.onclick = () => void signIn();
         input.value = '';
         dialog.addEventListener(
