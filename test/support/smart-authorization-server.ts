@@ -57,7 +57,11 @@ export class SmartAuthorizationServer {
   private backendJwk?: JWK;
   private signing?: { key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; kid: string };
 
-  constructor(readonly audience: string) {}
+  /** @param browserClients more public clients (authorization code + PKCE), by client id: their redirect URI */
+  constructor(
+    readonly audience: string,
+    private readonly browserClients: Record<string, string> = {},
+  ) {}
 
   get issuer(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -252,6 +256,13 @@ export class SmartAuthorizationServer {
           client_id,
           token_endpoint_auth_method: 'none',
           redirect_uris: [this.redirectUri],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        })),
+        ...Object.entries(this.browserClients).map(([client_id, redirectUri]) => ({
+          client_id,
+          token_endpoint_auth_method: 'none',
+          redirect_uris: [redirectUri],
           grant_types: ['authorization_code'],
           response_types: ['code'],
         })),

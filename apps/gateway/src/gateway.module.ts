@@ -15,6 +15,7 @@ import { ApiKeys } from './auth/api-keys';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
+import type { ConsoleSettings } from './console/console-settings';
 import { EventLogListener } from './events/event-log.listener';
 import { HealthController } from './health/health.controller';
 import { ProblemExtractionHandler } from './notereader/problem-extraction.handler';
@@ -35,13 +36,27 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
       useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
         new ApiKeyGuard(new ApiKeys(config.gateway.apiKeys), reflector, requestContext, [
           ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
-          ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`] : []),
+          // With SMART, the FHIR surface and the console's API routes check API keys and tokens themselves.
+          ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`, '/events', '/console'] : []),
           // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
           ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
         ]),
       inject: [Reflector, RequestContextService],
     },
   ];
+}
+
+/** SMART sign-in for the console when the gateway accepts SMART tokens and the console has a client id. */
+function consoleSignIn(config: GatewayConfig): { settings: ConsoleSettings; tokenOrigins: string[] } {
+  const { smartClientId, smartScope } = config.console;
+  const apiKeys = config.gateway.auth.includes('api-key');
+  if (!acceptsSmart(config) || !smartClientId || !config.auth.smart) return { settings: { apiKeys }, tokenOrigins: [] };
+  const { tokenUrl, issuers } = config.auth.smart;
+  const tokenOrigins = (tokenUrl ? [tokenUrl] : Object.keys(issuers)).map((url) => new URL(url).origin);
+  return {
+    settings: { apiKeys, smart: { clientId: smartClientId, scope: smartScope } },
+    tokenOrigins: [...new Set(tokenOrigins)],
+  };
 }
 
 const sameOptions = <T>(options: T): T => options;
@@ -107,9 +122,9 @@ export class GatewayModule {
         ...(config.console.enabled
           ? [
               ConsoleModule.register({
-                replayCapacity: config.console.replayEvents,
-                maxBufferedBytes: 1024 * 1024,
-                maxViewers: 100,
+                stream: { replayCapacity: config.console.replayEvents, maxBufferedBytes: 1024 * 1024, maxViewers: 100 },
+                ...consoleSignIn(config),
+                auth,
               }),
             ]
           : []),

@@ -12,31 +12,40 @@ const VENDOR_MODULES: Record<string, string> = {
   'marked.js': join(dirname(require.resolve('marked')), 'marked.esm.js'),
   'purify.js': join(dirname(require.resolve('dompurify')), 'purify.es.mjs'),
   'eventsource-parser.js': join(dirname(require.resolve('eventsource-parser')), 'index.js'),
+  'oauth4webapi.js': require.resolve('oauth4webapi'),
 };
 
 /**
  * Same-origin scripts and styles only, no inline script or style, no framing;
- * data goes only to this gateway. Stricter than the API's headers, set on the
- * console's own responses.
+ * data goes only to this gateway and, when the console signs in with SMART, to
+ * the authorization server's token endpoint. Stricter than the API's headers,
+ * set on the console's own responses.
  */
-export const consoleSecurityHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-    },
-  },
-  referrerPolicy: { policy: 'no-referrer' },
-  strictTransportSecurity: false,
-});
+export class ConsoleSecurityHeaders {
+  readonly middleware: ReturnType<typeof helmet>;
+
+  /** @param tokenOrigins origins the page may call besides its own (the SMART token endpoint's) */
+  constructor(tokenOrigins: string[] = []) {
+    this.middleware = helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", ...tokenOrigins],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: false,
+    });
+  }
+}
 
 /**
  * Serves the console's files under `/console/` (the page at `/` is
@@ -44,7 +53,8 @@ export const consoleSecurityHeaders = helmet({
  * everything they show comes from the API with the caller's credentials.
  */
 export function mountConsole(app: NestExpressApplication): void {
-  app.use('/console', consoleSecurityHeaders);
+  const headers = app.get(ConsoleSecurityHeaders, { strict: false }).middleware;
+  app.use('/console', headers);
   app.use('/console/vendor', (request: express.Request, response: express.Response, next: express.NextFunction) => {
     const file = VENDOR_MODULES[request.path.slice(1)];
     if (!file || request.method !== 'GET') return next();
@@ -52,7 +62,7 @@ export function mountConsole(app: NestExpressApplication): void {
   });
   app.use('/console', express.static(PUBLIC_DIR, { index: false, fallthrough: true }));
   const expressApp = app.getHttpAdapter().getInstance();
-  expressApp.get('/', consoleSecurityHeaders, (_request: express.Request, response: express.Response) =>
+  expressApp.get('/', headers, (_request: express.Request, response: express.Response) =>
     response.sendFile(join(PUBLIC_DIR, 'index.html')),
   );
 }

@@ -1,17 +1,36 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CdaFhirController } from './cda-fhir.controller';
+import { ConsoleSecurityHeaders } from './console-assets';
+import { ConsoleCallerGuard } from './console-caller.guard';
 import { ConsolePageController } from './console-page.controller';
+import { CONSOLE_SETTINGS, type ConsoleSettings } from './console-settings';
 import { EventRates } from './event-rates';
 import { EventStreamController } from './event-stream.controller';
 import { EventStreamOptions, EventStreamService } from './event-stream.service';
 
-/** The console's server side: the live event stream and its status. */
+export interface ConsoleModuleOptions {
+  stream: EventStreamOptions;
+  settings: ConsoleSettings;
+  /** Origins the page may call besides the gateway: the SMART token endpoint's. */
+  tokenOrigins: string[];
+  /** The gateway's AuthModule when it accepts SMART tokens: the console's API routes authenticate with it. */
+  auth?: DynamicModule;
+}
+
+/** The console's server side: its page and settings, the live event stream and its status, CDA-to-FHIR mapping. */
 @Module({})
 export class ConsoleModule {
-  static register(options: EventStreamOptions): DynamicModule {
+  static register(options: ConsoleModuleOptions): DynamicModule {
     return {
       module: ConsoleModule,
-      controllers: [ConsolePageController, EventStreamController],
-      providers: [{ provide: EventStreamService, useFactory: () => new EventStreamService(options, new EventRates()) }],
+      imports: options.auth ? [options.auth] : [],
+      controllers: [ConsolePageController, EventStreamController, CdaFhirController],
+      providers: [
+        { provide: EventStreamService, useFactory: () => new EventStreamService(options.stream, new EventRates()) },
+        { provide: ConsoleSecurityHeaders, useValue: new ConsoleSecurityHeaders(options.tokenOrigins) },
+        { provide: CONSOLE_SETTINGS, useValue: options.settings },
+        ConsoleCallerGuard,
+      ],
     };
   }
 }

@@ -1,5 +1,7 @@
-// The console shell: tabs by URL hash, the event stream, the API key of this tab.
-import { forgetKey, apiKey } from '/console/api.js';
+// The console shell: tabs by URL hash, the event stream, the credentials of this tab.
+import { errorNote } from '/console/dom.js';
+import { forgetCredentials, hasCredentials } from '/console/api.js';
+import { completeSignIn } from '/console/smart.js';
 import { connect, onStreamState } from '/console/event-stream.js';
 import { mountEvents } from '/console/events-view.js';
 import { mountPatients } from '/console/patients-view.js';
@@ -7,6 +9,9 @@ import { mountCds } from '/console/cds-view.js';
 import { mountNoteReader } from '/console/notereader-view.js';
 
 const VIEWS = ['events', 'patients', 'cds', 'notereader'];
+
+// Back from a SMART sign-in: exchange the code before the first API call.
+await completeSignIn().catch((error) => document.getElementById('main').prepend(errorNote(error)));
 
 const cds = mountCds(document.getElementById('view-cds'));
 mountEvents(document.getElementById('view-events'));
@@ -34,9 +39,9 @@ const stateLine = document.getElementById('stream-state');
 onStreamState((state) => (stateLine.textContent = `Event stream: ${state}`));
 
 const forget = document.getElementById('forget-key');
-forget.hidden = !apiKey();
+forget.hidden = !hasCredentials();
 forget.addEventListener('click', () => {
-  forgetKey();
+  forgetCredentials();
   location.reload();
 });
 

@@ -20,6 +20,8 @@ function markdown(text) {
 }
 
 export function mountCds(root) {
+  /** Stops following the events of the previous invoke. */
+  let stopWatching;
   const serviceSelect = h('select', { id: 'cds-service' });
   const patientInput = h('input', { id: 'cds-patient', required: true, autocomplete: 'off' });
   const orderSelect = h(
@@ -144,7 +146,8 @@ export function mountCds(root) {
         ),
       );
     refresh();
-    onEvent((event) => event.correlationId === requestId && refresh());
+    stopWatching?.();
+    stopWatching = onEvent((event) => event.correlationId === requestId && refresh());
     replace(
       exchange,
       h('h3', {}, 'Request'),

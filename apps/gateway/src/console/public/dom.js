@@ -51,15 +51,20 @@ export function sparkline(values, label, width = 120, height = 28) {
   const min = Math.min(...values);
   const max = Math.max(...values);
   const span = max - min || 1;
-  const step = values.length > 1 ? width / (values.length - 1) : 0;
+  // 2 px of margin all round, so that the points' dots are not clipped.
+  const step = values.length > 1 ? (width - 4) / (values.length - 1) : 0;
   const points = values.map(
-    (value, i) => `${(i * step).toFixed(1)},${(height - 2 - ((value - min) / span) * (height - 4)).toFixed(1)}`,
+    (value, i) => `${(2 + i * step).toFixed(1)},${(height - 2 - ((value - min) / span) * (height - 4)).toFixed(1)}`,
   );
   return svg(
     'svg',
     { class: 'sparkline', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label },
     svg('title', {}, document.createTextNode(label)),
     svg('polyline', { points: points.join(' '), fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }),
+    ...points.map((point) => {
+      const [cx, cy] = point.split(',');
+      return svg('circle', { cx, cy, r: 2, fill: 'currentColor' });
+    }),
   );
 }
 

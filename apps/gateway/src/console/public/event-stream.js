@@ -1,7 +1,7 @@
 // The live event stream: fetch + eventsource-parser (EventSource cannot send the API key),
 // reconnecting with Last-Event-ID so that nothing is lost across a drop.
 import { createParser } from '/console/vendor/eventsource-parser.js';
-import { askForKey, authHeaders } from '/console/api.js';
+import { askForCredentials, authHeaders } from '/console/api.js';
 
 const MAX_EVENTS = 2000;
 
@@ -46,13 +46,13 @@ async function run(signal) {
       if (lastEventId) headers['Last-Event-ID'] = lastEventId;
       const response = await fetch(`/events/stream?pattern=${encodeURIComponent(pattern)}`, { headers, signal });
       if (response.status === 401) {
-        setState('API key needed');
-        await askForKey();
+        setState('Credentials needed');
+        await askForCredentials();
         continue;
       }
       if (!response.ok || !response.body) {
         setState(`Stream refused (HTTP ${response.status})`);
-        if (response.status === 400) return;
+        if (response.status === 400 || response.status === 403) return;
       } else {
         setState('Live');
         await read(response.body);

@@ -81,6 +81,11 @@ export function mountEvents(root) {
     form,
     h('div.split', {}, h('div.table-wrap', {}, table), detail),
     h('h3', {}, 'Rates over the last 15 minutes'),
+    h(
+      'button.secondary',
+      { type: 'button', id: 'refresh-rates', onclick: () => void refreshStatus() },
+      'Refresh rates',
+    ),
     statusBox,
   );
 

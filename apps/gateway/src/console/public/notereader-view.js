@@ -1,6 +1,6 @@
 // NoteReader try-out: a CDA document through ProcessDocument as Epic sends it (SOAP), and what came back.
-import { call } from '/console/api.js';
-import { errorNote, h, replace } from '/console/dom.js';
+import { call, json } from '/console/api.js';
+import { errorNote, h, jsonBlock, replace } from '/console/dom.js';
 import { byCorrelation, onEvent } from '/console/event-stream.js';
 
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -59,6 +59,40 @@ function sections(cda) {
   });
 }
 
+/** The CDA as FHIR, mapped by the gateway exactly as NoteReader maps it for its handler (nothing is stored). */
+async function mapped(cdaText) {
+  const { body } = await json('/console/cda/fhir', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/xml' },
+    body: cdaText,
+  });
+  return [body.patient, ...body.conditions, ...body.medications, ...body.allergies, ...body.notes].filter(Boolean);
+}
+
+/** `{ Condition: 3 }` as `3 Condition` (the event's counts per resource type). */
+const describeAdded = (counts) =>
+  Object.entries(counts)
+    .map(([type, count]) => `${count} ${type}`)
+    .join(', ') || 'nothing';
+
+/** A resource's content without the id the mapping numbers it with, to compare two mappings. */
+const contentOf = ({ id: _id, ...rest }) => JSON.stringify(rest);
+
+function summary(resource) {
+  const concept = resource.code ?? resource.medicationCodeableConcept ?? resource.type;
+  const coding = concept?.coding?.[0];
+  return {
+    what:
+      concept?.text ??
+      coding?.display ??
+      resource.description ??
+      (resource.resourceType === 'Patient' ? 'the patient' : ''),
+    code: coding
+      ? `${coding.code ?? ''} ${coding.system ? `(${coding.system.replace(/^.*[/:]/, '')})` : ''}`.trim()
+      : '',
+  };
+}
+
 export function mountNoteReader(root) {
   const fileInput = h('input', { id: 'cda-file', type: 'file', accept: '.xml,text/xml,application/xml' });
   const sampleButton = h(
@@ -69,6 +103,7 @@ export function mountNoteReader(root) {
   const preview = h('p.hint', { id: 'cda-chosen', role: 'status' }, 'No document chosen');
   const result = h('div.note-result', { 'aria-live': 'polite' });
   let documentText;
+  let stopWatching;
 
   replace(
     root,
@@ -114,16 +149,18 @@ export function mountNoteReader(root) {
         throw new Error(`soap:Fault: ${fault.getElementsByTagName('faultstring')[0]?.textContent ?? 'unknown'}`);
       const returned = soap.getElementsByTagNameNS(EPIC_NS, 'Document')[0]?.textContent;
       if (!returned) throw new Error('The response carries no document');
+      const returnedText = fromBase64(returned);
       const parser = new DOMParser();
       const before = sections(parser.parseFromString(documentText, 'application/xml'));
-      const after = sections(parser.parseFromString(fromBase64(returned), 'application/xml'));
-      render(before, after, requestId);
+      const after = sections(parser.parseFromString(returnedText, 'application/xml'));
+      const [sent, answered] = await Promise.all([mapped(documentText), mapped(returnedText)]);
+      render(before, after, { sent, answered }, requestId);
     } catch (error) {
       replace(result, errorNote(error));
     }
   }
 
-  function render(before, after, requestId) {
+  function render(before, after, resources, requestId) {
     const known = new Set(before.flatMap((s) => s.entries.map((e) => e.xml)));
     const added = after.flatMap((s) =>
       s.entries.filter((e) => !known.has(e.xml)).map((e) => ({ ...e, section: s.title })),
@@ -136,12 +173,13 @@ export function mountNoteReader(root) {
           h(
             'li',
             {},
-            `${e.eventType} ${e.payload.operation} ${e.payload.outcome} ${e.payload.status}${e.payload.resourcesAdded !== undefined ? ` · ${e.payload.resourcesAdded} resource(s) added` : ''}${e.payload.sections ? ` · sections ${e.payload.sections.join(', ')}` : ''}`,
+            `${e.eventType} ${e.payload.operation} ${e.payload.outcome} ${e.payload.status}${e.payload.resourcesAdded ? ` · added ${describeAdded(e.payload.resourcesAdded)}` : ''}${e.payload.sections ? ` · sections ${e.payload.sections.join(', ')}` : ''}`,
           ),
         ),
       );
     refresh();
-    onEvent((event) => event.correlationId === requestId && refresh());
+    stopWatching?.();
+    stopWatching = onEvent((event) => event.correlationId === requestId && refresh());
     replace(
       result,
       h('h3', {}, `Entries the handler added (${added.length})`),
@@ -177,8 +215,45 @@ export function mountNoteReader(root) {
           }),
         ),
       ),
+      h('h3', {}, `FHIR resources mapped from the returned document (${resources.answered.length})`),
+      resourceTable(resources),
       h('h3', {}, `Events of request ${requestId}`),
       eventsList,
     );
   }
+}
+
+/** The returned document's FHIR resources; those the sent document did not have are the handler's, highlighted. */
+function resourceTable({ sent, answered }) {
+  const before = new Set(sent.map(contentOf));
+  return h(
+    'table.resources',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Resource', 'What', 'Code', 'Added by the handler', 'JSON'].map((n) => h('th', { scope: 'col' }, n)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      answered.map((resource) => {
+        const added = !before.has(contentOf(resource));
+        const { what, code } = summary(resource);
+        return h(
+          'tr',
+          { class: added ? 'highlight added-resource' : undefined, dataset: { resourceType: resource.resourceType } },
+          h('th', { scope: 'row' }, resource.resourceType),
+          h('td', {}, added ? h('mark', {}, what) : what),
+          h('td', {}, code),
+          h('td', {}, added ? 'yes' : 'no'),
+          h('td', {}, h('details', {}, h('summary', {}, 'JSON'), jsonBlock(resource, `${resource.resourceType} JSON`))),
+        );
+      }),
+    ),
+  );
 }

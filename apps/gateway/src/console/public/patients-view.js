@@ -179,7 +179,7 @@ export function mountPatients(root, { useInCds }) {
                 {},
                 h(
                   'button.link',
-                  { type: 'button', onclick: () => void open(source, p) },
+                  { type: 'button', dataset: { patientId: p.id }, onclick: () => void open(source, p) },
                   `${label} · ${p.gender ?? ''} · ${p.birthDate ?? ''}`,
                 ),
               );

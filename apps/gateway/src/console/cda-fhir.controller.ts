@@ -1,0 +1,36 @@
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CdaDocument, CdaParseError, type CdaFhirView } from '@ehr-gateway/cda';
+import { notereaderConfig } from '@ehr-gateway/notereader';
+import { CONSOLE_TAG } from '../api-docs';
+import { ConsoleCallerGuard } from './console-caller.guard';
+
+/**
+ * What a CDA document says as FHIR, for the console's NoteReader view: the
+ * mapping NoteReader hands its handler (`CdaDocument.toFhir()` of
+ * `@ehr-gateway/cda`), computed for the caller and kept nowhere (no store,
+ * no event, nothing logged).
+ */
+@ApiTags(CONSOLE_TAG)
+@UseGuards(ConsoleCallerGuard)
+@Controller('console/cda')
+export class CdaFhirController {
+  constructor(@Inject(notereaderConfig.KEY) private readonly notereader: ConfigType<typeof notereaderConfig>) {}
+
+  @Post('fhir')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A CDA document mapped to FHIR resources as NoteReader maps it (nothing is stored)' })
+  @ApiConsumes('application/xml', 'text/xml')
+  @ApiBody({ schema: { type: 'string', description: 'A CDA R2 ClinicalDocument' } })
+  map(@Body() body: unknown): CdaFhirView {
+    if (typeof body !== 'string' || body.length === 0)
+      throw new BadRequestException('body: a CDA document as application/xml or text/xml');
+    try {
+      return CdaDocument.parse(body, { maxBytes: this.notereader.maxDocumentBytes }).toFhir();
+    } catch (error) {
+      if (error instanceof CdaParseError) throw new BadRequestException(`body: ${error.message}`);
+      throw error;
+    }
+  }
+}
