@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { Bundle, Observation } from '@medplum/fhirtypes';
+import type { Observation } from '@medplum/fhirtypes';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { EHREvent } from '@ehr-gateway/events';
 import { eventsOf, EventLogModule } from './support/event-log';
+import { bundleIds as ids, followPages, seededPatients, subjectsOf } from './support/authorization-fixtures';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
@@ -21,10 +22,6 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
   let observationsOf: Map<string, Observation[]>;
 
   const http = () => request(app.getHttpServer());
-  const ids = (bundle: Bundle) =>
-    (bundle.entry ?? []).map((entry) => `${entry.resource!.resourceType}/${entry.resource!.id}`);
-  const subjectsOf = (bundle: Bundle) =>
-    new Set((bundle.entry ?? []).map((entry) => (entry.resource as Observation).subject?.reference));
 
   beforeAll(async () => {
     authServer = await new SmartAuthorizationServer(AUDIENCE).start();
@@ -34,17 +31,7 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
       [EventLogModule],
     );
     events = eventsOf(app);
-    const fhir = app.get(FhirGateway);
-    const patients = await fhir.search('Patient', { _count: 10 });
-    [alice, bob] = ids(patients).map((reference) => reference.split('/')[1]);
-    observationsOf = new Map();
-    for (const id of [alice, bob]) {
-      const bundle = await fhir.search<Observation>('Observation', { subject: `Patient/${id}`, _count: 500 });
-      observationsOf.set(
-        id,
-        bundle.entry!.map((entry) => entry.resource!),
-      );
-    }
+    ({ alice, bob, observationsOf } = await seededPatients(app));
     await events();
   });
 
@@ -326,18 +313,10 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
 
     it('every page a client follows stays in the compartment', async () => {
       const token = await authServer.authorizationCodeToken('launch/patient patient/Observation.rs', alice);
-      let url: string | undefined = '/fhir/local/Observation?_count=2';
-      const seen: string[] = [];
-      for (let page = 0; url && page < 100; page++) {
-        const response: request.Response = await http().get(url).auth(token, { type: 'bearer' });
-        expect(response.status).toBe(200);
-        seen.push(...ids(response.body as Bundle));
-        const next: string | undefined = (response.body as Bundle).link?.find(
-          (l: { relation: string }) => l.relation === 'next',
-        )?.url;
-        url = next ? new URL(next).pathname + new URL(next).search : undefined;
-      }
-      expect(seen.sort()).toEqual(
+      const pages = await followPages(app, '/fhir/local/Observation?_count=2', token, (response) =>
+        expect(response.status).toBe(200),
+      );
+      expect(pages.flatMap(ids).sort()).toEqual(
         observationsOf
           .get(alice)!
           .map((o) => `Observation/${o.id}`)

@@ -5,7 +5,7 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
-import { AuthModule, FhirAuthorizer } from '@ehr-gateway/auth';
+import { AuthModule, FhirAuthorizer, type AuthModuleExtras } from '@ehr-gateway/auth';
 import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
 import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
@@ -45,6 +45,15 @@ function apiKeyGuard(config: GatewayConfig): Provider[] {
 
 const sameOptions = <T>(options: T): T => options;
 
+/** What a deployment adds to the gateway in code (beside its configuration). */
+export interface GatewayExtensions {
+  /**
+   * Access policies added to the SMART policy (`GATEWAY_AUTH=smart`), asked after it: every one must allow
+   * (`AuthModuleExtras.accessPolicies`). See docs/authorization.md, "Your own access policy".
+   */
+  accessPolicies?: AuthModuleExtras['accessPolicies'];
+}
+
 /**
  * The runnable gateway: composes the libraries, each configured from its own
  * namespace (validated beforehand by `loadGatewayConfig`). What decides the
@@ -53,12 +62,21 @@ const sameOptions = <T>(options: T): T => options;
  */
 @Module({})
 export class GatewayModule {
-  /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
-  static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
+  /**
+   * `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons);
+   * `extensions`: what they plug in (access policies).
+   */
+  static register(
+    config: GatewayConfig,
+    extraImports: DynamicModule['imports'] = [],
+    extensions: GatewayExtensions = {},
+  ): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
     const limit = rateLimit(config.gateway.rateLimit);
     // SMART tokens are checked on the FHIR surface by the access control FhirModule is given.
-    const auth = acceptsSmart(config) ? AuthModule.forRoot(authOptions(config)) : undefined;
+    const auth = acceptsSmart(config)
+      ? AuthModule.forRoot({ ...authOptions(config), accessPolicies: extensions.accessPolicies })
+      : undefined;
     return {
       module: GatewayModule,
       imports: [

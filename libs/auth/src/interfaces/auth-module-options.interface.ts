@@ -47,4 +47,9 @@ export interface AuthModuleExtras {
   isGlobal?: boolean;
   /** Replaces the SMART access policy: a class, `{ useFactory, inject }` or `{ useValue }`. */
   accessPolicy?: AccessPolicyOption;
+  /**
+   * Policies added to the SMART one (or to `accessPolicy`), asked after it in this order: every one must
+   * allow, and their search narrowings all apply, so an added policy can only take away.
+   */
+  accessPolicies?: AccessPolicyOption[];
 }
