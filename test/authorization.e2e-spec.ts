@@ -4,7 +4,13 @@ import type { Observation } from '@medplum/fhirtypes';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { EHREvent } from '@ehr-gateway/events';
 import { eventsOf, EventLogModule } from './support/event-log';
-import { bundleIds as ids, followPages, seededPatients, subjectsOf } from './support/authorization-fixtures';
+import {
+  bundleIds as ids,
+  followPages,
+  observationOf,
+  seededPatients,
+  subjectsOf,
+} from './support/authorization-fixtures';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
@@ -326,12 +332,7 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
   });
 
   describe('writes, transactions and batches', () => {
-    const observation = (patient: string) => ({
-      resourceType: 'Observation',
-      status: 'final',
-      code: { text: 'authorization test' },
-      subject: { reference: `Patient/${patient}` },
-    });
+    const observation = observationOf;
     let writer: string;
 
     beforeAll(async () => {

@@ -11,6 +11,15 @@ export const bundleIds = (bundle: Bundle) =>
 export const subjectsOf = (bundle: Bundle) =>
   new Set((bundle.entry ?? []).map((entry) => (entry.resource as Observation).subject?.reference));
 
+/** A new observation of a patient, for write tests. */
+export const observationOf = (patient: string, extra: Partial<Observation> = {}): Observation => ({
+  resourceType: 'Observation',
+  status: 'final',
+  code: { text: 'authorization test' },
+  subject: { reference: `Patient/${patient}` },
+  ...extra,
+});
+
 /** Two seeded patients of the gateway's store and each one's observations, read by the gateway's own code (not checked). */
 export async function seededPatients(app: INestApplication) {
   const fhir = app.get(FhirGateway);

@@ -5,13 +5,13 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
-import { AuthModule, FhirAuthorizer, type AuthModuleExtras } from '@ehr-gateway/auth';
+import { AuthModule, FhirAuthorizer, InboundAuthenticator, type AuthModuleExtras } from '@ehr-gateway/auth';
 import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
 import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
-import { ApiKeyGuard } from './auth/api-key.guard';
-import { ApiKeys } from './auth/api-keys';
+import { InboundGuard } from './auth/inbound.guard';
+import { operatorAuthentication } from './auth/operator-authentication';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
@@ -26,19 +26,27 @@ import { rateLimit } from './rate-limit/rate-limit';
 
 const acceptsSmart = (config: GatewayConfig) => config.gateway.auth.includes('smart');
 
-function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (!config.gateway.auth.includes('api-key')) return [];
+/** Paths answered by their protocol's own credential check, not the deployment's inbound credential. */
+function ownCheckPaths(config: GatewayConfig): (path: string) => boolean {
+  const prefixes = [
+    ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
+    // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
+    ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
+    // FHIR interactions are checked by the FhirAuthorizer, per operation; the sources' status is operational.
+    ...(acceptsSmart(config) ? ['/fhir'] : []),
+  ];
+  const underPrefix = (path: string) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return (path) => underPrefix(path) && path !== '/fhir/status';
+}
+
+function inboundGuard(config: GatewayConfig): Provider[] {
+  if (!config.gateway.auth.includes('api-key') && !acceptsSmart(config)) return [];
   return [
     {
       provide: APP_GUARD,
-      useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(new ApiKeys(config.gateway.apiKeys), reflector, requestContext, [
-          ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
-          ...(acceptsSmart(config) ? ['/fhir'] : []),
-          // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
-          ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
-        ]),
-      inject: [Reflector, RequestContextService],
+      useFactory: (reflector: Reflector, requestContext: RequestContextService, authenticator?: InboundAuthenticator) =>
+        new InboundGuard(operatorAuthentication(config, authenticator), reflector, requestContext, ownCheckPaths(config)),
+      inject: [Reflector, RequestContextService, { token: InboundAuthenticator, optional: true }],
     },
   ];
 }
@@ -135,7 +143,7 @@ export class GatewayModule {
         },
         EventLogListener,
         ProblemExtractionHandler,
-        ...apiKeyGuard(config),
+        ...inboundGuard(config),
         ...limit.guards,
       ],
     };

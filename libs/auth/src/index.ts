@@ -2,7 +2,7 @@ export { AuthModule } from './auth.module';
 export { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 export { FHIR_ACCESS_POLICY } from './constants';
 export { FhirAuthorizer } from './fhir-authorizer';
-export { InboundAuthenticator, MissingCredentialError } from './inbound-authenticator';
+export { InboundAuthenticator, InsufficientScopeError, MissingCredentialError } from './inbound-authenticator';
 export { SmartAccessPolicy } from './smart-access-policy';
 export { PatientCompartment } from './patient-compartment';
 export { PolicyLookups } from './policy-lookups';

@@ -35,6 +35,8 @@ export interface AuthModuleOptions {
   deniedReadStatus?: 403 | 404;
   /** Message-pattern callers are authenticated by the transport (NATS accounts): no token is asked of them. */
   trustedTransport?: boolean;
+  /** The scope a SMART token needs on routes that are no FHIR interaction (operations: events, metrics, docs). Default `system/*.rs`. */
+  operationsScope?: string;
 }
 
 export type AccessPolicyOption =
