@@ -521,21 +521,26 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
       await http().get('/fhir/nowhere/.well-known/smart-configuration').expect(404);
     });
 
-    it('a source’s CapabilityStatement carries the SMART security element', async () => {
-      const response = await http().get('/fhir/local/metadata').expect(200);
-      const security = response.body.rest[0].security;
-      expect(security.service[0].coding[0]).toEqual({
-        system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
-        code: 'SMART-on-FHIR',
-      });
-      const uris = security.extension.find((e: { url: string }) => e.url.endsWith('oauth-uris'));
-      expect(uris.extension).toEqual(
-        expect.arrayContaining([
-          { url: 'authorize', valueUri: `${authServer.issuer}/auth` },
-          { url: 'token', valueUri: `${authServer.issuer}/token` },
-        ]),
-      );
-    });
+    it.each(['local', 'ehr'])(
+      'the CapabilityStatement of source %s carries the SMART security element',
+      async (source) => {
+        // The store generates its own statement; the upstream answers one without `security`: both are decorated.
+        const response = await http().get(`/fhir/${source}/metadata`).expect(200);
+        expect(response.body.resourceType).toBe('CapabilityStatement');
+        const security = response.body.rest[0].security;
+        expect(security.service[0].coding[0]).toEqual({
+          system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+          code: 'SMART-on-FHIR',
+        });
+        const uris = security.extension.find((e: { url: string }) => e.url.endsWith('oauth-uris'));
+        expect(uris.extension).toEqual(
+          expect.arrayContaining([
+            { url: 'authorize', valueUri: `${authServer.issuer}/auth` },
+            { url: 'token', valueUri: `${authServer.issuer}/token` },
+          ]),
+        );
+      },
+    );
   });
 
   describe('audit-only mode (GATEWAY_AUTH_ENFORCE=false)', () => {
