@@ -43,6 +43,10 @@ const withQuery = (query: string | undefined, extra: SearchNarrowing) =>
     .filter(Boolean)
     .join('&');
 
+/** The type of the resource an entry's `request.url` or `fullUrl` names (`.../Observation/1[/_history/2]`). */
+const REFERENCED_TYPE = /(?:^|\/)([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1)[0])?.[1];
+
 /** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
 interface CheckedOperation {
   operation: FhirOperation;
@@ -249,10 +253,11 @@ export class FhirAuthorizer implements FhirAccessControl {
       let denial: Denial | undefined;
       if (resource && resource.resourceType !== 'OperationOutcome') {
         denial = await this.checkResource(caller, resource, 'r');
-      } else if (!resource && entry.request?.url) {
-        const resourceType = entryOperation('GET', entry.request.url)?.resourceType;
+      } else if (!resource && (entry.request?.url ?? entry.fullUrl)) {
+        // No resource to check, yet a reference to one (a deleted version): only for whom sees the whole type.
+        const resourceType = referencedType(entry.request?.url ?? entry.fullUrl!);
         if (!resourceType || !(await reachesWholeType(resourceType))) {
-          denial = { status: 403, reason: 'a deleted version of a resource the token may not reach' };
+          denial = { status: 403, reason: 'an entry without a resource, of a type the token reaches only in part' };
         }
       }
       if (!denial) kept.push(entry);
