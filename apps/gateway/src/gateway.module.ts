@@ -45,7 +45,12 @@ function inboundGuard(config: GatewayConfig): Provider[] {
     {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService, authenticator?: InboundAuthenticator) =>
-        new InboundGuard(operatorAuthentication(config, authenticator), reflector, requestContext, ownCheckPaths(config)),
+        new InboundGuard(
+          operatorAuthentication(config, authenticator),
+          reflector,
+          requestContext,
+          ownCheckPaths(config),
+        ),
       inject: [Reflector, RequestContextService, { token: InboundAuthenticator, optional: true }],
     },
   ];
