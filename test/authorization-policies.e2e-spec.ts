@@ -1,9 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { CareTeam, Observation, Practitioner } from '@medplum/fhirtypes';
+import { EHREventType, type EHREvent } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import { CareTeamPolicy } from '../docs/examples/care-team-policy';
 import { bundleIds as ids, followPages, seededPatients, subjectsOf } from './support/authorization-fixtures';
+import { eventsOf, EventLogModule } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
 
@@ -18,12 +20,14 @@ describe('An access policy added to the SMART policy: the care-team example (doc
   let doctor: string;
   let outsider: string;
   let observationsOf: Map<string, Observation[]>;
+  let events: () => Promise<EHREvent[]>;
 
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
     authServer = await new SmartAuthorizationServer(AUDIENCE).start();
-    app = await createTestGateway(authServer.gatewayEnv(), [], { accessPolicies: [CareTeamPolicy] });
+    app = await createTestGateway(authServer.gatewayEnv(), [EventLogModule], { accessPolicies: [CareTeamPolicy] });
+    events = eventsOf(app);
     // The gateway's own code (no caller): the data the policy finds through its FHIR search.
     ({ alice, bob, observationsOf } = await seededPatients(app));
     const fhir = app.get(FhirGateway);
@@ -84,6 +88,23 @@ describe('An access policy added to the SMART policy: the care-team example (doc
           .map((o) => `Observation/${o.id}`)
           .sort(),
       );
+    });
+
+    it('records the added policy’s denial in the operation’s event, with the caller', async () => {
+      await events();
+      await http().get(`/fhir/local/Patient/${bob}`).auth(token, { type: 'bearer' }).expect(403);
+      const recorded = await events();
+      // The policy's own CareTeam search, if the cache was cold, is an event of the gateway's code: no decision.
+      const read = recorded.filter((event) => event.eventType === EHREventType.FHIR_READ);
+      expect(read).toHaveLength(1);
+      expect(read[0]).toMatchObject({
+        payload: { outcome: 'failure', status: 403, resourceType: 'Patient', resourceId: bob },
+        metadata: {
+          user: `Practitioner/${doctor}`,
+          scopes: ['user/*.rs'],
+          authorization: { decision: 'deny', reason: 'the patient is not on the practitioner’s care team' },
+        },
+      });
     });
 
     it('reaches resources that belong to no patient (practitioners), which the care team does not govern', async () => {
