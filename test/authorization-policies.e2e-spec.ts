@@ -5,7 +5,7 @@ import { EHREventType, type EHREvent } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import { CareTeamPolicy } from '../docs/examples/care-team-policy';
 import { bundleIds as ids, followPages, seededPatients, subjectsOf } from './support/authorization-fixtures';
-import { eventsOf, EventLogModule } from './support/event-log';
+import { eventsOf, EventLogModule, payloadOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
 
@@ -94,7 +94,6 @@ describe('An access policy added to the SMART policy: the care-team example (doc
       await events();
       await http().get(`/fhir/local/Patient/${bob}`).auth(token, { type: 'bearer' }).expect(403);
       const recorded = await events();
-      // The policy's own CareTeam search, if the cache was cold, is an event of the gateway's code: no decision.
       const read = recorded.filter((event) => event.eventType === EHREventType.FHIR_READ);
       expect(read).toHaveLength(1);
       expect(read[0]).toMatchObject({
@@ -105,6 +104,18 @@ describe('An access policy added to the SMART policy: the care-team example (doc
           authorization: { decision: 'deny', reason: 'the patient is not on the practitioner’s care team' },
         },
       });
+    });
+
+    it('records the policy’s own CareTeam search as the request’s, with no decision of its own', async () => {
+      const newcomer = await app.get(FhirGateway).create<Practitioner>({ resourceType: 'Practitioner' });
+      const fresh = await authServer.authorizationCodeToken('user/*.rs', `Practitioner/${newcomer.id}`);
+      await events();
+      await http().get(`/fhir/local/Patient/${bob}`).auth(fresh, { type: 'bearer' }).set('X-Request-Id', 'care-team-1');
+      const lookups = (await events()).filter((event) => payloadOf(event).resourceType === 'CareTeam');
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]).toMatchObject({ eventType: 'fhir.search', correlationId: 'care-team-1' });
+      expect(lookups[0].metadata.user).toBe(`Practitioner/${newcomer.id}`);
+      expect(lookups[0].metadata.authorization).toBeUndefined();
     });
 
     it('reaches resources that belong to no patient (practitioners), which the care team does not govern', async () => {
