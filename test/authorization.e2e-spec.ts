@@ -403,12 +403,14 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
               request: { method: 'POST', url: 'Observation' },
               resource: { ...observation(bob), code: { text: marker } },
             },
+            { request: { method: 'DELETE', url: `Observation/${observationsOf.get(bob)![0].id}` } },
           ],
         });
       expect(response.status).toBe(403);
       expect(response.body.issue[0].diagnostics).toContain('entry 1');
       const written = await app.get(FhirGateway).search('Observation', { 'code:text': marker });
       expect(written.entry ?? []).toEqual([]);
+      await app.get(FhirGateway).read('Observation', observationsOf.get(bob)![0].id!);
     });
   });
 
