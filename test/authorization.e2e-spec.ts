@@ -1,9 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { Bundle, Observation } from '@medplum/fhirtypes';
+import type { Observation } from '@medplum/fhirtypes';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import type { EHREvent } from '@ehr-gateway/events';
 import { eventsOf, EventLogModule } from './support/event-log';
+import {
+  bundleIds as ids,
+  followPages,
+  observationOf,
+  seededPatients,
+  subjectsOf,
+} from './support/authorization-fixtures';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
@@ -21,10 +28,6 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
   let observationsOf: Map<string, Observation[]>;
 
   const http = () => request(app.getHttpServer());
-  const ids = (bundle: Bundle) =>
-    (bundle.entry ?? []).map((entry) => `${entry.resource!.resourceType}/${entry.resource!.id}`);
-  const subjectsOf = (bundle: Bundle) =>
-    new Set((bundle.entry ?? []).map((entry) => (entry.resource as Observation).subject?.reference));
 
   beforeAll(async () => {
     authServer = await new SmartAuthorizationServer(AUDIENCE).start();
@@ -34,17 +37,7 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
       [EventLogModule],
     );
     events = eventsOf(app);
-    const fhir = app.get(FhirGateway);
-    const patients = await fhir.search('Patient', { _count: 10 });
-    [alice, bob] = ids(patients).map((reference) => reference.split('/')[1]);
-    observationsOf = new Map();
-    for (const id of [alice, bob]) {
-      const bundle = await fhir.search<Observation>('Observation', { subject: `Patient/${id}`, _count: 500 });
-      observationsOf.set(
-        id,
-        bundle.entry!.map((entry) => entry.resource!),
-      );
-    }
+    ({ alice, bob, observationsOf } = await seededPatients(app));
     await events();
   });
 
@@ -326,18 +319,10 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
 
     it('every page a client follows stays in the compartment', async () => {
       const token = await authServer.authorizationCodeToken('launch/patient patient/Observation.rs', alice);
-      let url: string | undefined = '/fhir/local/Observation?_count=2';
-      const seen: string[] = [];
-      for (let page = 0; url && page < 100; page++) {
-        const response: request.Response = await http().get(url).auth(token, { type: 'bearer' });
-        expect(response.status).toBe(200);
-        seen.push(...ids(response.body as Bundle));
-        const next: string | undefined = (response.body as Bundle).link?.find(
-          (l: { relation: string }) => l.relation === 'next',
-        )?.url;
-        url = next ? new URL(next).pathname + new URL(next).search : undefined;
-      }
-      expect(seen.sort()).toEqual(
+      const pages = await followPages(app, '/fhir/local/Observation?_count=2', token, (response) =>
+        expect(response.status).toBe(200),
+      );
+      expect(pages.flatMap(ids).sort()).toEqual(
         observationsOf
           .get(alice)!
           .map((o) => `Observation/${o.id}`)
@@ -347,12 +332,7 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
   });
 
   describe('writes, transactions and batches', () => {
-    const observation = (patient: string) => ({
-      resourceType: 'Observation',
-      status: 'final',
-      code: { text: 'authorization test' },
-      subject: { reference: `Patient/${patient}` },
-    });
+    const observation = observationOf;
     let writer: string;
 
     beforeAll(async () => {
@@ -423,12 +403,14 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
               request: { method: 'POST', url: 'Observation' },
               resource: { ...observation(bob), code: { text: marker } },
             },
+            { request: { method: 'DELETE', url: `Observation/${observationsOf.get(bob)![0].id}` } },
           ],
         });
       expect(response.status).toBe(403);
       expect(response.body.issue[0].diagnostics).toContain('entry 1');
       const written = await app.get(FhirGateway).search('Observation', { 'code:text': marker });
       expect(written.entry ?? []).toEqual([]);
+      await app.get(FhirGateway).read('Observation', observationsOf.get(bob)![0].id!);
     });
   });
 
@@ -541,21 +523,26 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
       await http().get('/fhir/nowhere/.well-known/smart-configuration').expect(404);
     });
 
-    it('a source’s CapabilityStatement carries the SMART security element', async () => {
-      const response = await http().get('/fhir/local/metadata').expect(200);
-      const security = response.body.rest[0].security;
-      expect(security.service[0].coding[0]).toEqual({
-        system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
-        code: 'SMART-on-FHIR',
-      });
-      const uris = security.extension.find((e: { url: string }) => e.url.endsWith('oauth-uris'));
-      expect(uris.extension).toEqual(
-        expect.arrayContaining([
-          { url: 'authorize', valueUri: `${authServer.issuer}/auth` },
-          { url: 'token', valueUri: `${authServer.issuer}/token` },
-        ]),
-      );
-    });
+    it.each(['local', 'ehr'])(
+      'the CapabilityStatement of source %s carries the SMART security element',
+      async (source) => {
+        // The store generates its own statement; the upstream answers one without `security`: both are decorated.
+        const response = await http().get(`/fhir/${source}/metadata`).expect(200);
+        expect(response.body.resourceType).toBe('CapabilityStatement');
+        const security = response.body.rest[0].security;
+        expect(security.service[0].coding[0]).toEqual({
+          system: 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+          code: 'SMART-on-FHIR',
+        });
+        const uris = security.extension.find((e: { url: string }) => e.url.endsWith('oauth-uris'));
+        expect(uris.extension).toEqual(
+          expect.arrayContaining([
+            { url: 'authorize', valueUri: `${authServer.issuer}/auth` },
+            { url: 'token', valueUri: `${authServer.issuer}/token` },
+          ]),
+        );
+      },
+    );
   });
 
   describe('audit-only mode (GATEWAY_AUTH_ENFORCE=false)', () => {

@@ -6,47 +6,67 @@ import {
   Caller,
   FhirAccessPolicy,
   PatientCompartment,
-  Permission,
-  SmartAccessPolicy,
+  PolicyLookups,
 } from '@ehr-gateway/auth';
-import { RequestContextService } from '@ehr-gateway/events';
 import { FhirGateway } from '@ehr-gateway/fhir';
-import type { Resource } from '@medplum/fhirtypes';
+import type { CareTeam, Resource } from '@medplum/fhirtypes';
 
+const TEAM_TTL_MS = 30_000;
+
+/**
+ * Practitioners' `user/` tokens reach only the patients of the care teams they are on.
+ * Added to the SMART policy (`accessPolicies: [CareTeamPolicy]`), it can only take away.
+ */
 @Injectable()
 export class CareTeamPolicy implements FhirAccessPolicy {
   private readonly compartment = new PatientCompartment();
+  private readonly teams = new Map<string, { until: number; patients: Promise<string[]> }>();
 
   constructor(
-    private readonly smart: SmartAccessPolicy,
     private readonly moduleRef: ModuleRef,
-    private readonly requestContext: RequestContextService,
+    private readonly lookups: PolicyLookups,
   ) {}
 
-  checkRequest(request: AccessRequest): AccessDecision {
-    return this.smart.checkRequest(request);
+  async checkRequest({ caller, permission, resourceType }: AccessRequest): Promise<AccessDecision> {
+    const practitioner = this.practitionerOf(caller);
+    if (!practitioner || permission !== 's' || !this.compartment.includesType(resourceType)) return { allowed: true };
+    const patients = await this.teamPatients(practitioner);
+    if (patients.length === 0) return { allowed: false, reason: 'the practitioner is on no active care team' };
+    return { allowed: true, narrowing: this.compartment.searchRestriction(resourceType, patients) };
   }
 
-  async checkResource(caller: Caller, resource: Resource, permission: Permission): Promise<AccessDecision> {
-    const smart = this.smart.checkResource(caller, resource, permission);
-    if (!smart.allowed || caller.patient || !caller.user?.startsWith('Practitioner/')) return smart;
-    const patients = await this.teamPatients(caller.user);
-    return [...patients].some((id) => this.compartment.contains(resource, id))
-      ? smart
+  async checkResource(caller: Caller, resource: Resource): Promise<AccessDecision> {
+    const practitioner = this.practitionerOf(caller);
+    if (!practitioner || !this.compartment.includesType(resource.resourceType)) return { allowed: true };
+    const patients = await this.teamPatients(practitioner);
+    return patients.some((id) => this.compartment.contains(resource, id))
+      ? { allowed: true }
       : { allowed: false, reason: 'the patient is not on the practitioner’s care team' };
   }
 
-  /** The practitioner's patients, by a FHIR search the gateway's own code makes (a fresh context: no caller, not checked). */
-  private teamPatients(practitioner: string): Promise<Set<string>> {
+  /** The rule applies to practitioners using `user/` scopes (a `patient/` launch is confined already). */
+  private practitionerOf(caller: Caller): string | undefined {
+    const isUser = caller.patient === undefined && caller.scopes.some((scope) => scope.context === 'user');
+    return isUser && caller.user?.startsWith('Practitioner/') ? caller.user : undefined;
+  }
+
+  /**
+   * The patients of the practitioner's active care teams, by a FHIR search that is the policy's own lookup
+   * (not checked against the caller), kept for a short while. `FhirGateway` is resolved lazily: the FHIR
+   * module itself depends on the access policy.
+   */
+  private teamPatients(practitioner: string): Promise<string[]> {
+    const cached = this.teams.get(practitioner);
+    if (cached && cached.until > Date.now()) return cached.patients;
     const fhir = this.moduleRef.get(FhirGateway, { strict: false });
-    return this.requestContext.run({}, async () => {
-      const teams = await fhir.search('CareTeam', { participant: practitioner, status: 'active', _count: 100 });
-      return new Set(
-        (teams.entry ?? []).flatMap((entry) => {
-          const subject = (entry.resource as { subject?: { reference?: string } }).subject?.reference;
-          return subject?.startsWith('Patient/') ? [subject.slice('Patient/'.length)] : [];
-        }),
-      );
+    const patients = this.lookups.run(async () => {
+      const query = { participant: practitioner, status: 'active' };
+      const found = await fhir.search<CareTeam>('CareTeam', query, { followNext: true });
+      const subjects = (found.entry ?? []).map((entry) => entry.resource?.subject?.reference ?? '');
+      return subjects.filter((ref) => ref.startsWith('Patient/')).map((ref) => ref.slice('Patient/'.length));
     });
+    this.teams.set(practitioner, { until: Date.now() + TEAM_TTL_MS, patients });
+    patients.catch(() => this.teams.delete(practitioner));
+    return patients;
   }
 }

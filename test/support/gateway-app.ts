@@ -1,6 +1,7 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app';
+import type { GatewayExtensions } from '../../apps/gateway/src/gateway.module';
 
 /**
  * The composed gateway, configured from an environment-like record. Defaults:
@@ -9,6 +10,7 @@ import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app';
 export async function createTestGateway(
   env: Record<string, string> = {},
   extraImports: DynamicModule['imports'] = [],
+  extensions: GatewayExtensions = {},
 ): Promise<INestApplication> {
   const config = loadGatewayConfig({
     NODE_ENV: 'test',
@@ -20,7 +22,7 @@ export async function createTestGateway(
     HEALTH_MAX_RSS_MB: '1048576',
     ...env,
   });
-  const app = await createGatewayApp(config, extraImports);
+  const app = await createGatewayApp(config, extraImports, extensions);
   await app.init();
   return app;
 }

@@ -161,9 +161,10 @@ export class SmartAuthorizationServer {
    * An access token by authorization code with PKCE, as a public SMART app gets
    * one: the authorize request, the provider's login page (the login names the
    * patient the user is), its consent page, the redirect with the code, the
-   * token request. `client` `opaque-app` gets an opaque token.
+   * token request. `client` `opaque-app` gets an opaque token. `user` is a patient's id, or
+   * `Practitioner/{id}` for a practitioner's token (no patient in context).
    */
-  async authorizationCodeToken(scope: string, patient: string, client = 'patient-app'): Promise<string> {
+  async authorizationCodeToken(scope: string, user: string, client = 'patient-app'): Promise<string> {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const jar = new Map<string, string>();
@@ -184,7 +185,7 @@ export class SmartAuthorizationServer {
         const page = await fetch(new URL(location, this.issuer), { headers: { cookie: cookieHeader(jar) } });
         const html = await page.text();
         const form: Record<string, string> = html.includes('name="login"')
-          ? { prompt: 'login', login: patient, password: 'any' }
+          ? { prompt: 'login', login: user, password: 'any' }
           : { prompt: 'consent' };
         const action = /action="([^"]+)"/.exec(html)?.[1];
         if (!action) throw new Error(`No form on the interaction page: ${html.slice(0, 200)}`);
@@ -301,9 +302,13 @@ export class SmartAuthorizationServer {
             resourceServer(indicator, client.clientId === 'opaque-app'),
         },
       },
-      // The SMART launch context: the signed-in user is the patient named at login.
-      extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) =>
-        token.accountId ? { patient: token.accountId, fhirUser: `Patient/${token.accountId}` } : undefined,
+      // The SMART launch context: the signed-in user is the patient named at login, or a practitioner
+      // (`Practitioner/{id}` at login: `fhirUser` only, no patient in context).
+      extraTokenClaims: (_ctx: unknown, token: { accountId?: string }) => {
+        if (!token.accountId) return undefined;
+        if (token.accountId.startsWith('Practitioner/')) return { fhirUser: token.accountId };
+        return { patient: token.accountId, fhirUser: `Patient/${token.accountId}` };
+      },
       pkce: { required: () => true },
       // The provider refuses to fetch from loopback (SSRF protection); here the backend's JWK Set is on loopback.
       fetch: (url: string, options: RequestInit & { dispatcher?: unknown }) =>

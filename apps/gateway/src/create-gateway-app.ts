@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
 import { mountConsole } from './console/console-assets';
-import { GatewayModule } from './gateway.module';
+import { GatewayModule, type GatewayExtensions } from './gateway.module';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
@@ -55,11 +55,15 @@ const answerBodyParserErrors =
 export async function createGatewayApp(
   config: GatewayConfig,
   extraImports: DynamicModule['imports'] = [],
+  extensions: GatewayExtensions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, extraImports), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    GatewayModule.register(config, extraImports, extensions),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(new BootstrapQuietLogger(app.get(Logger)));
   app.use(httpMetricsMiddleware(app.get(GatewayMetrics)));
   if (config.gateway.auth.includes('none') && config.gateway.environment !== 'test') {

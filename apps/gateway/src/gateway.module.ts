@@ -5,13 +5,13 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
-import { AuthModule, FhirAuthorizer } from '@ehr-gateway/auth';
+import { AuthModule, FhirAuthorizer, InboundAuthenticator, type AuthModuleExtras } from '@ehr-gateway/auth';
 import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
 import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
-import { ApiKeyGuard } from './auth/api-key.guard';
-import { ApiKeys } from './auth/api-keys';
+import { InboundGuard } from './auth/inbound.guard';
+import { operatorAuthentication } from './auth/operator-authentication';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
@@ -28,20 +28,33 @@ import { rateLimit } from './rate-limit/rate-limit';
 
 const acceptsSmart = (config: GatewayConfig) => config.gateway.auth.includes('smart');
 
-function apiKeyGuard(config: GatewayConfig): Provider[] {
-  if (!config.gateway.auth.includes('api-key')) return [];
+/** Paths answered by their protocol's own credential check, not the deployment's inbound credential. */
+function ownCheckPaths(config: GatewayConfig): (path: string) => boolean {
+  const prefixes = [
+    ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
+    // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
+    ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
+    // FHIR interactions are checked by the FhirAuthorizer, per operation; the sources' status is operational.
+    // The console's API routes take a clinician's token too (ConsoleCallerGuard), not only the operations scope.
+    ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`, '/events', '/console'] : []),
+  ];
+  const underPrefix = (path: string) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return (path) => underPrefix(path) && path !== `/${config.fhir.basePath}/status`;
+}
+
+function inboundGuard(config: GatewayConfig): Provider[] {
+  if (!config.gateway.auth.includes('api-key') && !acceptsSmart(config)) return [];
   return [
     {
       provide: APP_GUARD,
-      useFactory: (reflector: Reflector, requestContext: RequestContextService) =>
-        new ApiKeyGuard(new ApiKeys(config.gateway.apiKeys), reflector, requestContext, [
-          ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
-          // With SMART, the FHIR surface and the console's API routes check API keys and tokens themselves.
-          ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`, '/events', '/console'] : []),
-          // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
-          ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
-        ]),
-      inject: [Reflector, RequestContextService],
+      useFactory: (reflector: Reflector, requestContext: RequestContextService, authenticator?: InboundAuthenticator) =>
+        new InboundGuard(
+          operatorAuthentication(config, authenticator),
+          reflector,
+          requestContext,
+          ownCheckPaths(config),
+        ),
+      inject: [Reflector, RequestContextService, { token: InboundAuthenticator, optional: true }],
     },
   ];
 }
@@ -61,6 +74,15 @@ function consoleSignIn(config: GatewayConfig): { settings: ConsoleSettings; toke
 
 const sameOptions = <T>(options: T): T => options;
 
+/** What a deployment adds to the gateway in code (beside its configuration). */
+export interface GatewayExtensions {
+  /**
+   * Access policies added to the SMART policy (`GATEWAY_AUTH=smart`), asked after it: every one must allow
+   * (`AuthModuleExtras.accessPolicies`). See docs/authorization.md, "Your own access policy".
+   */
+  accessPolicies?: AuthModuleExtras['accessPolicies'];
+}
+
 /**
  * The runnable gateway: composes the libraries, each configured from its own
  * namespace (validated beforehand by `loadGatewayConfig`). What decides the
@@ -69,12 +91,21 @@ const sameOptions = <T>(options: T): T => options;
  */
 @Module({})
 export class GatewayModule {
-  /** `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons). */
-  static register(config: GatewayConfig, extraImports: DynamicModule['imports'] = []): DynamicModule {
+  /**
+   * `extraImports`: modules composed in beside the gateway's own (test fixtures, deployment add-ons);
+   * `extensions`: what they plug in (access policies).
+   */
+  static register(
+    config: GatewayConfig,
+    extraImports: DynamicModule['imports'] = [],
+    extensions: GatewayExtensions = {},
+  ): DynamicModule {
     const { url: brokerUrl, ...broker } = config.broker;
     const limit = rateLimit(config.gateway.rateLimit);
     // SMART tokens are checked on the FHIR surface by the access control FhirModule is given.
-    const auth = acceptsSmart(config) ? AuthModule.forRoot(authOptions(config)) : undefined;
+    const auth = acceptsSmart(config)
+      ? AuthModule.forRoot({ ...authOptions(config), accessPolicies: extensions.accessPolicies })
+      : undefined;
     return {
       module: GatewayModule,
       imports: [
@@ -142,7 +173,7 @@ export class GatewayModule {
         },
         EventLogListener,
         ProblemExtractionHandler,
-        ...apiKeyGuard(config),
+        ...inboundGuard(config),
         ...limit.guards,
       ],
     };

@@ -84,6 +84,13 @@ export const authConfig = defineConfigNamespace({
       .enum(['403', '404'])
       .default('403')
       .describe('Status of a read outside the caller’s reach: `404` does not reveal that the resource exists.'),
+    SMART_OPERATIONS_SCOPE: z
+      .string()
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'must be one scope (RFC 6749 characters, no spaces)')
+      .default('system/*.rs')
+      .describe(
+        'With `smart`: the scope a Bearer token needs on routes that are no FHIR interaction (events, metrics, docs).',
+      ),
     GATEWAY_TRANSPORT_TRUSTED: envBoolean()
       .default(false)
       .describe('Message-pattern callers are authenticated by NATS itself: their messages need no `authorization`.'),
@@ -126,6 +133,7 @@ export const authConfig = defineConfigNamespace({
       enforce: keys.GATEWAY_AUTH_ENFORCE,
       deniedReadStatus: keys.SMART_DENIED_READ_STATUS === '404' ? 404 : 403,
       trustedTransport: keys.GATEWAY_TRANSPORT_TRUSTED,
+      operationsScope: keys.SMART_OPERATIONS_SCOPE,
     };
   },
 });

@@ -1,5 +1,7 @@
 import { ConfigurableModuleBuilder, Provider } from '@nestjs/common';
+import { ComposedAccessPolicy } from './composed-access-policy';
 import { FHIR_ACCESS_POLICY } from './constants';
+import type { FhirAccessPolicy } from './interfaces/access-policy.interface';
 import type {
   AccessPolicyOption,
   AuthModuleExtras,
@@ -7,10 +9,34 @@ import type {
 } from './interfaces/auth-module-options.interface';
 import { SmartAccessPolicy } from './smart-access-policy';
 
-function accessPolicyProvider(option: AccessPolicyOption | undefined): Provider {
-  if (option === undefined) return { provide: FHIR_ACCESS_POLICY, useExisting: SmartAccessPolicy };
-  if (typeof option === 'function') return { provide: FHIR_ACCESS_POLICY, useClass: option };
-  return { provide: FHIR_ACCESS_POLICY, ...option } as Provider;
+/** The base policy when policies are added to it: the SMART policy, or the one that replaced it. */
+const BASE_ACCESS_POLICY = Symbol('BASE_ACCESS_POLICY');
+
+function policyProvider(provide: symbol, option: AccessPolicyOption): Provider {
+  if (typeof option === 'function') return { provide, useClass: option };
+  return { provide, ...option } as Provider;
+}
+
+/**
+ * `FHIR_ACCESS_POLICY`: the SMART policy unless `accessPolicy` replaces it;
+ * with `accessPolicies`, that base composed with each added policy (every one must allow).
+ */
+function accessPolicyProviders({ accessPolicy, accessPolicies = [] }: AuthModuleExtras): Provider[] {
+  const base = accessPolicies.length > 0 ? BASE_ACCESS_POLICY : FHIR_ACCESS_POLICY;
+  const baseProvider =
+    accessPolicy === undefined ? { provide: base, useExisting: SmartAccessPolicy } : policyProvider(base, accessPolicy);
+  if (accessPolicies.length === 0) return [baseProvider];
+  const added = accessPolicies.map((option, index) => policyProvider(Symbol(`ADDED_ACCESS_POLICY_${index}`), option));
+  return [
+    baseProvider,
+    ...added,
+    {
+      provide: FHIR_ACCESS_POLICY,
+      useFactory: (basePolicy: FhirAccessPolicy, ...addedPolicies: FhirAccessPolicy[]) =>
+        new ComposedAccessPolicy(basePolicy, addedPolicies),
+      inject: [BASE_ACCESS_POLICY, ...added.map((provider) => (provider as { provide: symbol }).provide)],
+    },
+  ];
 }
 
 export const {
@@ -22,6 +48,6 @@ export const {
   .setExtras<AuthModuleExtras>({ isGlobal: false }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
-    providers: [...(definition.providers ?? []), accessPolicyProvider(extras.accessPolicy)],
+    providers: [...(definition.providers ?? []), ...accessPolicyProviders(extras)],
   }))
   .build();

@@ -3,6 +3,7 @@ import { ConfigurableAuthModule } from './auth.module-definition';
 import { FHIR_ACCESS_POLICY } from './constants';
 import { FhirAuthorizer } from './fhir-authorizer';
 import { InboundAuthenticator } from './inbound-authenticator';
+import { PolicyLookups } from './policy-lookups';
 import { SmartAccessPolicy } from './smart-access-policy';
 import { SmartConfigurationController } from './discovery/smart-configuration.controller';
 import { SmartDiscovery } from './discovery/smart-discovery';
@@ -16,7 +17,7 @@ import { SmartDiscovery } from './discovery/smart-discovery';
  */
 @Module({
   controllers: [SmartConfigurationController],
-  providers: [InboundAuthenticator, SmartAccessPolicy, FhirAuthorizer, SmartDiscovery],
-  exports: [FhirAuthorizer, InboundAuthenticator, SmartAccessPolicy, SmartDiscovery, FHIR_ACCESS_POLICY],
+  providers: [InboundAuthenticator, SmartAccessPolicy, FhirAuthorizer, SmartDiscovery, PolicyLookups],
+  exports: [FhirAuthorizer, InboundAuthenticator, SmartAccessPolicy, SmartDiscovery, PolicyLookups, FHIR_ACCESS_POLICY],
 })
 export class AuthModule extends ConfigurableAuthModule {}

@@ -14,10 +14,13 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { FHIR_ACCESS_POLICY } from './constants';
 import { SmartDiscovery } from './discovery/smart-discovery';
 import { InboundAuthenticator, MissingCredentialError } from './inbound-authenticator';
-import type { FhirAccessPolicy } from './interfaces/access-policy.interface';
+import type { FhirAccessPolicy, SearchNarrowing } from './interfaces/access-policy.interface';
 import type { AuthModuleOptions } from './interfaces/auth-module-options.interface';
 import type { Caller } from './interfaces/caller.interface';
+import { patchedResource, pinnedTo } from './patched-resource';
 import { permissionOf } from './permissions';
+import { PolicyLookups } from './policy-lookups';
+import type { Permission } from './scopes';
 import { InvalidTokenError } from './token/smart-token-verifier';
 
 const unchecked = (operation: FhirOperation): FhirAccessGrant => ({
@@ -28,8 +31,28 @@ const unchecked = (operation: FhirOperation): FhirAccessGrant => ({
 const isResource = (value: unknown): value is Resource =>
   typeof value === 'object' && value !== null && typeof (value as Resource).resourceType === 'string';
 
-const withQuery = (query: string | undefined, extra: Record<string, string>) =>
-  [query, new URLSearchParams(extra).toString()].filter(Boolean).join('&');
+const withQuery = (query: string | undefined, extra: SearchNarrowing) =>
+  [
+    query,
+    new URLSearchParams(
+      Object.entries(extra).flatMap(([name, values]) =>
+        [values].flat().map((value): [string, string] => [name, value]),
+      ),
+    ).toString(),
+  ]
+    .filter(Boolean)
+    .join('&');
+
+/** The type of the resource an entry's `request.url` or `fullUrl` names (`.../Observation/1[/_history/2]`). */
+const REFERENCED_TYPE = /(?:^|\/)([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1)[0])?.[1];
+
+/** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
+interface CheckedOperation {
+  operation: FhirOperation;
+  /** The caller reaches only part of the type (its search is narrowed): answers lose `total` when not narrowed at the source. */
+  confined: boolean;
+}
 
 /**
  * Inbound authorization of every FHIR operation (the `FhirAccessControl` of
@@ -50,6 +73,7 @@ export class FhirAuthorizer implements FhirAccessControl {
     private readonly requestContext: RequestContextService,
     @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
     private readonly discovery: SmartDiscovery,
+    private readonly policyLookups: PolicyLookups,
   ) {
     this.enforce = options.enforce ?? true;
   }
@@ -58,8 +82,8 @@ export class FhirAuthorizer implements FhirAccessControl {
     // Capabilities are public: clients discover how to authorize there.
     if (operation.interaction === 'capabilities') return this.capabilities(operation);
     const presented = this.requestContext.presentedCredentials();
-    // No credentials: an operation of the gateway's own code.
-    if (!presented) return unchecked(operation);
+    // No credentials, or an access policy's own lookup: an operation of the gateway's own code.
+    if (!presented || this.policyLookups.active) return unchecked(operation);
     this.decide({ decision: 'allow' });
     const caller = await this.callerOf(presented);
     if (!caller) return unchecked(operation);
@@ -69,10 +93,10 @@ export class FhirAuthorizer implements FhirAccessControl {
     }
     const checked = await this.checkOperation(caller, source, operation, lookup);
     if ('denial' in checked) this.refuse(checked.denial);
-    const checkedOperation = 'operation' in checked ? checked.operation : operation;
+    const { operation: checkedOperation, confined } = 'denial' in checked ? { operation, confined: false } : checked;
     return {
       operation: checkedOperation,
-      checkResponse: (response) => this.checkAnswer(caller, operation, response),
+      checkResponse: (response) => this.checkAnswer(caller, source, operation, response, confined),
     };
   }
 
@@ -117,17 +141,13 @@ export class FhirAuthorizer implements FhirAccessControl {
     source: string,
     operation: FhirOperation,
     lookup: ResourceLookup,
-  ): Promise<{ operation: FhirOperation } | { denial: Denial }> {
+  ): Promise<CheckedOperation | { denial: Denial }> {
     const permission = permissionOf(operation);
-    if (!permission) return { operation };
-    const decision = await this.policy.checkRequest({
-      caller,
-      source,
-      permission,
-      interaction: operation.interaction,
-      resourceType: operation.resourceType ?? '*',
-      id: operation.id,
-    });
+    if (!permission) return { operation, confined: false };
+    const resourceType = operation.resourceType ?? '*';
+    const ask = (asked: Permission, interaction = operation.interaction, id = operation.id) =>
+      this.policy.checkRequest({ caller, source, permission: asked, interaction, resourceType, id });
+    const decision = await ask(permission);
     if (!decision.allowed) return { denial: { status: 403, ...decision } };
     if (permission === 'c' || permission === 'u') {
       if (isResource(operation.body)) {
@@ -135,30 +155,44 @@ export class FhirAuthorizer implements FhirAccessControl {
         if (denial) return { denial };
       }
     }
+    let checkedOperation = operation;
     if ((permission === 'u' || permission === 'd') && operation.id !== undefined && operation.resourceType) {
       const existing = await lookup(operation.resourceType, operation.id);
       if (isResource(existing)) {
         const denial = await this.checkResource(caller, existing, permission);
         if (denial) return { denial };
+        if (operation.interaction === 'patch') {
+          const patched = patchedResource(existing, operation.body);
+          if ('problem' in patched) return { denial: { status: 403, reason: patched.problem } };
+          const denial = await this.checkResource(caller, patched.resource, 'u');
+          if (denial) return { denial: { ...denial, reason: `the patched ${denial.reason}` } };
+          checkedOperation = pinnedTo(operation, existing);
+        }
       }
     }
+    // What selects resources by a search must be a search the caller may run, narrowed alike: the condition
+    // of a conditional update or delete, and a conditional create's If-None-Exist (else it reveals matches).
     let narrowing = decision.narrowing;
-    if ((permission === 'u' || permission === 'd') && operation.id === undefined) {
-      // A conditional update or delete selects by a search: it must be one the caller may run, narrowed alike.
-      const selection = await this.policy.checkRequest({
-        caller,
-        source,
-        permission: 's',
-        interaction: 'search',
-        resourceType: operation.resourceType ?? '*',
-      });
+    const ifNoneExist = operation.interaction === 'create' ? operation.headers?.['if-none-exist'] : undefined;
+    if (((permission === 'u' || permission === 'd') && operation.id === undefined) || ifNoneExist !== undefined) {
+      const selection = await ask('s', 'search', undefined);
       if (!selection.allowed) return { denial: { status: 403, ...selection } };
       narrowing = selection.narrowing;
     }
-    if (narrowing && this.enforce) {
-      return { operation: { ...operation, query: withQuery(operation.query, narrowing) } };
+    // An instance history's answer lists deleted versions too: whether the caller reaches the whole type decides.
+    let confined = narrowing !== undefined;
+    if (operation.interaction === 'history' && operation.id !== undefined) {
+      const search = await ask('s', 'search', undefined);
+      confined = !search.allowed || search.narrowing !== undefined;
     }
-    return { operation };
+    if (!narrowing || !this.enforce) return { operation: checkedOperation, confined };
+    if (ifNoneExist !== undefined) {
+      const headers = { ...operation.headers, 'if-none-exist': withQuery(ifNoneExist, narrowing) };
+      return { operation: { ...checkedOperation, headers }, confined };
+    }
+    // History takes no search parameters: its answer is filtered instead.
+    if (operation.interaction === 'history') return { operation: checkedOperation, confined };
+    return { operation: { ...checkedOperation, query: withQuery(operation.query, narrowing) }, confined };
   }
 
   private async checkResource(caller: Caller, resource: Resource, permission: 'r' | 'c' | 'u' | 'd') {
@@ -169,7 +203,13 @@ export class FhirAuthorizer implements FhirAccessControl {
   }
 
   /** Checks what the source answered: a read outside the caller's reach is refused, search results are withheld. */
-  private async checkAnswer(caller: Caller, operation: FhirOperation, response: FhirResponse): Promise<FhirResponse> {
+  private async checkAnswer(
+    caller: Caller,
+    source: string,
+    operation: FhirOperation,
+    response: FhirResponse,
+    confined: boolean,
+  ): Promise<FhirResponse> {
     if (response.status >= 400 || !isResource(response.body)) return response;
     if (operation.interaction === 'read' || operation.interaction === 'vread') {
       const denial = await this.checkResource(caller, response.body, 'r');
@@ -178,27 +218,54 @@ export class FhirAuthorizer implements FhirAccessControl {
       return response;
     }
     if (response.body.resourceType === 'Bundle' && permissionOf(operation) !== undefined) {
-      return { ...response, body: await this.withheld(caller, response.body) };
+      return { ...response, body: await this.withheld(caller, source, response.body, confined) };
     }
     return response;
   }
 
-  /** A Bundle without the resources the caller may not see (`total` dropped when any was withheld). */
-  private async withheld(caller: Caller, bundle: Bundle): Promise<Bundle> {
+  /**
+   * A Bundle without the entries the caller may not see: resources it does not reach, and entries with no
+   * resource (a history's deleted versions) of a type it reaches only in part. `total` is dropped when any
+   * entry was withheld, or when the caller is `confined` (the count is then not the caller's).
+   */
+  private async withheld(caller: Caller, source: string, bundle: Bundle, confined = false): Promise<Bundle> {
     const kept: BundleEntry[] = [];
     let firstDenial: Denial | undefined;
+    const wholeType = new Map<string, Promise<boolean>>();
+    const reachesWholeType = (resourceType: string) => {
+      if (!wholeType.has(resourceType)) {
+        const decision = this.policy.checkRequest({
+          caller,
+          source,
+          permission: 's',
+          interaction: 'search',
+          resourceType,
+        });
+        wholeType.set(
+          resourceType,
+          Promise.resolve(decision).then((d) => d.allowed && d.narrowing === undefined),
+        );
+      }
+      return wholeType.get(resourceType)!;
+    };
     for (const entry of bundle.entry ?? []) {
       const resource = entry.resource;
-      const denial =
-        resource && resource.resourceType !== 'OperationOutcome'
-          ? await this.checkResource(caller, resource, 'r')
-          : undefined;
+      let denial: Denial | undefined;
+      if (resource && resource.resourceType !== 'OperationOutcome') {
+        denial = await this.checkResource(caller, resource, 'r');
+      } else if (!resource && (entry.request?.url ?? entry.fullUrl)) {
+        // No resource to check, yet a reference to one (a deleted version): only for whom sees the whole type.
+        const resourceType = referencedType(entry.request?.url ?? entry.fullUrl!);
+        if (!resourceType || !(await reachesWholeType(resourceType))) {
+          denial = { status: 403, reason: 'an entry without a resource, of a type the token reaches only in part' };
+        }
+      }
       if (!denial) kept.push(entry);
       else firstDenial ??= denial;
     }
-    if (!firstDenial) return bundle;
+    if (!firstDenial && !confined) return bundle;
     if (!this.enforce) {
-      this.decide({ decision: 'would-deny', reason: `results withheld: ${firstDenial.reason}` });
+      if (firstDenial) this.decide({ decision: 'would-deny', reason: `results withheld: ${firstDenial.reason}` });
       return bundle;
     }
     const { total: _total, ...rest } = bundle;
@@ -230,17 +297,15 @@ export class FhirAuthorizer implements FhirAccessControl {
         denied.set(index, { status: 403, reason: `entry ${index}: not a recognised FHIR interaction` });
         continue;
       }
-      const entryOp = { ...classified, body: entry.resource };
+      const { ifNoneExist, ifMatch } = entry.request;
+      const headers = { ...(ifNoneExist && { 'if-none-exist': ifNoneExist }), ...(ifMatch && { 'if-match': ifMatch }) };
+      const entryOp = { ...classified, body: entry.resource, headers };
       const checked = await this.checkOperation(caller, source, entryOp, lookup);
       if ('denial' in checked) {
         denied.set(index, { ...checked.denial, reason: `entry ${index}: ${checked.denial.reason}` });
         continue;
       }
-      checkedEntries.push(
-        checked.operation.query === entryOp.query
-          ? entry
-          : { ...entry, request: { ...entry.request, url: `${entryOp.resourceType}?${checked.operation.query}` } },
-      );
+      checkedEntries.push(checkedRequest(entry, checked.operation));
     }
     if (denied.size > 0) {
       const first = denied.values().next().value!;
@@ -259,7 +324,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         const merged: BundleEntry[] = [];
         for (const index of entries.keys()) {
           const denial = denied.get(index);
-          merged.push(denial ? deniedEntry(denial) : await this.checkedEntry(caller, answered.shift()));
+          merged.push(denial ? deniedEntry(denial) : await this.checkedEntry(caller, source, answered.shift()));
         }
         return { ...response, body: { ...(response.body as Bundle), entry: merged } };
       },
@@ -267,10 +332,11 @@ export class FhirAuthorizer implements FhirAccessControl {
   }
 
   /** One entry of a batch or transaction answer: a read the caller may not see answers 403, a search is withheld from. */
-  private async checkedEntry(caller: Caller, entry: BundleEntry | undefined): Promise<BundleEntry> {
+  private async checkedEntry(caller: Caller, source: string, entry: BundleEntry | undefined): Promise<BundleEntry> {
     const resource = entry?.resource;
     if (!entry || !resource || !entry.response?.status.startsWith('2')) return entry ?? {};
-    if (resource.resourceType === 'Bundle') return { ...entry, resource: await this.withheld(caller, resource) };
+    if (resource.resourceType === 'Bundle')
+      return { ...entry, resource: await this.withheld(caller, source, resource) };
     const denial = await this.checkResource(caller, resource, 'r');
     if (!denial || !this.enforce) return entry;
     return deniedEntry(denial);
@@ -290,6 +356,21 @@ export class FhirAuthorizer implements FhirAccessControl {
   private decide(decision: AuthorizationDecision): void {
     this.requestContext.assign({ authorization: decision });
   }
+}
+
+/** A bundle entry whose request is the checked operation's (its search narrowed, its conditions pinned). */
+function checkedRequest(entry: BundleEntry, checked: FhirOperation): BundleEntry {
+  const request = entry.request!;
+  const path = request.url.split('?')[0];
+  return {
+    ...entry,
+    request: {
+      ...request,
+      url: checked.query ? `${path}?${checked.query}` : path,
+      ifNoneExist: checked.headers?.['if-none-exist'] ?? request.ifNoneExist,
+      ifMatch: checked.headers?.['if-match'] ?? request.ifMatch,
+    },
+  };
 }
 
 function deniedEntry(denial: Denial): BundleEntry {

@@ -4,13 +4,20 @@ import { ApiKeys } from './api-keys';
 import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import type { AuthModuleOptions } from './interfaces/auth-module-options.interface';
 import type { Caller } from './interfaces/caller.interface';
-import { parseScopes } from './scopes';
+import { parseScope, parseScopes } from './scopes';
 import { InvalidTokenError, SmartTokenVerifier } from './token/smart-token-verifier';
 
 /** No credential was presented. */
 export class MissingCredentialError extends Error {
   constructor() {
     super('An access token is required (Authorization: Bearer)');
+  }
+}
+
+/** The credential is valid but does not grant the scope a route needs. */
+export class InsufficientScopeError extends Error {
+  constructor(readonly requiredScope: string) {
+    super(`The access token does not grant the scope ${requiredScope}`);
   }
 }
 
@@ -46,4 +53,32 @@ export class InboundAuthenticator {
     if (!this.verifier) throw new InvalidTokenError('The credential is not valid');
     return this.verifier.verify(bearer);
   }
+
+  /**
+   * The caller of a route that is no FHIR interaction (events, metrics, docs): an API key, or a SMART token
+   * that grants the operations scope (`SMART_OPERATIONS_SCOPE`); throws `MissingCredentialError`,
+   * `InvalidTokenError` or `InsufficientScopeError`.
+   */
+  async authenticateOperator(presented: PresentedCredentials): Promise<Caller> {
+    const caller = await this.authenticate(presented);
+    const required = this.options.operationsScope ?? DEFAULT_OPERATIONS_SCOPE;
+    if (caller.credential !== 'smart' || grants(caller, required)) return caller;
+    throw new InsufficientScopeError(required);
+  }
+}
+
+const DEFAULT_OPERATIONS_SCOPE = 'system/*.rs';
+
+/** Whether the caller holds `required`: the scope itself, or (a SMART scope) one of its context that covers it unrestricted. */
+function grants(caller: Caller, required: string): boolean {
+  if (caller.grantedScopes.includes(required)) return true;
+  const wanted = parseScope(required);
+  if (!wanted || wanted.restriction) return false;
+  return caller.scopes.some(
+    (scope) =>
+      scope.context === wanted.context &&
+      !scope.restriction &&
+      (scope.resourceType === '*' || scope.resourceType === wanted.resourceType) &&
+      [...wanted.permissions].every((permission) => scope.permissions.has(permission)),
+  );
 }

@@ -38,11 +38,12 @@ export class PatientCompartment {
     );
   }
 
-  /** Search parameters that confine a search of this type to the patient's compartment. */
-  searchRestriction(resourceType: string, patientId: string): Record<string, string> {
-    if (resourceType === 'Patient') return { _id: patientId };
+  /** Search parameters that confine a search of this type to the compartments of these patients (any of them). */
+  searchRestriction(resourceType: string, patientIds: string | readonly string[]): Record<string, string> {
+    const ids = [patientIds].flat();
+    if (resourceType === 'Patient') return { _id: ids.join(',') };
     const params = this.params.get(resourceType) ?? [];
     const code = ['patient', 'subject'].find((preferred) => params.includes(preferred)) ?? params[0];
-    return { [code]: `Patient/${patientId}` };
+    return { [code]: ids.map((id) => `Patient/${id}`).join(',') };
   }
 }

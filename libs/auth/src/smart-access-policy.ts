@@ -24,10 +24,11 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
   checkRequest(request: AccessRequest): AccessDecision {
     const { caller, permission, resourceType } = request;
     const granting = grantingScopes(caller, resourceType, [permission]).filter((scope) =>
-      this.reaches(caller, scope, resourceType),
+      this.reaches(caller, scope, resourceType, request),
     );
     if (granting.length === 0) return this.refusal(caller, resourceType, permission);
-    if (permission !== 's') return ALLOW;
+    // Every type at once (`$everything`, system history): each resource of the answer is checked.
+    if (permission !== 's' || resourceType === '*') return ALLOW;
     // A search is narrowed only when every granting scope narrows it the same way; the check of each
     // returned resource enforces the rest.
     if (granting.some((scope) => scope.context !== 'patient' && !scope.restriction)) return ALLOW;
@@ -60,9 +61,15 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
     };
   }
 
-  /** A `patient/` scope needs the token's patient and a type of the patient compartment. */
-  private reaches(caller: Caller, scope: ClinicalScope, resourceType: string): boolean {
-    return scope.context !== 'patient' || (caller.patient !== undefined && this.compartment.includesType(resourceType));
+  /**
+   * A `patient/` scope needs the token's patient and a type of the patient compartment; across every type
+   * (`*`), only the compartment of that patient (`Patient/{id}/$everything`).
+   */
+  private reaches(caller: Caller, scope: ClinicalScope, resourceType: string, request?: AccessRequest): boolean {
+    if (scope.context !== 'patient') return true;
+    if (caller.patient === undefined) return false;
+    if (resourceType === '*') return request?.interaction === 'search' && request.id === caller.patient;
+    return this.compartment.includesType(resourceType);
   }
 
   private refusal(caller: Caller, resourceType: string, permission: Permission): AccessDecision {

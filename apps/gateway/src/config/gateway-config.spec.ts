@@ -59,7 +59,13 @@ describe('loadGatewayConfig', () => {
       },
       notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880, credentials: undefined },
       console: { enabled: true, replayEvents: 1000 },
-      auth: { smart: undefined, enforce: true, deniedReadStatus: 403, trustedTransport: false },
+      auth: {
+        smart: undefined,
+        enforce: true,
+        deniedReadStatus: 403,
+        trustedTransport: false,
+        operationsScope: 'system/*.rs',
+      },
     });
   });
 

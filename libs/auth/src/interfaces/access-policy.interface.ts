@@ -2,6 +2,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { Permission } from '../scopes';
 import type { Caller } from './caller.interface';
 
+/** Search parameters by name; several values of one parameter must all hold. */
+export type SearchNarrowing = Record<string, string | string[]>;
+
 /** One interaction a caller asks for, before it runs. */
 export interface AccessRequest {
   caller: Caller;
@@ -17,8 +20,11 @@ export interface AccessRequest {
 export type AccessDecision =
   | {
       allowed: true;
-      /** Search parameters to add to a search (each must also hold), so that it stays within the caller's reach. */
-      narrowing?: Record<string, string>;
+      /**
+       * Search parameters to add to a search (each must also hold), so that it stays within the caller's reach;
+       * several values of one parameter must all hold.
+       */
+      narrowing?: SearchNarrowing;
     }
   | {
       allowed: false;
@@ -30,9 +36,11 @@ export type AccessDecision =
 
 /**
  * Decides what a caller may do. The default (`SmartAccessPolicy`) applies SMART
- * scopes and patient compartments; provide another under `FHIR_ACCESS_POLICY`
- * (`AuthModule.forRoot(options, { accessPolicy })`), usually one that asks the
- * SMART policy first and then adds its own rule.
+ * scopes and patient compartments. Add a policy of your own with
+ * `AuthModule.forRoot(options, { accessPolicies: [MyPolicy] })` (or
+ * `createGatewayApp(config, imports, { accessPolicies })`): it is asked after
+ * the SMART policy and can only take away. `accessPolicy` replaces the SMART
+ * policy itself.
  */
 export interface FhirAccessPolicy {
   /** Before the operation runs. */

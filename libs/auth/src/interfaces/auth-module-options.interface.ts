@@ -35,6 +35,8 @@ export interface AuthModuleOptions {
   deniedReadStatus?: 403 | 404;
   /** Message-pattern callers are authenticated by the transport (NATS accounts): no token is asked of them. */
   trustedTransport?: boolean;
+  /** The scope a SMART token needs on routes that are no FHIR interaction (operations: events, metrics, docs). Default `system/*.rs`. */
+  operationsScope?: string;
 }
 
 export type AccessPolicyOption =
@@ -47,4 +49,9 @@ export interface AuthModuleExtras {
   isGlobal?: boolean;
   /** Replaces the SMART access policy: a class, `{ useFactory, inject }` or `{ useValue }`. */
   accessPolicy?: AccessPolicyOption;
+  /**
+   * Policies added to the SMART one (or to `accessPolicy`), asked after it in this order: every one must
+   * allow, and their search narrowings all apply, so an added policy can only take away.
+   */
+  accessPolicies?: AccessPolicyOption[];
 }
