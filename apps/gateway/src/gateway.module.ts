@@ -11,7 +11,7 @@ import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { InboundGuard } from './auth/inbound.guard';
-import { operatorAuthentication } from './auth/operator-authentication';
+import { type Authenticate, consoleAuthentication, operatorAuthentication } from './auth/operator-authentication';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
@@ -34,12 +34,19 @@ function ownCheckPaths(config: GatewayConfig): (path: string) => boolean {
     ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
     // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
     ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
-    // FHIR interactions are checked by the FhirAuthorizer, per operation; the sources' status is operational.
-    // The console's API routes take a clinician's token too (ConsoleCallerGuard), not only the operations scope.
-    ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`, '/events', '/console'] : []),
+    // FHIR interactions are checked by the FhirAuthorizer, per operation; the sources' status is the console's.
+    ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`] : []),
   ];
   const underPrefix = (path: string) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   return (path) => underPrefix(path) && path !== `/${config.fhir.basePath}/status`;
+}
+
+/** The console's routes (and the sources' status it lists) take a clinician's credential; the other routes an operator's. */
+function byPath(config: GatewayConfig, operator: Authenticate, console: Authenticate): Authenticate {
+  const consolePrefixes = ['/events', '/console', `/${config.fhir.basePath}/status`];
+  const forConsole = (path: string) =>
+    consolePrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  return (request) => (forConsole(request.path) ? console : operator)(request);
 }
 
 function inboundGuard(config: GatewayConfig): Provider[] {
@@ -49,7 +56,7 @@ function inboundGuard(config: GatewayConfig): Provider[] {
       provide: APP_GUARD,
       useFactory: (reflector: Reflector, requestContext: RequestContextService, authenticator?: InboundAuthenticator) =>
         new InboundGuard(
-          operatorAuthentication(config, authenticator),
+          byPath(config, operatorAuthentication(config, authenticator), consoleAuthentication(config, authenticator)),
           reflector,
           requestContext,
           ownCheckPaths(config),
@@ -155,7 +162,6 @@ export class GatewayModule {
               ConsoleModule.register({
                 stream: { replayCapacity: config.console.replayEvents, maxBufferedBytes: 1024 * 1024, maxViewers: 100 },
                 ...consoleSignIn(config),
-                auth,
               }),
             ]
           : []),

@@ -89,7 +89,7 @@ export const authConfig = defineConfigNamespace({
       .regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/, 'must be one scope (RFC 6749 characters, no spaces)')
       .default('system/*.rs')
       .describe(
-        'With `smart`: the scope a Bearer token needs on routes that are no FHIR interaction (events, metrics, docs).',
+        'With `smart`: the scope a Bearer token needs on operational routes that are no FHIR interaction (metrics, docs); the console’s routes take a `user/` scope too.',
       ),
     GATEWAY_TRANSPORT_TRUSTED: envBoolean()
       .default(false)

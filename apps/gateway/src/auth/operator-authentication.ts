@@ -5,6 +5,7 @@ import {
   InvalidTokenError,
   MissingCredentialError,
 } from '@ehr-gateway/auth';
+import type { Caller } from '@ehr-gateway/auth';
 import type { Request } from 'express';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ApiKeys } from './api-keys';
@@ -18,20 +19,49 @@ const header = (request: Request, name: string) => {
 };
 
 /**
- * The credential the routes that are no FHIR interaction need (events, metrics,
- * docs, `/fhir/status`, ...): an API key of `GATEWAY_API_KEYS`, or with
- * `GATEWAY_AUTH=smart` also a SMART token granting `SMART_OPERATIONS_SCOPE`
- * (checked by `@ehr-gateway/auth`, like every token). 401 without a valid
- * credential, 403 naming the scope a valid token lacks.
+ * The credential the routes that are no FHIR interaction need (metrics, docs,
+ * ...): an API key of `GATEWAY_API_KEYS`, or with `GATEWAY_AUTH=smart` also a
+ * SMART token granting `SMART_OPERATIONS_SCOPE` (checked by `@ehr-gateway/auth`,
+ * like every token). 401 without a valid credential, 403 naming the scope a
+ * valid token lacks.
  */
 export function operatorAuthentication(config: GatewayConfig, authenticator?: InboundAuthenticator): Authenticate {
-  if (!config.gateway.auth.includes('smart') || !authenticator) {
-    const keys = new ApiKeys(config.gateway.apiKeys);
-    return async (request) => keys.authenticate(request);
-  }
+  if (!config.gateway.auth.includes('smart') || !authenticator) return apiKeyAuthentication(config);
+  return withHttpErrors((presented) => authenticator.authenticateOperator(presented));
+}
+
+/**
+ * The console's routes (its event stream, CDA mapping and the sources' status it
+ * lists): like `operatorAuthentication`, but a clinician's `user/` token is
+ * enough; a patient-level token is refused, since the console shows every
+ * patient's events.
+ */
+export function consoleAuthentication(config: GatewayConfig, authenticator?: InboundAuthenticator): Authenticate {
+  if (!config.gateway.auth.includes('smart') || !authenticator) return apiKeyAuthentication(config);
+  return withHttpErrors(async (presented) => {
+    const caller = await authenticator.authenticate(presented);
+    if (caller.credential === 'smart' && !seesEveryPatient(caller)) {
+      throw new ForbiddenException(
+        'The console needs a user/ or system/ scope such as user/*.rs or system/*.rs (a patient-level token sees one patient)',
+      );
+    }
+    return caller;
+  });
+}
+
+const seesEveryPatient = (caller: Caller) => caller.scopes.some((scope) => scope.context !== 'patient');
+
+function apiKeyAuthentication(config: GatewayConfig): Authenticate {
+  const keys = new ApiKeys(config.gateway.apiKeys);
+  return async (request) => keys.authenticate(request);
+}
+
+type PresentedCredentials = Parameters<InboundAuthenticator['authenticate']>[0];
+
+function withHttpErrors(check: (presented: PresentedCredentials) => Promise<Caller>): Authenticate {
   return async (request) => {
     try {
-      const caller = await authenticator.authenticateOperator({
+      const caller = await check({
         transport: 'http',
         authorization: header(request, 'authorization'),
         apiKey: header(request, 'x-api-key'),

@@ -1,10 +1,9 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CdaDocument, CdaParseError, type CdaFhirView } from '@ehr-gateway/cda';
 import { notereaderConfig } from '@ehr-gateway/notereader';
 import { CONSOLE_TAG } from '../api-docs';
-import { ConsoleCallerGuard } from './console-caller.guard';
 
 /**
  * What a CDA document says as FHIR, for the console's NoteReader view: the
@@ -13,7 +12,6 @@ import { ConsoleCallerGuard } from './console-caller.guard';
  * no event, nothing logged).
  */
 @ApiTags(CONSOLE_TAG)
-@UseGuards(ConsoleCallerGuard)
 @Controller('console/cda')
 export class CdaFhirController {
   constructor(@Inject(notereaderConfig.KEY) private readonly notereader: ConfigType<typeof notereaderConfig>) {}

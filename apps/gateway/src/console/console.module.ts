@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CdaFhirController } from './cda-fhir.controller';
 import { ConsoleSecurityHeaders } from './console-assets';
-import { ConsoleCallerGuard } from './console-caller.guard';
 import { ConsolePageController } from './console-page.controller';
 import { CONSOLE_SETTINGS, type ConsoleSettings } from './console-settings';
 import { EventRates } from './event-rates';
@@ -13,8 +12,6 @@ export interface ConsoleModuleOptions {
   settings: ConsoleSettings;
   /** Origins the page may call besides the gateway: the SMART token endpoint's. */
   tokenOrigins: string[];
-  /** The gateway's AuthModule when it accepts SMART tokens: the console's API routes authenticate with it. */
-  auth?: DynamicModule;
 }
 
 /** The console's server side: its page and settings, the live event stream and its status, CDA-to-FHIR mapping. */
@@ -23,13 +20,11 @@ export class ConsoleModule {
   static register(options: ConsoleModuleOptions): DynamicModule {
     return {
       module: ConsoleModule,
-      imports: options.auth ? [options.auth] : [],
       controllers: [ConsolePageController, EventStreamController, CdaFhirController],
       providers: [
         { provide: EventStreamService, useFactory: () => new EventStreamService(options.stream, new EventRates()) },
         { provide: ConsoleSecurityHeaders, useValue: new ConsoleSecurityHeaders(options.tokenOrigins) },
         { provide: CONSOLE_SETTINGS, useValue: options.settings },
-        ConsoleCallerGuard,
       ],
     };
   }

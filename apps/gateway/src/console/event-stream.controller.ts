@@ -1,13 +1,4 @@
-import {
-  Controller,
-  Get,
-  Headers,
-  OnModuleInit,
-  Query,
-  Res,
-  ServiceUnavailableException,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, Headers, OnModuleInit, Query, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EventBrokerPublisher, EventBrokerStats, EventDispatcher } from '@ehr-gateway/events';
@@ -15,7 +6,6 @@ import type { Response } from 'express';
 import { CONSOLE_TAG } from '../api-docs';
 import { brokerOf } from '../observability/broker-of';
 import type { EventRatesSnapshot } from './event-rates';
-import { ConsoleCallerGuard } from './console-caller.guard';
 import { parseEventPatterns } from './event-patterns';
 import { EventStreamService, TooManyViewersError } from './event-stream.service';
 
@@ -28,7 +18,6 @@ export interface EventStreamStatus {
 }
 
 @ApiTags(CONSOLE_TAG)
-@UseGuards(ConsoleCallerGuard)
 @Controller('events')
 export class EventStreamController implements OnModuleInit {
   private broker?: EventBrokerPublisher;
