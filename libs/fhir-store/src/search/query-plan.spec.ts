@@ -111,6 +111,7 @@ describe('the search time budget', () => {
       candidates: [],
       probes: [],
       order: [],
+      descending: false,
       count: 1,
       offset: 0,
       total: 'accurate',

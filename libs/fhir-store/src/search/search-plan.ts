@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { Sql, join, list, sql } from './sql';
+import { Sql, join, list, raw, sql } from './sql';
 
 /** An include step: follow references from `sourceType` rows (or, reversed, to `targetType` rows). */
 export interface IncludeStep {
@@ -12,6 +12,28 @@ export interface IncludeStep {
   iterate: boolean;
 }
 
+/** A filter the executor may drive the search from (see `CompiledFilter`). */
+export interface Candidate {
+  ridSet: Sql;
+  probe: Sql;
+  inner: Sql[];
+  ordered: boolean;
+  /** `ridSet` yields only live resources of the searched type (index rows exist for nothing else). */
+  exact: boolean;
+}
+
+/**
+ * An index in the order of a sort parameter's values, walked to answer a
+ * `_sort` without sorting every match: `(sp, column)` of `table`, backwards
+ * for a descending sort (table and column are chosen by the engine).
+ */
+export interface SortWalk {
+  table: string;
+  column: string;
+  sp: number;
+  descending: boolean;
+}
+
 /**
  * A search compiled to SQL, as plain data: it runs in a worker thread (or in
  * process) with nothing but a connection to the store file.
@@ -20,15 +42,21 @@ export interface SearchPlan {
   /** Conditions every match meets (type, liveness), on the alias `r` of `resource`. */
   base: Sql;
   /** Filters that can drive the search from an index (the most selective does), with their probe form. */
-  candidates: { ridSet: Sql; probe: Sql }[];
+  candidates: Candidate[];
   /** Filters that are only probes. */
   probes: Sql[];
-  /** `ORDER BY` terms before the `rid` tie-break. */
+  /** `ORDER BY` terms before the `rid` tie-break; empty for `rid` order (no `_sort`). */
   order: Sql[];
+  /** The direction of the `rid` tie-break: that of the first sort key. */
+  descending: boolean;
+  /** The first sort key's index, when it has one. */
+  walk?: SortWalk;
   count: number;
   offset: number;
-  /** `auto`: the total when there are at most `AUTO_TOTAL_LIMIT` matches, none beyond (ask `_total=accurate`). */
-  total: 'none' | 'estimate' | 'accurate' | 'auto';
+  /** Keyset paging in `rid` order: the page starts after this `rid` (`_cursor`). */
+  after?: number;
+  /** Without `accurate`, a total is given only when it costs at most `DRIVER_LIMIT` rows. */
+  total: 'none' | 'estimate' | 'accurate';
   includes: IncludeStep[];
   maxIncludes: number;
 }
@@ -48,10 +76,9 @@ export interface PlanResult {
   includesTruncated: boolean;
 }
 
-/** A filter matching at most this many rows drives the search; beyond, the type is scanned in order and probed. */
-const DRIVER_LIMIT = 5000;
+/** A filter matching at most this many rows may drive the search from its index, sorted in full. */
+export const DRIVER_LIMIT = 2000;
 const MAX_ITERATIONS = 4;
-export const AUTO_TOTAL_LIMIT = 10_000;
 
 const STATEMENT_CACHE = 256;
 const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
@@ -69,6 +96,13 @@ function prepare(db: DatabaseSync, text: string): StatementSync {
 }
 
 const count = (db: DatabaseSync, query: Sql): number => Number(prepare(db, query.text).get(...query.params)!.n);
+const rids = (db: DatabaseSync, query: Sql): number[] =>
+  prepare(db, query.text)
+    .all(...query.params)
+    .map((row) => Number(row.rid));
+/** How many resources a set of rows (`rid`s, maybe repeated) has, counting no further than `DRIVER_LIMIT + 1`. */
+const bounded = (db: DatabaseSync, set: Sql): number =>
+  count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${set}) LIMIT ${DRIVER_LIMIT + 1})`);
 
 /** Thrown out of a statement when the search outlives its budget. */
 export const TOO_COSTLY = 'search-too-costly';
@@ -92,14 +126,67 @@ function setDeadline(db: DatabaseSync, deadline: number): void {
   state.deadline = deadline;
 }
 
+/** A candidate's size up to `DRIVER_LIMIT`, or Infinity beyond (or when a set it reads in full is larger). */
+function estimate(db: DatabaseSync, candidate: Candidate): number {
+  for (const inner of candidate.inner) if (bounded(db, inner) > DRIVER_LIMIT) return Infinity;
+  const n = bounded(db, candidate.ridSet);
+  return n > DRIVER_LIMIT ? Infinity : n;
+}
+
+/**
+ * Where the rows of a search come from, and the conditions they meet:
+ * - `small`: a filter with at most `DRIVER_LIMIT` matches is read from its index, the others probe each match;
+ * - `stream`: a filter whose index yields rows in `rid` order drives, the others probe, and a page stops early;
+ * - `scan`: the type's rows in `rid` order, every filter probing each.
+ * `rid` is the column the page's `rid` order and keyset use.
+ */
+interface Source {
+  strategy: 'small' | 'stream' | 'scan';
+  from: Sql;
+  where: Sql[];
+  rid: Sql;
+}
+
+function source(plan: SearchPlan, driver: number, strategy: Source['strategy']): Source {
+  const others = plan.candidates.filter((_, i) => i !== driver).map((candidate) => candidate.probe);
+  // The budget check first, so that it runs for every row examined, whatever the other conditions answer.
+  const budget = sql`search_budget()`;
+  if (strategy === 'scan')
+    return {
+      strategy,
+      from: sql`resource r`,
+      where: [budget, plan.base, ...plan.candidates.map((c) => c.probe), ...plan.probes],
+      rid: sql`r.rid`,
+    };
+  const { ridSet } = plan.candidates[driver];
+  if (strategy === 'stream')
+    return {
+      strategy,
+      from: sql`(${ridSet}) d JOIN resource r ON r.rid = d.rid`,
+      where: [budget, plan.base, ...others, ...plan.probes],
+      rid: sql`d.rid`,
+    };
+  return {
+    strategy,
+    from: sql`resource r`,
+    where: [budget, plan.base, sql`r.rid IN (${ridSet})`, ...others, ...plan.probes],
+    rid: sql`r.rid`,
+  };
+}
+
+/** The source a page is read from: the smallest filter if small, else a streaming filter, else a scan. */
+function pageSource(plan: SearchPlan, estimates: number[]): Source {
+  const smallest = Math.min(...estimates);
+  if (smallest <= DRIVER_LIMIT) return source(plan, estimates.indexOf(smallest), 'small');
+  const streaming = plan.candidates.findIndex((candidate) => candidate.ordered);
+  return streaming >= 0 ? source(plan, streaming, 'stream') : source(plan, -1, 'scan');
+}
+
 /** Runs a plan within a time budget: the page of matches, its total when asked for, and its included resources. */
 export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number): PlanResult {
   setDeadline(db, Date.now() + budgetMs);
-  const estimates = plan.candidates.map((candidate) =>
-    count(db, sql`SELECT count(*) AS n FROM (${candidate.ridSet} LIMIT ${DRIVER_LIMIT + 1})`),
-  );
-  const smallest = estimates.length > 0 ? Math.min(...estimates) : Infinity;
-  if (smallest === 0)
+  const estimates = plan.candidates.map((candidate) => estimate(db, candidate));
+  if (estimates.some((n) => n === 0))
     return {
       matches: [],
       included: [],
@@ -107,43 +194,128 @@ export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number
       more: false,
       includesTruncated: false,
     };
-  const driver = smallest <= DRIVER_LIMIT ? estimates.indexOf(smallest) : -1;
-  const conditions = [
-    // First, so that it runs for every row examined, whatever the other conditions answer.
-    sql`search_budget()`,
-    plan.base,
-    ...plan.candidates.map((candidate, i) => (i === driver ? sql`r.rid IN (${candidate.ridSet})` : candidate.probe)),
-    ...plan.probes,
-  ];
-  const where = join(conditions, ' AND ');
+  const from = pageSource(plan, estimates);
 
-  let rids: number[] = [];
-  let more = false;
+  let page: number[] = [];
   if (plan.count > 0) {
-    const order = join([...plan.order, sql`r.rid`], ', ');
-    const page = sql`SELECT r.rid FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${plan.count + 1} OFFSET ${plan.offset}`;
-    rids = db
-      .prepare(page.text)
-      .all(...page.params)
-      .map((row) => Number(row.rid));
-    more = rids.length > plan.count;
-    if (more) rids.pop();
+    const limit = plan.count + 1;
+    if (plan.order.length === 0) page = ridOrderPage(db, plan, from, limit);
+    else if (plan.walk && from.strategy !== 'small') page = walkPage(db, plan, from, limit);
+    else page = sortedPage(db, plan, from, plan.offset, limit);
   }
+  const more = page.length > plan.count;
+  if (more) page.pop();
 
-  let total: number | undefined;
-  if (plan.count > 0 && plan.offset === 0 && !more && plan.total !== 'none') total = rids.length;
-  else if (plan.total === 'accurate') total = count(db, sql`SELECT count(*) AS n FROM resource r WHERE ${where}`);
-  else if (plan.total === 'auto') {
-    const bounded = count(
-      db,
-      sql`SELECT count(*) AS n FROM (SELECT 1 FROM resource r WHERE ${where} LIMIT ${AUTO_TOTAL_LIMIT + 1})`,
-    );
-    if (bounded <= AUTO_TOTAL_LIMIT) total = bounded;
-  }
-
-  const matches = fetchRows(db, rids);
+  const matches = fetchRows(db, page);
   const { included, truncated } = includes(db, plan, matches);
-  return { matches, included, total, more, includesTruncated: truncated };
+  return { matches, included, total: total(db, plan, estimates, from, page, more), more, includesTruncated: truncated };
+}
+
+/** A page in `rid` order: from the keyset `_cursor` when given, else from `_offset`. */
+function ridOrderPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: number): number[] {
+  const where = plan.after !== undefined ? [...from.where, sql`${from.rid} > ${plan.after}`] : from.where;
+  const offset = plan.after !== undefined ? 0 : plan.offset;
+  // A streaming filter may meet a resource twice (two composite values): DISTINCT on the index order streams too.
+  return rids(
+    db,
+    sql`SELECT DISTINCT ${from.rid} AS rid FROM ${from.from} WHERE ${join(where, ' AND ')} ORDER BY ${from.rid} LIMIT ${limit} OFFSET ${offset}`,
+  );
+}
+
+/** A page sorted in SQL by the sort terms (every match of `from` is sorted: used when they are few). */
+function sortedPage(db: DatabaseSync, plan: SearchPlan, from: Source, offset: number, limit: number): number[] {
+  const direction = raw(plan.descending ? 'DESC' : 'ASC');
+  const order = join([...plan.order, sql`r.rid ${direction}`], ', ');
+  return rids(
+    db,
+    sql`SELECT r.rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+  );
+}
+
+/**
+ * A sorted page read by walking the first sort key's index in order, probing
+ * each resource met, and stopping once the page is full: its cost follows the
+ * page's depth, not the number of matches. A resource comes first at its
+ * smallest value (largest, descending), as the sort key takes it. Further sort
+ * keys order each run of equal first-key values, so the walk goes on to the end
+ * of the last run before the collected resources are sorted by every key.
+ * Resources without a value come last, as in `sortedPage`.
+ */
+function walkPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: number): number[] {
+  const walk = plan.walk!;
+  const direction = raw(walk.descending ? 'DESC' : 'ASC');
+  const column = raw(`s.${walk.column}`);
+  const scan = source(plan, -1, 'scan');
+  const query = sql`SELECT s.rid AS rid, ${column} AS v FROM ${raw(walk.table)} s CROSS JOIN resource r ON r.rid = s.rid
+    WHERE s.sp = ${walk.sp} AND ${join(scan.where, ' AND ')} ORDER BY ${column} ${direction}, s.rid ${direction}`;
+  const wanted = plan.offset + limit;
+  const multiKey = plan.order.length > 1;
+  const seen = new Set<number>();
+  const walked: number[] = [];
+  let exhausted = true;
+  let last: unknown;
+  for (const row of prepare(db, query.text).iterate(...query.params)) {
+    const rid = Number(row.rid);
+    if (walked.length >= wanted && (!multiKey || row.v !== last)) {
+      exhausted = false;
+      break;
+    }
+    last = row.v;
+    if (seen.has(rid)) continue;
+    seen.add(rid);
+    walked.push(rid);
+  }
+  const ordered = multiKey && walked.length > 1 ? sortedPage(db, plan, withRids(walked), 0, walked.length) : walked;
+  const page = ordered.slice(plan.offset, wanted);
+  if (exhausted && page.length < limit) {
+    const missing = sql`NOT EXISTS (SELECT 1 FROM ${raw(walk.table)} m WHERE m.rid = r.rid AND m.sp = ${walk.sp})`;
+    const rest = { ...from, where: [...from.where, missing] };
+    page.push(...sortedPage(db, plan, rest, Math.max(0, plan.offset - walked.length), limit - page.length));
+  }
+  return page;
+}
+
+const withRids = (ids: number[]): Source => ({
+  strategy: 'small',
+  from: sql`resource r`,
+  where: [sql`r.rid IN ${list(ids)}`],
+  rid: sql`r.rid`,
+});
+
+/**
+ * `accurate`: counted in SQL from the smallest filter's index (or the type's
+ * rows when there is no filter). Otherwise only when it is free (the first page
+ * holds every match) or cheap (a driving filter of at most `DRIVER_LIMIT` rows,
+ * or a type of at most that many resources).
+ */
+function total(
+  db: DatabaseSync,
+  plan: SearchPlan,
+  estimates: number[],
+  from: Source,
+  page: number[],
+  more: boolean,
+): number | undefined {
+  if (plan.total === 'none') return undefined;
+  const firstPage = plan.offset === 0 && plan.after === undefined;
+  if (plan.count > 0 && firstPage && !more) return page.length;
+  const counted = (source: Source) =>
+    count(db, sql`SELECT count(DISTINCT r.rid) AS n FROM ${source.from} WHERE ${join(source.where, ' AND ')}`);
+  // One filter and nothing else: its index rows are those of the type's live resources, counted without them.
+  const alone = plan.candidates.length === 1 && plan.probes.length === 0 && plan.candidates[0].exact;
+  if (alone && from.strategy === 'small') return estimates[0];
+  if (from.strategy === 'small') return counted(from);
+  if (plan.candidates.length === 0 && plan.probes.length === 0) {
+    const all = sql`SELECT r.rid FROM resource r WHERE ${plan.base}`;
+    if (plan.total === 'accurate') return count(db, sql`SELECT count(*) AS n FROM (${all})`);
+    const n = bounded(db, all);
+    return n <= DRIVER_LIMIT ? n : undefined;
+  }
+  if (plan.total !== 'accurate') return undefined;
+  if (alone) return count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${plan.candidates[0].ridSet}))`);
+  if (plan.candidates.length === 0) return counted(source(plan, -1, 'scan'));
+  const driver = plan.candidates.findIndex((candidate) => candidate.ordered);
+  return counted(source(plan, driver >= 0 ? driver : 0, driver >= 0 ? 'stream' : 'small'));
 }
 
 function fetchRows(db: DatabaseSync, rids: number[]): ResultRow[] {

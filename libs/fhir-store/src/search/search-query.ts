@@ -11,7 +11,7 @@ const MAX_PARAMETERS = 50;
 
 export type FilterExpr =
   | { kind: 'param'; name: string; param: ParamDef; modifier?: string; values: string[] }
-  | { kind: 'id'; name: string; values: string[]; not?: boolean }
+  | { kind: 'id'; name: string; resourceType: string; values: string[]; not?: boolean }
   | { kind: 'chain'; name: string; param: ParamDef; links: { type: string; next: FilterExpr }[] }
   | { kind: 'has'; name: string; targetType: string; sourceType: string; param: ParamDef; next: FilterExpr };
 
@@ -39,6 +39,8 @@ export interface SearchQuery {
   sort: SortKey[];
   count: number;
   offset: number;
+  /** Keyset paging in the default order: the page starts after this row (`_cursor`, handed out in `next` links). */
+  after?: number;
   total?: Total;
   summary?: Summary;
   elements?: string[];
@@ -54,6 +56,7 @@ export interface SearchQuery {
 export const RESULT_PARAMETERS = new Set([
   '_count',
   '_offset',
+  '_cursor',
   '_sort',
   '_total',
   '_summary',
@@ -168,6 +171,9 @@ function resultParameter(search: SearchQuery, name: string, value: string): void
     case '_offset':
       search.offset = wholeNumber(name, value);
       return;
+    case '_cursor':
+      search.after = wholeNumber(name, value);
+      return;
     case '_total':
       if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw invalid(name);
       search.total = value;
@@ -242,7 +248,7 @@ export function parseFilter(resourceType: string, name: string, value: string, d
   if (extra.length > 0) throw invalid(name, 'has more than one modifier');
   if (code === '_id') {
     if (modifier !== undefined && modifier !== 'not') throw invalid(name, 'has a modifier not allowed for its type');
-    return { kind: 'id', name, values: splitOr(value), not: modifier === 'not' };
+    return { kind: 'id', name, resourceType, values: splitOr(value), not: modifier === 'not' };
   }
   const param = searchParams(resourceType).get(code);
   if (!param) throw unknown(name, resourceType);

@@ -5,7 +5,7 @@ import { FilterCompiler } from './compile-filter';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
-import { IncludeStep, SearchPlan } from './search-plan';
+import { IncludeStep, SearchPlan, SortWalk } from './search-plan';
 import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
 import { Sql, list, raw, sql } from './sql';
 
@@ -22,6 +22,34 @@ export interface SearchOptions {
   scope?: SearchScope;
   /** The path the links repeat (`Observation`, `Patient/1/Observation`). */
   path?: string;
+}
+
+/**
+ * Index tables and columns with an index on `(sp, column)` followed by `rid`
+ * (storage/schema.ts): a sort on them walks the index. Tokens (ordered by code,
+ * then system), references and descending numbers (no index on `hi`) are sorted in full.
+ */
+const SORT_INDEXES = new Set([
+  'idx_string.value',
+  'idx_date.lo',
+  'idx_date.hi',
+  'idx_number.lo',
+  'idx_quantity.value',
+  'idx_uri.value',
+]);
+
+/** The index table and column a sort key orders by: the smallest value ascending, the largest descending. */
+function sortColumn(key: SortKey): [string, string] {
+  const columns: Record<string, [string, string]> = {
+    string: ['idx_string', 'value'],
+    token: ['idx_token', 'code'],
+    date: ['idx_date', key.descending ? 'hi' : 'lo'],
+    number: ['idx_number', key.descending ? 'hi' : 'lo'],
+    quantity: ['idx_quantity', 'value'],
+    reference: ['idx_reference', "ttype || '/' || tid || url"],
+    uri: ['idx_uri', 'value'],
+  };
+  return columns[key.param!.type];
 }
 
 type IncludeStepInput = Omit<IncludeStep, 'params'> & { params: number[] };
@@ -55,22 +83,41 @@ export class SearchService {
     const probes: Sql[] = [];
     for (const filter of query.filters) {
       const compiled = compiler.compile(filter);
-      if (compiled.ridSet) candidates.push({ ridSet: compiled.ridSet, probe: compiled.probe('r') });
+      if (compiled.ridSet)
+        candidates.push({
+          ridSet: compiled.ridSet,
+          probe: compiled.probe('r'),
+          inner: compiled.inner ?? [],
+          ordered: compiled.ordered ?? false,
+          exact: true,
+        });
       else probes.push(compiled.probe('r'));
     }
     if (scope.patient !== undefined) {
       const compartment = this.compartmentRids(query.resourceType, scope.patient);
-      if (compartment) candidates.push({ ridSet: compartment, probe: sql`r.rid IN (${compartment})` });
+      if (compartment)
+        candidates.push({
+          ridSet: compartment,
+          probe: sql`r.rid IN (${compartment})`,
+          inner: [],
+          ordered: false,
+          exact: false,
+        });
       else probes.push(sql`0`);
     }
+    const [first] = query.sort;
     return {
       base,
       candidates,
       probes,
       order: query.sort.map((key) => this.sortTerm(key)),
+      descending: first?.descending ?? false,
+      walk: first ? this.sortWalk(first) : undefined,
       count: query.count,
       offset: query.offset,
-      total: query.total === undefined || query.total === 'estimate' ? 'auto' : query.total,
+      // A keyset applies to the default order only; a sorted search pages by offset.
+      after: query.sort.length === 0 ? query.after : undefined,
+      total: query.total ?? 'estimate',
       includes: [
         ...query.include.map((include) => this.includeStep(include, false)),
         ...query.revinclude.map((include) => this.includeStep(include, true)),
@@ -98,20 +145,22 @@ export class SearchService {
   private sortTerm(key: SortKey): Sql {
     const direction = raw(key.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
     if (key.code === '_id') return sql`r.id ${direction}`;
-    const param = key.param!;
-    const sp = this.db.knownParamId(paramKey(param.resourceType, param.code)) ?? -1;
+    const [table, column] = sortColumn(key);
     const pick = raw(key.descending ? 'MAX' : 'MIN');
-    const columns: Record<string, [string, string]> = {
-      string: ['idx_string', 'value'],
-      token: ['idx_token', 'code'],
-      date: ['idx_date', key.descending ? 'hi' : 'lo'],
-      number: ['idx_number', key.descending ? 'hi' : 'lo'],
-      quantity: ['idx_quantity', 'value'],
-      reference: ['idx_reference', "ttype || '/' || tid || url"],
-      uri: ['idx_uri', 'value'],
-    };
-    const [table, column] = columns[param.type];
-    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND s.sp = ${sp}) ${direction}`;
+    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND s.sp = ${this.sortParamId(key)}) ${direction}`;
+  }
+
+  /** The index a sort key can be read in order from: `(sp, column)` with `rid` next (see `SORT_INDEXES`). */
+  private sortWalk(key: SortKey): SortWalk | undefined {
+    if (key.code === '_id') return undefined;
+    const [table, column] = sortColumn(key);
+    if (!SORT_INDEXES.has(`${table}.${column}`)) return undefined;
+    return { table, column, sp: this.sortParamId(key), descending: key.descending };
+  }
+
+  private sortParamId(key: SortKey): number {
+    const param = key.param!;
+    return this.db.knownParamId(paramKey(param.resourceType, param.code)) ?? -1;
   }
 
   private includeStep(include: IncludeRequest, reverse: boolean): IncludeStepInput | undefined {
