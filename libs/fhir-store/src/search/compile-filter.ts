@@ -293,13 +293,15 @@ export class FilterCompiler {
     const sp = this.sp(key);
     const margin = Math.max(Math.abs(this.now - low) * 0.1, 0);
     const contained = (t: Sql) => sql`${t}.lo >= ${low} AND ${t}.hi <= ${high}`;
+    // Every stored range has lo <= hi: the bounds this implies on the other column are redundant for the
+    // answer but give SQLite a closed range on one index (idx_date_lo or idx_date_hi), not half the table.
     const conditions: Record<Prefix, (t: Sql) => Sql> = {
-      eq: contained,
+      eq: (t) => sql`${contained(t)} AND ${t}.lo <= ${high} AND ${t}.hi >= ${low}`,
       ne: (t) => sql`NOT (${contained(t)})`,
       gt: (t) => sql`${t}.hi > ${high}`,
       lt: (t) => sql`${t}.lo < ${low}`,
-      ge: (t) => sql`(${t}.hi > ${high} OR (${contained(t)}))`,
-      le: (t) => sql`(${t}.lo < ${low} OR (${contained(t)}))`,
+      ge: (t) => sql`${t}.hi >= ${low} AND (${t}.hi > ${high} OR (${contained(t)}))`,
+      le: (t) => sql`${t}.lo <= ${high} AND (${t}.lo < ${low} OR (${contained(t)}))`,
       sa: (t) => sql`${t}.lo > ${high}`,
       eb: (t) => sql`${t}.hi < ${low}`,
       ap: (t) =>
@@ -459,7 +461,8 @@ function numberCondition(prefix: Prefix, range: { value: number; low: number; hi
   const { value, low, high } = range;
   switch (prefix) {
     case 'eq':
-      return sql`${lo} >= ${low} AND ${hi} < ${high}`;
+      // `lo < high` is implied (lo <= hi), and bounds the range on the index of `lo`.
+      return sql`${lo} >= ${low} AND ${lo} < ${high} AND ${hi} < ${high}`;
     case 'ne':
       return sql`NOT (${lo} >= ${low} AND ${hi} < ${high})`;
     case 'gt':

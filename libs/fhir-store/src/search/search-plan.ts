@@ -55,8 +55,10 @@ export interface SearchPlan {
   offset: number;
   /** Keyset paging in `rid` order: the page starts after this `rid` (`_cursor`). */
   after?: number;
-  /** Without `accurate`, a total is given only when it costs at most `DRIVER_LIMIT` rows. */
+  /** Without `accurate`, a total is given only when it costs at most `driverLimit` rows. */
   total: 'none' | 'estimate' | 'accurate';
+  /** A filter matching at most this many resources may drive the search, its matches sorted in full (`DRIVER_LIMIT`). */
+  driverLimit: number;
   includes: IncludeStep[];
   maxIncludes: number;
 }
@@ -100,9 +102,9 @@ const rids = (db: DatabaseSync, query: Sql): number[] =>
   prepare(db, query.text)
     .all(...query.params)
     .map((row) => Number(row.rid));
-/** How many resources a set of rows (`rid`s, maybe repeated) has, counting no further than `DRIVER_LIMIT + 1`. */
-const bounded = (db: DatabaseSync, set: Sql): number =>
-  count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${set}) LIMIT ${DRIVER_LIMIT + 1})`);
+/** How many resources a set of rows (`rid`s, maybe repeated) has, counting no further than `limit + 1`. */
+const bounded = (db: DatabaseSync, set: Sql, limit: number): number =>
+  count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${set}) LIMIT ${limit + 1})`);
 
 /** Thrown out of a statement when the search outlives its budget. */
 export const TOO_COSTLY = 'search-too-costly';
@@ -126,16 +128,16 @@ function setDeadline(db: DatabaseSync, deadline: number): void {
   state.deadline = deadline;
 }
 
-/** A candidate's size up to `DRIVER_LIMIT`, or Infinity beyond (or when a set it reads in full is larger). */
-function estimate(db: DatabaseSync, candidate: Candidate): number {
-  for (const inner of candidate.inner) if (bounded(db, inner) > DRIVER_LIMIT) return Infinity;
-  const n = bounded(db, candidate.ridSet);
-  return n > DRIVER_LIMIT ? Infinity : n;
+/** A candidate's size up to `limit`, or Infinity beyond (or when a set it reads in full is larger). */
+function estimate(db: DatabaseSync, candidate: Candidate, limit: number): number {
+  for (const inner of candidate.inner) if (bounded(db, inner, limit) > limit) return Infinity;
+  const n = bounded(db, candidate.ridSet, limit);
+  return n > limit ? Infinity : n;
 }
 
 /**
  * Where the rows of a search come from, and the conditions they meet:
- * - `small`: a filter with at most `DRIVER_LIMIT` matches is read from its index, the others probe each match;
+ * - `small`: a filter with at most `driverLimit` matches is read from its index, the others probe each match;
  * - `stream`: a filter whose index yields rows in `rid` order drives, the others probe, and a page stops early;
  * - `scan`: the type's rows in `rid` order, every filter probing each.
  * `rid` is the column the page's `rid` order and keyset use.
@@ -177,7 +179,7 @@ function source(plan: SearchPlan, driver: number, strategy: Source['strategy']):
 /** The source a page is read from: the smallest filter if small, else a streaming filter, else a scan. */
 function pageSource(plan: SearchPlan, estimates: number[]): Source {
   const smallest = Math.min(...estimates);
-  if (smallest <= DRIVER_LIMIT) return source(plan, estimates.indexOf(smallest), 'small');
+  if (smallest <= plan.driverLimit) return source(plan, estimates.indexOf(smallest), 'small');
   const streaming = plan.candidates.findIndex((candidate) => candidate.ordered);
   return streaming >= 0 ? source(plan, streaming, 'stream') : source(plan, -1, 'scan');
 }
@@ -185,7 +187,7 @@ function pageSource(plan: SearchPlan, estimates: number[]): Source {
 /** Runs a plan within a time budget: the page of matches, its total when asked for, and its included resources. */
 export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number): PlanResult {
   setDeadline(db, Date.now() + budgetMs);
-  const estimates = plan.candidates.map((candidate) => estimate(db, candidate));
+  const estimates = plan.candidates.map((candidate) => estimate(db, candidate, plan.driverLimit));
   if (estimates.some((n) => n === 0))
     return {
       matches: [],
@@ -213,12 +215,16 @@ export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number
 
 /** A page in `rid` order: from the keyset `_cursor` when given, else from `_offset`. */
 function ridOrderPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: number): number[] {
-  const where = plan.after !== undefined ? [...from.where, sql`${from.rid} > ${plan.after}`] : from.where;
-  const offset = plan.after !== undefined ? 0 : plan.offset;
-  // A streaming filter may meet a resource twice (two composite values): DISTINCT on the index order streams too.
+  if (plan.after === undefined) return ridPage(db, from, plan.offset, limit, false);
+  return ridPage(db, { ...from, where: [...from.where, sql`${from.rid} > ${plan.after}`] }, 0, limit, false);
+}
+
+/** Matches in `rid` order, which every source yields without sorting (a streaming filter may meet a resource twice). */
+function ridPage(db: DatabaseSync, from: Source, offset: number, limit: number, descending: boolean): number[] {
+  const order = sql`${from.rid} ${raw(descending ? 'DESC' : 'ASC')}`;
   return rids(
     db,
-    sql`SELECT DISTINCT ${from.rid} AS rid FROM ${from.from} WHERE ${join(where, ' AND ')} ORDER BY ${from.rid} LIMIT ${limit} OFFSET ${offset}`,
+    sql`SELECT DISTINCT ${from.rid} AS rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
   );
 }
 
@@ -270,7 +276,13 @@ function walkPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: numbe
   if (exhausted && page.length < limit) {
     const missing = sql`NOT EXISTS (SELECT 1 FROM ${raw(walk.table)} m WHERE m.rid = r.rid AND m.sp = ${walk.sp})`;
     const rest = { ...from, where: [...from.where, missing] };
-    page.push(...sortedPage(db, plan, rest, Math.max(0, plan.offset - walked.length), limit - page.length));
+    const offset = Math.max(0, plan.offset - walked.length);
+    // Without a value, one sort key leaves the tie-break alone: rid order, which needs no sort.
+    page.push(
+      ...(multiKey
+        ? sortedPage(db, plan, rest, offset, limit - page.length)
+        : ridPage(db, rest, offset, limit - page.length, plan.descending)),
+    );
   }
   return page;
 }
@@ -285,7 +297,7 @@ const withRids = (ids: number[]): Source => ({
 /**
  * `accurate`: counted in SQL from the smallest filter's index (or the type's
  * rows when there is no filter). Otherwise only when it is free (the first page
- * holds every match) or cheap (a driving filter of at most `DRIVER_LIMIT` rows,
+ * holds every match) or cheap (a driving filter of at most `driverLimit` rows,
  * or a type of at most that many resources).
  */
 function total(
@@ -308,8 +320,8 @@ function total(
   if (plan.candidates.length === 0 && plan.probes.length === 0) {
     const all = sql`SELECT r.rid FROM resource r WHERE ${plan.base}`;
     if (plan.total === 'accurate') return count(db, sql`SELECT count(*) AS n FROM (${all})`);
-    const n = bounded(db, all);
-    return n <= DRIVER_LIMIT ? n : undefined;
+    const n = bounded(db, all, plan.driverLimit);
+    return n <= plan.driverLimit ? n : undefined;
   }
   if (plan.total !== 'accurate') return undefined;
   if (alone) return count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${plan.candidates[0].ridSet}))`);

@@ -1,11 +1,12 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { paramKey } from '../indexing/extract-index-rows';
+import { INDEX_TABLES } from '../storage/schema';
 import type { StoreDatabase } from '../storage/store-database';
 import { FilterCompiler } from './compile-filter';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
-import { IncludeStep, SearchPlan, SortWalk } from './search-plan';
+import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortWalk } from './search-plan';
 import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
 import { Sql, list, raw, sql } from './sql';
 
@@ -25,18 +26,24 @@ export interface SearchOptions {
 }
 
 /**
- * Index tables and columns with an index on `(sp, column)` followed by `rid`
- * (storage/schema.ts): a sort on them walks the index. Tokens (ordered by code,
- * then system), references and descending numbers (no index on `hi`) are sorted in full.
+ * The index tables' columns that have an index on `(sp, column)` (whose next
+ * column is then `rid`, the tables' primary key leading with it): a sort on one
+ * of them walks its index. Read from the store's schema, so that an index added
+ * there is used without a change here.
  */
-const SORT_INDEXES = new Set([
-  'idx_string.value',
-  'idx_date.lo',
-  'idx_date.hi',
-  'idx_number.lo',
-  'idx_quantity.value',
-  'idx_uri.value',
-]);
+function walkableColumns(db: StoreDatabase): Set<string> {
+  const columns = new Set<string>();
+  for (const table of INDEX_TABLES) {
+    for (const index of db.db.prepare(`PRAGMA index_list(${table})`).all()) {
+      const names = db.db
+        .prepare(`PRAGMA index_info(${String(index.name)})`)
+        .all()
+        .map((column) => String(column.name));
+      if (names.length === 2 && names[0] === 'sp' && Number(index.partial) === 0) columns.add(`${table}.${names[1]}`);
+    }
+  }
+  return columns;
+}
 
 /** The index table and column a sort key orders by: the smallest value ascending, the largest descending. */
 function sortColumn(key: SortKey): [string, string] {
@@ -56,6 +63,8 @@ type IncludeStepInput = Omit<IncludeStep, 'params'> & { params: number[] };
 
 /** Parses, plans and runs searches; plans are plain data, run by a `PlanRunner`. */
 export class SearchService {
+  private walkable?: Set<string>;
+
   constructor(
     private readonly db: StoreDatabase,
     private readonly runner: PlanRunner,
@@ -118,6 +127,7 @@ export class SearchService {
       // A keyset applies to the default order only; a sorted search pages by offset.
       after: query.sort.length === 0 ? query.after : undefined,
       total: query.total ?? 'estimate',
+      driverLimit: DRIVER_LIMIT,
       includes: [
         ...query.include.map((include) => this.includeStep(include, false)),
         ...query.revinclude.map((include) => this.includeStep(include, true)),
@@ -154,7 +164,8 @@ export class SearchService {
   private sortWalk(key: SortKey): SortWalk | undefined {
     if (key.code === '_id') return undefined;
     const [table, column] = sortColumn(key);
-    if (!SORT_INDEXES.has(`${table}.${column}`)) return undefined;
+    this.walkable ??= walkableColumns(this.db);
+    if (!this.walkable.has(`${table}.${column}`)) return undefined;
     return { table, column, sp: this.sortParamId(key), descending: key.descending };
   }
 
