@@ -23,6 +23,8 @@ export interface CompiledFilter {
   inner?: Sql[];
   /** `ridSet` is one index range in `rid` order, one row per resource: it can stream a page without sorting. */
   ordered?: boolean;
+  /** `ridSet` yields each resource once. */
+  unique?: boolean;
 }
 
 /** Rows of one index table meeting a condition (`cond` is written against the alias it is given). */
@@ -100,6 +102,7 @@ export class FilterCompiler {
     return {
       probe: (a) => sql`${raw(a)}.id IN ${ids}`,
       ridSet: sql`SELECT ${raw(alias)}.rid FROM resource ${raw(alias)} WHERE ${raw(alias)}.type = ${resourceType} AND ${raw(alias)}.id IN ${ids} AND ${raw(alias)}.deleted = 0`,
+      unique: true,
     };
   }
 
@@ -155,6 +158,7 @@ export class FilterCompiler {
         return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(h)} JOIN resource ${raw(source)} ON ${raw(source)}.rid = ${raw(h)}.rid WHERE ${raw(h)}.ttype = ${filter.targetType} AND ${raw(h)}.tid = ${raw(a)}.id AND ${raw(h)}.sp = ${key} AND ${next.probe(source)})`;
       },
       ridSet: sql`SELECT hr.rid FROM resource hr WHERE hr.type = ${filter.targetType} AND hr.deleted = 0 AND hr.id IN ${referenced}`,
+      unique: true,
       inner: [...(inner.inner ?? []), inner.ridSet],
     };
   }
@@ -432,6 +436,8 @@ export class FilterCompiler {
       ridSet,
       inner: composite ? [firstLeaves] : undefined,
       ordered: alternatives.length === 1 && alternatives[0][0].ordered === true,
+      // UNION removes repeats; one equality leaf has one row per resource.
+      unique: alternatives.length > 1 || (!composite && alternatives[0][0].ordered === true),
       probe: (a) =>
         sql`(${join(
           rendered.map(

@@ -20,6 +20,10 @@ export interface Candidate {
   ordered: boolean;
   /** `ridSet` yields only live resources of the searched type (index rows exist for nothing else). */
   exact: boolean;
+  /** `ridSet` yields each resource once, so that counting its rows counts resources. */
+  unique: boolean;
+  /** The last inner set bounds the size of `ridSet` (`_has`: each inner row references one resource at most). */
+  boundedByInner: boolean;
 }
 
 /**
@@ -55,8 +59,8 @@ export interface SearchPlan {
   offset: number;
   /** Keyset paging in `rid` order: the page starts after this `rid` (`_cursor`). */
   after?: number;
-  /** Without `accurate`, a total is given only when it costs at most `driverLimit` rows. */
-  total: 'none' | 'estimate' | 'accurate';
+  /** `auto` without `_total`: a total only when (nearly) free (see `total`). */
+  total: 'none' | 'auto' | 'estimate' | 'accurate';
   /** A filter matching at most this many resources may drive the search, its matches sorted in full (`DRIVER_LIMIT`). */
   driverLimit: number;
   includes: IncludeStep[];
@@ -102,9 +106,12 @@ const rids = (db: DatabaseSync, query: Sql): number[] =>
   prepare(db, query.text)
     .all(...query.params)
     .map((row) => Number(row.rid));
-/** How many resources a set of rows (`rid`s, maybe repeated) has, counting no further than `limit + 1`. */
+/**
+ * How many rows a set has, counting no further than `limit + 1`: an upper bound
+ * of its resources (a resource may have several rows), which is all a choice of plan needs.
+ */
 const bounded = (db: DatabaseSync, set: Sql, limit: number): number =>
-  count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${set}) LIMIT ${limit + 1})`);
+  count(db, sql`SELECT count(*) AS n FROM (${set} LIMIT ${limit + 1})`);
 
 /** Thrown out of a statement when the search outlives its budget. */
 export const TOO_COSTLY = 'search-too-costly';
@@ -128,10 +135,11 @@ function setDeadline(db: DatabaseSync, deadline: number): void {
   state.deadline = deadline;
 }
 
-/** A candidate's size up to `limit`, or Infinity beyond (or when a set it reads in full is larger). */
+/** A candidate's size (an upper bound) up to `limit`, or Infinity beyond (or when a set it reads in full is larger). */
 function estimate(db: DatabaseSync, candidate: Candidate, limit: number): number {
-  for (const inner of candidate.inner) if (bounded(db, inner, limit) > limit) return Infinity;
-  const n = bounded(db, candidate.ridSet, limit);
+  let n = 0;
+  for (const inner of candidate.inner) if ((n = bounded(db, inner, limit)) > limit) return Infinity;
+  if (!candidate.boundedByInner) n = bounded(db, candidate.ridSet, limit);
   return n > limit ? Infinity : n;
 }
 
@@ -222,9 +230,10 @@ function ridOrderPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: n
 /** Matches in `rid` order, which every source yields without sorting (a streaming filter may meet a resource twice). */
 function ridPage(db: DatabaseSync, from: Source, offset: number, limit: number, descending: boolean): number[] {
   const order = sql`${from.rid} ${raw(descending ? 'DESC' : 'ASC')}`;
+  const distinct = raw(from.strategy === 'stream' ? 'DISTINCT' : '');
   return rids(
     db,
-    sql`SELECT DISTINCT ${from.rid} AS rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+    sql`SELECT ${distinct} ${from.rid} AS rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
   );
 }
 
@@ -295,10 +304,12 @@ const withRids = (ids: number[]): Source => ({
 });
 
 /**
- * `accurate`: counted in SQL from the smallest filter's index (or the type's
- * rows when there is no filter). Otherwise only when it is free (the first page
- * holds every match) or cheap (a driving filter of at most `driverLimit` rows,
- * or a type of at most that many resources).
+ * `accurate`: counted in SQL, from the index alone for one filter, else from
+ * the smallest filter's index with the others probing (or the type's rows when
+ * there is no filter). `auto` (no `_total`): only when free or nearly so: the
+ * first page holds every match, one filter has at most `driverLimit` matches, or
+ * the type has at most that many resources. `estimate`: also a count over a
+ * driving filter of at most `driverLimit` rows.
  */
 function total(
   db: DatabaseSync,
@@ -314,9 +325,12 @@ function total(
   const counted = (source: Source) =>
     count(db, sql`SELECT count(DISTINCT r.rid) AS n FROM ${source.from} WHERE ${join(source.where, ' AND ')}`);
   // One filter and nothing else: its index rows are those of the type's live resources, counted without them.
-  const alone = plan.candidates.length === 1 && plan.probes.length === 0 && plan.candidates[0].exact;
-  if (alone && from.strategy === 'small') return estimates[0];
-  if (from.strategy === 'small') return counted(from);
+  const [only] = plan.candidates;
+  const alone = plan.candidates.length === 1 && plan.probes.length === 0 && only.exact;
+  if (alone && from.strategy === 'small' && only.unique && !only.boundedByInner) return estimates[0];
+  const distinct = () => count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${only.ridSet}))`);
+  if (alone && plan.total !== 'auto') return distinct();
+  if (from.strategy === 'small' && plan.total !== 'auto') return counted(from);
   if (plan.candidates.length === 0 && plan.probes.length === 0) {
     const all = sql`SELECT r.rid FROM resource r WHERE ${plan.base}`;
     if (plan.total === 'accurate') return count(db, sql`SELECT count(*) AS n FROM (${all})`);
@@ -324,7 +338,6 @@ function total(
     return n <= plan.driverLimit ? n : undefined;
   }
   if (plan.total !== 'accurate') return undefined;
-  if (alone) return count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${plan.candidates[0].ridSet}))`);
   if (plan.candidates.length === 0) return counted(source(plan, -1, 'scan'));
   const driver = plan.candidates.findIndex((candidate) => candidate.ordered);
   return counted(source(plan, driver >= 0 ? driver : 0, driver >= 0 ? 'stream' : 'small'));

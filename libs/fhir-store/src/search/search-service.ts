@@ -99,6 +99,8 @@ export class SearchService {
           inner: compiled.inner ?? [],
           ordered: compiled.ordered ?? false,
           exact: true,
+          unique: compiled.unique ?? false,
+          boundedByInner: filter.kind === 'has',
         });
       else probes.push(compiled.probe('r'));
     }
@@ -111,6 +113,8 @@ export class SearchService {
           inner: [],
           ordered: false,
           exact: false,
+          unique: false,
+          boundedByInner: false,
         });
       else probes.push(sql`0`);
     }
@@ -126,7 +130,7 @@ export class SearchService {
       offset: query.offset,
       // A keyset applies to the default order only; a sorted search pages by offset.
       after: query.sort.length === 0 ? query.after : undefined,
-      total: query.total ?? 'estimate',
+      total: query.total ?? 'auto',
       driverLimit: DRIVER_LIMIT,
       includes: [
         ...query.include.map((include) => this.includeStep(include, false)),
