@@ -80,6 +80,8 @@ export class FilterCompiler {
         return this.chain(filter);
       case 'has':
         return this.has(filter);
+      case 'list':
+        return this.list(filter.resourceType, filter.listIds);
       case 'param':
         return this.param(filter.name, filter.param, filter.modifier, filter.values);
     }
@@ -102,6 +104,21 @@ export class FilterCompiler {
     return {
       probe: (a) => sql`${raw(a)}.id IN ${ids}`,
       ridSet: sql`SELECT ${raw(alias)}.rid FROM resource ${raw(alias)} WHERE ${raw(alias)}.type = ${resourceType} AND ${raw(alias)}.id IN ${ids} AND ${raw(alias)}.deleted = 0`,
+      unique: true,
+    };
+  }
+
+  /** `_list`: the targets of the `item` references (List.entry.item) of the named Lists, through the reference index. */
+  private list(resourceType: string, listIds: string[]): CompiledFilter {
+    const sp = this.sp(paramKey('List', 'item'));
+    const lists = sql`l.type = 'List' AND l.id IN ${list(listIds)} AND l.deleted = 0 AND li.sp = ${sp}`;
+    return {
+      probe: (a) =>
+        sql`EXISTS (SELECT 1 FROM resource l JOIN idx_reference li ON li.rid = l.rid
+          WHERE ${lists} AND li.ttype = ${raw(a)}.type AND li.tid = ${raw(a)}.id)`,
+      ridSet: sql`SELECT DISTINCT lr.rid FROM resource l JOIN idx_reference li ON li.rid = l.rid
+        JOIN resource lr ON lr.type = li.ttype AND lr.id = li.tid
+        WHERE ${lists} AND li.ttype = ${resourceType} AND lr.deleted = 0`,
       unique: true,
     };
   }
