@@ -78,6 +78,13 @@ describe('search plans', () => {
         prediction: [{ probabilityDecimal: 0.25 }],
       });
       write({ resourceType: 'Questionnaire', id: 'q1', status: 'active', url: 'http://example.org/q' });
+      write({
+        resourceType: 'List',
+        id: 'l1',
+        status: 'current',
+        mode: 'working',
+        entry: [{ item: { reference: 'Patient/p1' } }],
+      });
     });
     service = new SearchService(
       db,
@@ -114,6 +121,8 @@ describe('search plans', () => {
     ['chain and token', 'Observation', 'subject:Patient.family=smith&code=http://loinc.org|8867-4'],
     ['chain, two levels', 'RiskAssessment', 'subject:Patient._has:Observation:subject:code=8867-4'],
     ['_has and string', 'Patient', '_has:Observation:subject:code=8867-4&family=smith'],
+    ['_list', 'Patient', '_list=l1'],
+    ['_list and string', 'Patient', '_list=l1&family=smith'],
     ['_total=accurate, one filter', 'Observation', 'category=vital-signs&_total=accurate'],
     [
       '_total=accurate, two filters',
