@@ -151,7 +151,8 @@ export class FilterCompiler {
           links.map(({ type, next }) => {
             const t = this.alias('c');
             const target = this.alias('ct');
-            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND ${raw(t)}.ttype = ${type} AND ${raw(target)}.deleted = 0 AND ${next.probe(target)})`;
+            // The resource's own references first (primary key), then each target: CROSS JOIN keeps that order.
+            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} CROSS JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND +${raw(t)}.ttype = ${type} AND +${raw(target)}.deleted = 0 AND ${next.probe(target)})`;
           }),
           ' OR ',
         )})`,
@@ -172,7 +173,7 @@ export class FilterCompiler {
       probe: (a) => {
         const h = this.alias('h');
         const source = this.alias('hs');
-        return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(h)} JOIN resource ${raw(source)} ON ${raw(source)}.rid = ${raw(h)}.rid WHERE ${raw(h)}.ttype = ${filter.targetType} AND ${raw(h)}.tid = ${raw(a)}.id AND ${raw(h)}.sp = ${key} AND ${next.probe(source)})`;
+        return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(h)} CROSS JOIN resource ${raw(source)} ON ${raw(source)}.rid = ${raw(h)}.rid WHERE ${raw(h)}.ttype = ${filter.targetType} AND ${raw(h)}.tid = ${raw(a)}.id AND ${raw(h)}.sp = ${key} AND ${next.probe(source)})`;
       },
       ridSet: sql`SELECT hr.rid FROM resource hr WHERE hr.type = ${filter.targetType} AND hr.deleted = 0 AND hr.id IN ${referenced}`,
       unique: true,
@@ -419,12 +420,13 @@ export class FilterCompiler {
   private fromAlternatives(alternatives: Alternative[]): CompiledFilter {
     const rendered = alternatives.map((leaves) => {
       const aliases = leaves.map(() => this.alias('t'));
+      // CROSS JOIN keeps the first leaf outermost (SQLite does not reorder it): its index drives, in rid order.
       const from = join(
         leaves.map((leaf, i) =>
           i === 0
             ? raw(`${leaf.table} ${aliases[0]}`)
             : raw(
-                `JOIN ${leaf.table} ${aliases[i]} ON ${aliases[i]}.rid = ${aliases[0]}.rid AND ${aliases[i]}.grp = ${aliases[0]}.grp`,
+                `CROSS JOIN ${leaf.table} ${aliases[i]} ON ${aliases[i]}.rid = ${aliases[0]}.rid AND ${aliases[i]}.grp = ${aliases[0]}.grp`,
               ),
         ),
         ' ',
@@ -433,7 +435,14 @@ export class FilterCompiler {
         leaves.map((leaf, i) => leaf.cond(aliases[i])),
         ' AND ',
       );
-      return { from, where, first: aliases[0] };
+      // A probe looks up one resource's rows by the primary key (rid first). SQLite cannot see that
+      // `rid = outer.rid` selects a few rows and may prefer a range on the value (every matching row of
+      // the table, for each probe): unary `+` takes the value terms out of its choice.
+      const probeWhere = join(
+        leaves.map((leaf, i) => leaf.cond(`+${aliases[i]}`)),
+        ' AND ',
+      );
+      return { from, where, probeWhere, first: aliases[0] };
     });
     const ridSet = join(
       rendered.map(({ from, where, first }) => sql`SELECT ${raw(first)}.rid FROM ${from} WHERE ${where}`),
@@ -458,8 +467,8 @@ export class FilterCompiler {
       probe: (a) =>
         sql`(${join(
           rendered.map(
-            ({ from, where, first }) =>
-              sql`EXISTS (SELECT 1 FROM ${from} WHERE ${raw(first)}.rid = ${raw(a)}.rid AND ${where})`,
+            ({ from, probeWhere, first }) =>
+              sql`EXISTS (SELECT 1 FROM ${from} WHERE ${raw(first)}.rid = ${raw(a)}.rid AND ${probeWhere})`,
           ),
           ' OR ',
         )})`,

@@ -24,7 +24,12 @@ export interface Candidate {
   unique: boolean;
   /** The last inner set bounds the size of `ridSet` (`_has`: each inner row references one resource at most). */
   boundedByInner: boolean;
+  /** `ridSet` may be many times its inner set (a chain: each target is referenced by several resources). */
+  fansOut: boolean;
 }
+
+/** A chain's inner matches are each referenced by about this many resources (patients by their records). */
+const FAN_OUT = 10;
 
 /**
  * An index in the order of a sort parameter's values, walked to answer a
@@ -138,7 +143,9 @@ export function setDeadline(db: DatabaseSync, deadline: number): void {
 /** A candidate's size (an upper bound) up to `limit`, or Infinity beyond (or when a set it reads in full is larger). */
 function estimate(db: DatabaseSync, candidate: Candidate, limit: number): number {
   let n = 0;
-  for (const inner of candidate.inner) if ((n = bounded(db, inner, limit)) > limit) return Infinity;
+  // A chain whose inner set is over a FAN_OUT-th of the limit would most likely be over it: not counted.
+  const innerLimit = candidate.fansOut ? Math.floor(limit / FAN_OUT) : limit;
+  for (const inner of candidate.inner) if ((n = bounded(db, inner, innerLimit)) > innerLimit) return Infinity;
   if (!candidate.boundedByInner) n = bounded(db, candidate.ridSet, limit);
   return n > limit ? Infinity : n;
 }
@@ -329,7 +336,8 @@ function total(
   const alone = plan.candidates.length === 1 && plan.probes.length === 0 && only.exact;
   if (alone && from.strategy === 'small' && only.unique && !only.boundedByInner) return estimates[0];
   const distinct = () => count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${only.ridSet}))`);
-  if (alone && plan.total !== 'auto') return distinct();
+  if (alone && plan.total !== 'auto')
+    return only.unique ? count(db, sql`SELECT count(*) AS n FROM (${only.ridSet})`) : distinct();
   if (from.strategy === 'small' && plan.total !== 'auto') return counted(from);
   if (plan.candidates.length === 0 && plan.probes.length === 0) {
     const all = sql`SELECT r.rid FROM resource r WHERE ${plan.base}`;
@@ -399,14 +407,15 @@ function includes(
   return { included, truncated };
 }
 
+/** One include step, from the page's rows outwards (CROSS JOIN: SQLite keeps that order, rather than scanning a type). */
 function includeStep(db: DatabaseSync, step: IncludeStep, rids: number[], limit: number): number[] {
   const params = step.params.length > 0 ? sql` AND x.sp IN ${list(step.params)}` : sql``;
   const query = step.reverse
-    ? sql`SELECT DISTINCT x.rid FROM resource p JOIN idx_reference x ON x.ttype = p.type AND x.tid = p.id
-        JOIN resource s ON s.rid = x.rid AND s.deleted = 0
+    ? sql`SELECT DISTINCT x.rid FROM resource p CROSS JOIN idx_reference x ON x.ttype = p.type AND x.tid = p.id
+        CROSS JOIN resource s ON s.rid = x.rid AND s.deleted = 0
         WHERE p.rid IN ${list(rids)}${params}${step.sourceType === '*' ? sql`` : sql` AND s.type = ${step.sourceType}`}
         ${step.targetType ? sql` AND p.type = ${step.targetType}` : sql``} LIMIT ${limit}`
-    : sql`SELECT DISTINCT t.rid FROM idx_reference x JOIN resource t ON t.type = x.ttype AND t.id = x.tid AND t.deleted = 0
+    : sql`SELECT DISTINCT t.rid FROM idx_reference x CROSS JOIN resource t ON t.type = x.ttype AND t.id = x.tid AND t.deleted = 0
         WHERE x.rid IN ${list(rids)}${params}${step.targetType ? sql` AND x.ttype = ${step.targetType}` : sql``} LIMIT ${limit}`;
   return db
     .prepare(query.text)

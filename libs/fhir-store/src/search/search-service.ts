@@ -101,6 +101,7 @@ export class SearchService {
           exact: true,
           unique: compiled.unique ?? false,
           boundedByInner: filter.kind === 'has',
+          fansOut: filter.kind === 'chain',
         });
       else probes.push(compiled.probe('r'));
     }
@@ -115,6 +116,7 @@ export class SearchService {
           exact: false,
           unique: false,
           boundedByInner: false,
+          fansOut: false,
         });
       else probes.push(sql`0`);
     }
