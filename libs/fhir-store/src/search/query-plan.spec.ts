@@ -146,6 +146,9 @@ describe('search plans', () => {
         const steps = explain(db.db, { text, params });
         for (const detail of steps.filter((step) => /\b(idx_\w+|resource|resource_version)\b/.test(step)))
           expect(`${detail} in ${text}`).toMatch(INDEX_SEARCH);
+        // A probe (a correlated subquery) looks up the rows of the one resource it is given, by its key.
+        for (const detail of correlatedSteps(db.db, { text, params }))
+          expect(`${detail} in ${text}`).toMatch(/\b(rid|rowid|id|tid)=\?/);
         // Sorted in full, by design: the resources a walk on the first of two sort keys gathered (few), and
         // (docs/fhir.md) those without a first key, by the other keys.
         const sorts = steps.filter((step) => /TEMP B-TREE FOR ORDER BY/.test(step));
@@ -174,6 +177,21 @@ function explain(db: DatabaseSync, query: { text: string; params: SQLInputValue[
     .prepare(`EXPLAIN QUERY PLAN ${query.text}`)
     .all(...query.params)
     .map((row) => String(row.detail));
+}
+
+/** The index steps inside correlated subqueries (and flattened EXISTS), from EXPLAIN QUERY PLAN's tree. */
+function correlatedSteps(db: DatabaseSync, query: { text: string; params: SQLInputValue[] }): string[] {
+  const rows = db
+    .prepare(`EXPLAIN QUERY PLAN ${query.text}`)
+    .all(...query.params)
+    .map((row) => ({ id: Number(row.id), parent: Number(row.parent), detail: String(row.detail) }));
+  const correlated = new Set<number>();
+  for (const row of rows) if (row.detail.startsWith('CORRELATED') || correlated.has(row.parent)) correlated.add(row.id);
+  return rows
+    .filter(
+      (row) => row.detail.startsWith('SEARCH') && (correlated.has(row.parent) || / EXISTS USING /.test(row.detail)),
+    )
+    .map((row) => row.detail);
 }
 
 /** The statements (text and bound values) a plan runs, recorded through a connection that passes them on. */

@@ -157,13 +157,17 @@ export class SearchService {
     return sql`${referencing} UNION SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ${patientId}`;
   }
 
-  /** A typed sort term: strings by their folded form, dates and numbers as values; missing values last. */
+  /**
+   * A typed sort term: strings by their folded form, dates and numbers as values; missing values last.
+   * `+s.sp` keeps SQLite from answering MIN/MAX by walking the `(sp, value)` index for each row (every
+   * value of the parameter) instead of reading the one resource's rows by its key.
+   */
   private sortTerm(key: SortKey): Sql {
     const direction = raw(key.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
     if (key.code === '_id') return sql`r.id ${direction}`;
     const [table, column] = sortColumn(key);
     const pick = raw(key.descending ? 'MAX' : 'MIN');
-    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND s.sp = ${this.sortParamId(key)}) ${direction}`;
+    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND +s.sp = ${this.sortParamId(key)}) ${direction}`;
   }
 
   /** The index a sort key can be read in order from: `(sp, column)` with `rid` next (see `SORT_INDEXES`). */
