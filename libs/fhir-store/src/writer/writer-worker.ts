@@ -56,6 +56,7 @@ function drain(): void {
   }
 }
 
+parentPort!.postMessage({ ready: true });
 parentPort!.on('message', (message: { id: number; request: FhirRequest } | { close: true }) => {
   if ('close' in message) closing = true;
   else queue.push(message);

@@ -45,6 +45,11 @@ export class WorkerWriter implements Writer {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closing?: Promise<void>;
+  /** Whether the current thread has opened the store (a thread that fails before that is not restarted). */
+  private started = false;
+  private exited = false;
+  /** Why the writer cannot run (its thread failed while opening the store). */
+  private failure?: Error;
 
   constructor(private readonly data: WriterData) {
     this.worker = this.spawn();
@@ -52,6 +57,7 @@ export class WorkerWriter implements Writer {
 
   handle(request: FhirRequest): Promise<FhirResponse> {
     if (this.closing) return Promise.reject(new FhirError(503, 'The FHIR store is closing'));
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       const id = ++this.nextId;
       this.pending.set(id, { resolve, reject });
@@ -64,6 +70,7 @@ export class WorkerWriter implements Writer {
   /** Answers what is queued, then closes the connection and ends the thread. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
+      if (this.exited) return resolve();
       this.worker.ref();
       this.worker.once('exit', () => resolve());
       this.worker.postMessage({ close: true });
@@ -73,7 +80,13 @@ export class WorkerWriter implements Writer {
 
   private spawn(): Worker {
     const worker = startThread(__dirname, 'writer-worker', this.data);
-    worker.on('message', (reply: WriterReply) => {
+    this.started = false;
+    this.exited = false;
+    worker.on('message', (reply: WriterReply | { ready: true }) => {
+      if ('ready' in reply) {
+        this.started = true;
+        return;
+      }
       const pending = this.pending.get(reply.id);
       if (!pending) return;
       this.pending.delete(reply.id);
@@ -81,10 +94,14 @@ export class WorkerWriter implements Writer {
       if ('error' in reply) pending.reject(new Error(`The FHIR store's writer failed: ${reply.error}`));
       else pending.resolve(reply.response);
     });
+    worker.on('exit', () => {
+      if (worker === this.worker) this.exited = true;
+    });
     worker.on('error', (error: Error) => {
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
-      if (!this.closing) this.worker = this.spawn();
+      if (!this.started) this.failure = error;
+      else if (!this.closing) this.worker = this.spawn();
     });
     worker.unref();
     return worker;
