@@ -30,14 +30,15 @@ const option = (name: string) =>
     .slice(1)
     .join('=');
 
-function flag(name: string, fallback: number): number {
+function flag(name: string, fallback: number, least = 1): number {
   const value = Number(option(name) ?? fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
+  if (!Number.isInteger(value) || value < least) throw new Error(`--${name} must be a whole number >= ${least}`);
   return value;
 }
 
 const PATIENTS = flag('patients', 100_000);
-const QUERIES = flag('queries', 200);
+/** 0: no searches (load, memory and restart only). */
+const QUERIES = flag('queries', 200, 0);
 const CONCURRENCY = flag('concurrency', 8);
 const KEPT = option('dir');
 const dir = KEPT ?? mkdtempSync(join(tmpdir(), 'bench-fhir-store-'));
@@ -100,33 +101,35 @@ void (async () => {
       );
     } else console.log(`\nLoad: skipped, ${loadedFile} reused`);
 
-    const [read] = loaded.searches!;
-    const readAgain = loaded.searches![loaded.searches!.length - 1];
-    console.log('\n| search | example | p50 ms | p99 ms | p50 / read p50 | mean total | ');
-    console.log('| --- | --- | --- | --- | --- | --- |');
-    for (const row of loaded.searches!) {
-      const example = `\`${row.example.replace(/\|/g, '\\|')}\``;
-      if (row.refused !== undefined) {
-        console.log(`| ${row.kind} | ${example} | refused: ${row.refused} | | | |`);
-        continue;
+    if (loaded.searches && loaded.paging) {
+      const [read] = loaded.searches;
+      const readAgain = loaded.searches[loaded.searches.length - 1];
+      console.log('\n| search | example | p50 ms | p99 ms | p50 / read p50 | mean total | ');
+      console.log('| --- | --- | --- | --- | --- | --- |');
+      for (const row of loaded.searches) {
+        const example = `\`${row.example.replace(/\|/g, '\\|')}\``;
+        if (row.refused !== undefined) {
+          console.log(`| ${row.kind} | ${example} | refused: ${row.refused} | | | |`);
+          continue;
+        }
+        console.log(
+          `| ${row.kind} | ${example} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.p50! / read.p50!)} | ${f(row.results, 0)} |`,
+        );
       }
       console.log(
-        `| ${row.kind} | ${example} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.p50! / read.p50!)} | ${f(row.results, 0)} |`,
+        `A/A: the read by id before and after the searches, p50 ${f(read.p50, 3)} vs ${f(readAgain.p50, 3)} ms ` +
+          `(ratio ${f(readAgain.p50! / read.p50!)}). Targets: p50 <= 5 ms, p99 <= 25 ms.`,
       );
-    }
-    console.log(
-      `A/A: the read by id before and after the searches, p50 ${f(read.p50, 3)} vs ${f(readAgain.p50, 3)} ms ` +
-        `(ratio ${f(readAgain.p50! / read.p50!)}). Targets: p50 <= 5 ms, p99 <= 25 ms.`,
-    );
 
-    const paging = loaded.paging!;
-    if ('refused' in paging) console.log(`\nPaging: refused at page ${paging.page}: ${paging.refused}`);
-    else
-      console.log(
-        `\nPaging: ${f(paging.results, 0)} results in ${paging.pages} pages of 100 in ${f(paging.seconds)} s; ` +
-          `page p50 ${f(paging.p50)} ms, p99 ${f(paging.p99)} ms; first page ${f(paging.first)} ms, last ${f(paging.last)} ms ` +
-          `(last / first ${f(paging.last / paging.first)})`,
-      );
+      const paging = loaded.paging;
+      if ('refused' in paging) console.log(`\nPaging: refused at page ${paging.page}: ${paging.refused}`);
+      else
+        console.log(
+          `\nPaging: ${f(paging.results, 0)} results in ${paging.pages} pages of 100 in ${f(paging.seconds)} s; ` +
+            `page p50 ${f(paging.p50)} ms, p99 ${f(paging.p99)} ms; first page ${f(paging.first)} ms, last ${f(paging.last)} ms ` +
+            `(last / first ${f(paging.last / paging.first)})`,
+        );
+    }
 
     console.log(
       '\n| store process (in process, RSS after gc) | open to first answer (s) | RSS (MB) | RSS - empty (MB) |',

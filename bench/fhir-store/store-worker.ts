@@ -142,9 +142,15 @@ void (async () => {
   } else {
     if (mode === 'load') result.load = await load(store, Number(patientsArg), Number(concurrencyArg));
     result.rssMb = settledRss();
+    process.stderr.write(`${new Date().toISOString()} RSS after gc: ${result.rssMb.toFixed(0)} MB\n`);
+    const queries = Number(queriesArg);
+    if (queries === 0) {
+      await store.close();
+      process.send!(result);
+      return;
+    }
     const patients = (await store.request({ method: 'GET', path: 'Patient?_count=200' })).body as Bundle;
     const context = { patientIds: patients.entry!.map((entry) => entry.resource!.id!), patients: Number(patientsArg) };
-    const queries = Number(queriesArg);
     // The baseline is measured before and after the searches: the two are the A/A pair.
     result.searches = [await measure(store, READ, context, queries)];
     for (const search of SEARCHES) result.searches.push(await measure(store, search, context, queries));
