@@ -1,10 +1,12 @@
 import { FhirError } from '@ehr-gateway/fhir';
 import type { Bundle, BundleLink } from '@medplum/fhirtypes';
 import { DEFAULT_COUNT, MAX_COUNT, invalid } from './search/search-query';
-import { AUTO_TOTAL_LIMIT } from './search/search-plan';
 import { dateRange } from './search/search-values';
 import { Sql, join, sql } from './search/sql';
 import { StoreDatabase, VersionRow, toStoredVersion } from './storage/store-database';
+
+/** A history Bundle gives its total up to this many versions, and none beyond (counting them all would scan the store). */
+const TOTAL_LIMIT = 10_000;
 
 export interface HistoryTarget {
   resourceType?: string;
@@ -57,7 +59,7 @@ function parseHistoryQuery(query: string): HistoryQuery {
  * Instance, type and system history (R4 3.1.0.5): newest first, paged with
  * `_count`/`_offset`, filtered by `_since` (versions recorded at or after it)
  * and `_at` (versions current at some moment of the period). The total is given
- * up to `AUTO_TOTAL_LIMIT` versions, so that a page never counts the whole store.
+ * up to `TOTAL_LIMIT` versions, so that a page never counts the whole store.
  */
 export function history(db: StoreDatabase, target: HistoryTarget, query: string, baseUrl: string): Bundle {
   const parsed = parseHistoryQuery(query);
@@ -76,7 +78,7 @@ export function history(db: StoreDatabase, target: HistoryTarget, query: string,
   const more = rows.length > parsed.count;
   if (more) rows.pop();
   // Counted up to a bound, like a search's estimated total: beyond it the Bundle carries no total.
-  const counted = sql`SELECT count(*) AS n FROM (SELECT 1 FROM resource_version v ${where} LIMIT ${AUTO_TOTAL_LIMIT + 1})`;
+  const counted = sql`SELECT count(*) AS n FROM (SELECT 1 FROM resource_version v ${where} LIMIT ${TOTAL_LIMIT + 1})`;
   const total = Number(db.db.prepare(counted.text).get(...counted.params)!.n);
   const path = [target.resourceType, target.id, '_history'].filter(Boolean).join('/');
   const link = (relation: string, offset: number): BundleLink => {
@@ -92,7 +94,7 @@ export function history(db: StoreDatabase, target: HistoryTarget, query: string,
   return {
     resourceType: 'Bundle',
     type: 'history',
-    ...(total <= AUTO_TOTAL_LIMIT ? { total } : {}),
+    ...(total <= TOTAL_LIMIT ? { total } : {}),
     link: links,
     entry: rows.map((row) => {
       const version = toStoredVersion(row);
