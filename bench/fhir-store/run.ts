@@ -12,6 +12,7 @@
  * parallel uploads; the store's writer thread commits those that queue up
  * together). `--dir`: keep the store files there instead of a temporary
  * directory; a `loaded.sqlite` already there is reused (the load is skipped).
+ * `--queries=0`: no searches (load, memory and restart only).
  */
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import { startGatewayProcess } from '../support/gateway-process';
 import { cpuSeconds, rssMegabytes } from '../support/percentiles';
 import { SEARCHES } from './searches';
+import { f, printSearchFigures } from './search-timing';
 import type { WorkerResult } from './store-worker';
 
 const option = (name: string) =>
@@ -77,9 +79,6 @@ async function restart(path: string) {
   }
 }
 
-const f = (value: number | undefined, digits = 2) =>
-  value === undefined ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
-
 void (async () => {
   try {
     console.log(
@@ -101,35 +100,7 @@ void (async () => {
       );
     } else console.log(`\nLoad: skipped, ${loadedFile} reused`);
 
-    if (loaded.searches && loaded.paging) {
-      const [read] = loaded.searches;
-      const readAgain = loaded.searches[loaded.searches.length - 1];
-      console.log('\n| search | example | p50 ms | p99 ms | p50 / read p50 | mean total | ');
-      console.log('| --- | --- | --- | --- | --- | --- |');
-      for (const row of loaded.searches) {
-        const example = `\`${row.example.replace(/\|/g, '\\|')}\``;
-        if (row.refused !== undefined) {
-          console.log(`| ${row.kind} | ${example} | refused: ${row.refused} | | | |`);
-          continue;
-        }
-        console.log(
-          `| ${row.kind} | ${example} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.p50! / read.p50!)} | ${f(row.results, 0)} |`,
-        );
-      }
-      console.log(
-        `A/A: the read by id before and after the searches, p50 ${f(read.p50, 3)} vs ${f(readAgain.p50, 3)} ms ` +
-          `(ratio ${f(readAgain.p50! / read.p50!)}). Targets: p50 <= 5 ms, p99 <= 25 ms.`,
-      );
-
-      const paging = loaded.paging;
-      if ('refused' in paging) console.log(`\nPaging: refused at page ${paging.page}: ${paging.refused}`);
-      else
-        console.log(
-          `\nPaging: ${f(paging.results, 0)} results in ${paging.pages} pages of 100 in ${f(paging.seconds)} s; ` +
-            `page p50 ${f(paging.p50)} ms, p99 ${f(paging.p99)} ms; first page ${f(paging.first)} ms, last ${f(paging.last)} ms ` +
-            `(last / first ${f(paging.last / paging.first)})`,
-        );
-    }
+    if (loaded.searches && loaded.paging) printSearchFigures(loaded.searches, loaded.paging);
 
     console.log(
       '\n| store process (in process, RSS after gc) | open to first answer (s) | RSS (MB) | RSS - empty (MB) |',
