@@ -193,7 +193,7 @@ export class StoreEngine {
     return {
       status: 200,
       headers: { 'content-type': FHIR_JSON },
-      body: history(this.database, target, query, this.baseUrl),
+      body: history(this.database, target, query, this.baseUrl, this.inProcess.budgetMs),
     };
   }
 

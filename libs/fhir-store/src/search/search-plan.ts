@@ -79,7 +79,7 @@ const deadlines = new WeakMap<DatabaseSync, { deadline: number }>();
  * functions written in JS: every row a search examines calls this one, which
  * aborts the statement once the deadline has passed.
  */
-function setDeadline(db: DatabaseSync, deadline: number): void {
+export function setDeadline(db: DatabaseSync, deadline: number): void {
   let state = deadlines.get(db);
   if (!state) {
     const created = { deadline };
