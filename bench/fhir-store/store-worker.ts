@@ -2,8 +2,8 @@
  * One benchmark process around an embedded store file: `open` opens it (a
  * restart of the store alone), answers a search and reports the time and RSS;
  * `load` fills it with synthetic patients through transactions, reports the load
- * rate and RSS, then times the searches in process. Results go to the parent
- * over IPC.
+ * rate and RSS, then times the searches in process; `search` does the same on a
+ * file loaded before. Results go to the parent over IPC.
  */
 import { FhirStore } from '@ehr-gateway/fhir-store';
 import { rssMegabytes } from '../support/percentiles';
@@ -20,7 +20,7 @@ export interface WorkerResult {
   paging?: PagingFigures;
 }
 
-const [mode, path, patientsArg, queriesArg] = process.argv.slice(2);
+const [mode, path, patientsArg, queriesArg, concurrencyArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
 
 function settledRss(): number {
@@ -28,15 +28,35 @@ function settledRss(): number {
   return rssMegabytes();
 }
 
-async function load(store: FhirStore, patients: number) {
+/** Progress on stderr every this many patients (a long load's rate over time). */
+const PROGRESS_EVERY = 5000;
+
+/** Loads the patients with `concurrency` transactions in flight; CPU time counts every thread of the process. */
+async function load(store: FhirStore, patients: number, concurrency: number) {
+  // The writer and search threads start with the store: let them finish before the clock starts.
+  await store.request({ method: 'GET', path: 'metadata' });
+  await store.request({ method: 'GET', path: 'Patient?_count=1' });
   let resources = 0;
+  let done = 0;
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  for (const bundle of benchBundles(patients)) {
-    const response = await store.request({ method: 'POST', path: '', body: bundle });
-    if (response.status !== 200) throw new Error(`transaction failed with ${response.status}`);
-    resources += bundle.entry!.length;
-  }
+  const bundles = benchBundles(patients);
+  const sender = async () => {
+    for (let next = bundles.next(); !next.done; next = bundles.next()) {
+      const response = await store.request({ method: 'POST', path: '', body: next.value });
+      if (response.status !== 200) throw new Error(`transaction failed with ${response.status}`);
+      resources += next.value.entry!.length;
+      if (++done % PROGRESS_EVERY === 0) {
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const cpu = process.cpuUsage(cpuStart);
+        process.stderr.write(
+          `${new Date().toISOString()} ${done} patients, ${resources} resources, ${seconds.toFixed(0)} s: ` +
+            `${(resources / seconds).toFixed(0)}/s, ${(resources / ((cpu.user + cpu.system) / 1e6)).toFixed(0)}/CPU s\n`,
+        );
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
   const cpu = process.cpuUsage(cpuStart);
   return {
     resources,
@@ -50,13 +70,17 @@ void (async () => {
   const store = new FhirStore({ path });
   const result: WorkerResult = { rssMb: 0 };
   if (mode === 'open') {
+    // One request to the writer thread and one search: every thread of the store has started.
+    await store.request({ method: 'GET', path: 'metadata' });
     await store.request({ method: 'GET', path: 'Patient?_count=1' });
     result.openSeconds = Number(process.hrtime.bigint() - opening) / 1e9;
     result.rssMb = settledRss();
   } else {
-    result.load = await load(store, Number(patientsArg));
+    if (mode === 'load') result.load = await load(store, Number(patientsArg), Number(concurrencyArg));
     result.rssMb = settledRss();
-    Object.assign(result, await timeSearches(store, Number(patientsArg), Number(queriesArg)));
+    process.stderr.write(`${new Date().toISOString()} RSS after gc: ${result.rssMb.toFixed(0)} MB\n`);
+    if (Number(queriesArg) > 0)
+      Object.assign(result, await timeSearches(store, Number(patientsArg), Number(queriesArg)));
   }
   await store.close();
   process.send!(result);
