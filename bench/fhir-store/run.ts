@@ -6,33 +6,52 @@
  * with an empty store's (twice: A/A), and time a gateway restart to /health on
  * the loaded file against restarts on an empty one (twice: A/A).
  *
- *   npm run bench:fhir-store -- --patients=10000 --queries=100
+ *   npm run bench:fhir-store -- --patients=10000 --queries=100 [--concurrency=8] [--dir=<path>]
+ *
+ * `--concurrency`: transactions in flight during the load (a loader's usual
+ * parallel uploads; the store's writer thread commits those that queue up
+ * together). `--dir`: keep the store files there instead of a temporary
+ * directory; a `loaded.sqlite` already there is reused (the load is skipped).
+ * `--queries=0`: no searches (load, memory and restart only).
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle } from '@medplum/fhirtypes';
 import { startGatewayProcess } from '../support/gateway-process';
 import { cpuSeconds, rssMegabytes } from '../support/percentiles';
 import { SEARCHES } from './searches';
+import { f, printSearchFigures } from './search-timing';
 import type { WorkerResult } from './store-worker';
 
-function flag(name: string, fallback: number): number {
-  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`));
-  const value = Number(given ? given.split('=')[1] : fallback);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
+const option = (name: string) =>
+  process.argv
+    .find((arg) => arg.startsWith(`--${name}=`))
+    ?.split('=')
+    .slice(1)
+    .join('=');
+
+function flag(name: string, fallback: number, least = 1): number {
+  const value = Number(option(name) ?? fallback);
+  if (!Number.isInteger(value) || value < least) throw new Error(`--${name} must be a whole number >= ${least}`);
   return value;
 }
 
 const PATIENTS = flag('patients', 100_000);
-const QUERIES = flag('queries', 200);
-const dir = mkdtempSync(join(tmpdir(), 'bench-fhir-store-'));
+/** 0: no searches (load, memory and restart only). */
+const QUERIES = flag('queries', 200, 0);
+const CONCURRENCY = flag('concurrency', 8);
+const KEPT = option('dir');
+const dir = KEPT ?? mkdtempSync(join(tmpdir(), 'bench-fhir-store-'));
+if (KEPT) mkdirSync(KEPT, { recursive: true });
 const emptyFile = join(dir, 'empty.sqlite');
 const loadedFile = join(dir, 'loaded.sqlite');
+const reused = existsSync(loadedFile);
 
-function worker(mode: 'open' | 'load', path: string): Promise<WorkerResult> {
-  const child = fork(join(__dirname, 'store-worker.ts'), [mode, path, String(PATIENTS), String(QUERIES)], {
+function worker(mode: 'open' | 'load' | 'search', path: string): Promise<WorkerResult> {
+  const args = [mode, path, String(PATIENTS), String(QUERIES), String(CONCURRENCY)];
+  const child = fork(join(__dirname, 'store-worker.ts'), args, {
     execArgv: ['-r', '@swc-node/register', '--expose-gc'],
   });
   return new Promise((resolve, reject) => {
@@ -60,51 +79,28 @@ async function restart(path: string) {
   }
 }
 
-const f = (value: number | undefined, digits = 2) =>
-  value === undefined ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: digits });
-
 void (async () => {
   try {
-    console.log(`bench:fhir-store, ${PATIENTS.toLocaleString('en-US')} patients, ${QUERIES} timed queries per search`);
+    console.log(
+      `bench:fhir-store, ${PATIENTS.toLocaleString('en-US')} patients, ${QUERIES} timed queries per search, ` +
+        `${CONCURRENCY} transactions in flight during the load`,
+    );
     const emptyA = await worker('open', emptyFile);
-    const loaded = await worker('load', loadedFile);
+    const loaded = await worker(reused ? 'search' : 'load', loadedFile);
     const emptyB = await worker('open', emptyFile);
     const reopened = await worker('open', loadedFile);
-    const { resources, seconds, cpuSeconds: loadCpu } = loaded.load!;
 
-    console.log(
-      `\nLoad: ${f(resources, 0)} resources in ${f(seconds, 1)} s through ${f(PATIENTS, 0)} transactions: ` +
-        `**${f(resources / seconds, 0)} resources/s** (target >= 5,000); ` +
-        `${f(loadCpu, 1)} CPU s used: ${f(resources / loadCpu, 0)} resources per CPU second (less sensitive to the shared machine)`,
-    );
-
-    const [read] = loaded.searches!;
-    const readAgain = loaded.searches![loaded.searches!.length - 1];
-    console.log('\n| search | example | p50 ms | p99 ms | p50 / read p50 | mean total | ');
-    console.log('| --- | --- | --- | --- | --- | --- |');
-    for (const row of loaded.searches!) {
-      const example = `\`${row.example.replace(/\|/g, '\\|')}\``;
-      if (row.refused !== undefined) {
-        console.log(`| ${row.kind} | ${example} | refused: ${row.refused} | | | |`);
-        continue;
-      }
+    if (loaded.load) {
+      const { resources, seconds, cpuSeconds: loadCpu } = loaded.load;
       console.log(
-        `| ${row.kind} | ${example} | ${f(row.p50)} | ${f(row.p99)} | ${f(row.p50! / read.p50!)} | ${f(row.results, 0)} |`,
+        `\nLoad: ${f(resources, 0)} resources in ${f(seconds, 1)} s through ${f(PATIENTS, 0)} transactions ` +
+          `(${CONCURRENCY} in flight): **${f(resources / seconds, 0)} resources/s** (target >= 5,000); ` +
+          `${f(loadCpu, 1)} CPU s used (all threads): ${f(resources / loadCpu, 0)} resources per CPU second ` +
+          '(less sensitive to the shared machine)',
       );
-    }
-    console.log(
-      `A/A: the read by id before and after the searches, p50 ${f(read.p50, 3)} vs ${f(readAgain.p50, 3)} ms ` +
-        `(ratio ${f(readAgain.p50! / read.p50!)}). Targets: p50 <= 5 ms, p99 <= 25 ms.`,
-    );
+    } else console.log(`\nLoad: skipped, ${loadedFile} reused`);
 
-    const paging = loaded.paging!;
-    if ('refused' in paging) console.log(`\nPaging: refused at page ${paging.page}: ${paging.refused}`);
-    else
-      console.log(
-        `\nPaging: ${f(paging.results, 0)} results in ${paging.pages} pages of 100 in ${f(paging.seconds)} s; ` +
-          `page p50 ${f(paging.p50)} ms, p99 ${f(paging.p99)} ms; first page ${f(paging.first)} ms, last ${f(paging.last)} ms ` +
-          `(last / first ${f(paging.last / paging.first)})`,
-      );
+    if (loaded.searches && loaded.paging) printSearchFigures(loaded.searches, loaded.paging);
 
     console.log(
       '\n| store process (in process, RSS after gc) | open to first answer (s) | RSS (MB) | RSS - empty (MB) |',
@@ -114,7 +110,9 @@ void (async () => {
     console.log(
       `| empty store again (A/A) | ${f(emptyB.openSeconds, 3)} | ${f(emptyB.rssMb, 0)} | ${f(emptyB.rssMb - emptyA.rssMb, 0)} |`,
     );
-    console.log(`| after the load | | ${f(loaded.rssMb, 0)} | **${f(loaded.rssMb - emptyA.rssMb, 0)}** |`);
+    console.log(
+      `| ${loaded.load ? 'after the load' : 'after opening (reused file)'} | | ${f(loaded.rssMb, 0)} | **${f(loaded.rssMb - emptyA.rssMb, 0)}** |`,
+    );
     console.log(
       `| reopened with ${f(PATIENTS, 0)} patients | ${f(reopened.openSeconds, 3)} | ${f(reopened.rssMb, 0)} | **${f(reopened.rssMb - emptyA.rssMb, 0)}** |`,
     );
@@ -137,6 +135,6 @@ void (async () => {
         `(target <= 5 s), RSS +${f(restartLoaded.rssMb - restartEmptyA.rssMb, 0)} MB (target <= +100 MB).`,
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!KEPT) rmSync(dir, { recursive: true, force: true });
   }
 })();

@@ -556,6 +556,31 @@ const questionnaires: Resource[] = [
   },
 ];
 
+// Lists for `_list`: l1 names two patients, one observation and a patient that does not exist;
+// l2 one patient; l3 none. None has a subject, so none is in a patient's compartment.
+const lists: Resource[] = [
+  {
+    resourceType: 'List',
+    id: 'l1',
+    status: 'current',
+    mode: 'working',
+    entry: [
+      { item: { reference: 'Patient/p3' } },
+      { item: { reference: 'Observation/o02' } },
+      { item: { reference: 'Patient/p5' } },
+      { item: { reference: 'Patient/p404' } },
+    ],
+  },
+  {
+    resourceType: 'List',
+    id: 'l2',
+    status: 'current',
+    mode: 'working',
+    entry: [{ item: { reference: 'Patient/p5' } }],
+  },
+  { resourceType: 'List', id: 'l3', status: 'current', mode: 'working' },
+];
+
 export const CONFORMANCE_RESOURCES: Resource[] = [
   ...others,
   ...patients,
@@ -566,6 +591,7 @@ export const CONFORMANCE_RESOURCES: Resource[] = [
   ...allergies,
   ...riskAssessments,
   ...questionnaires,
+  ...lists,
 ];
 
 /** One transaction that creates the data set with its fixed ids (update-as-create, R4 3.1.0.4). */

@@ -550,6 +550,26 @@ const uriRows: ConformanceRow[] = [
   { query: 'Questionnaire?url:missing=false', ids: ['q1', 'q2', 'q3'], spec: '§:missing on a uri' },
 ];
 
+// `_list` (type string, "all resources in nominated list (by id, Type/id ...)"): the resources the
+// List's entries reference. Data: l1 = p3, o02, p5 and a missing Patient/p404; l2 = p5; l3 empty.
+const listRows: ConformanceRow[] = [
+  { query: 'Patient?_list=l1', ids: ['p3', 'p5'], spec: '§_list: the patients the List entries reference' },
+  { query: 'Observation?_list=l1', ids: ['o02'], spec: '§_list: only entries of the searched type' },
+  { query: 'Patient?_list=List/l2', ids: ['p5'], spec: '§_list: the List named as Type/id' },
+  { query: 'Patient?_list=l1&gender=female', ids: ['p3'], spec: '§_list AND another parameter' },
+  { query: 'Patient?_list=l2,l3', ids: ['p5'], spec: '§3.1.1.3 comma = OR over Lists' },
+  { query: 'Patient?_list=l1&_list=l2', ids: ['p5'], spec: '§3.1.1.3 repeated _list = AND' },
+  { query: 'Patient?_list=l3', ids: [], spec: '§_list: a List without entries' },
+  { query: 'Patient?_list=nolist', ids: [], spec: '§_list: no such List, no match' },
+  {
+    query: 'Patient?_list=$current-problems',
+    status: 400,
+    names: '_list',
+    spec: '§_list: functional lists are not kept by this server (refused, not an empty answer)',
+  },
+  { query: 'Patient?_list:missing=true', status: 400, names: '_list', spec: '§_list takes no modifier' },
+];
+
 const compositeRows: ConformanceRow[] = [
   {
     query: 'Observation?code-value-quantity=http://loinc.org%7C8867-4$gt90',
@@ -1078,6 +1098,7 @@ export const CONFORMANCE_ROWS: ConformanceRow[] = [
   ...quantityRows,
   ...referenceRows,
   ...uriRows,
+  ...listRows,
   ...compositeRows,
   ...chainRows,
   ...includeRows,

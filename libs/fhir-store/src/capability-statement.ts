@@ -7,7 +7,7 @@ import type {
 import { ParamDef, searchParams } from './indexing/search-parameters';
 import { supportedModifiers } from './search/compile-filter';
 import { patientCompartmentParams } from './search/patient-compartment';
-import { MAX_CHAIN_DEPTH, MAX_SORT_KEYS, RESULT_PARAMETERS } from './search/search-query';
+import { ID_MODIFIERS, MAX_CHAIN_DEPTH, MAX_SORT_KEYS, RESULT_PARAMETERS } from './search/search-query';
 
 let statement: CapabilityStatement | undefined;
 
@@ -24,6 +24,7 @@ const INTERACTIONS = [
 ] as const;
 
 function modifiersOf(param: ParamDef): string[] {
+  if (param.code === '_id') return ID_MODIFIERS;
   const modifiers = supportedModifiers(param.type);
   return param.type === 'reference' ? [...modifiers, ...param.targets] : modifiers;
 }
@@ -37,6 +38,14 @@ function searchParam(param: ParamDef): CapabilityStatementRestResourceSearchPara
     ...(modifiers.length > 0 ? { documentation: `Modifiers: ${modifiers.map((m) => `:${m}`).join(' ')}` } : {}),
   };
 }
+
+/** `_list` (R4 Resource-list), answered for every type from the `item` references of the named Lists. */
+const LIST_PARAM: CapabilityStatementRestResourceSearchParam = {
+  name: '_list',
+  type: 'string',
+  definition: 'http://hl7.org/fhir/SearchParameter/Resource-list',
+  documentation: 'A List by its id or List/id; functional lists ($current-problems...) are not kept (400)',
+};
 
 /** For each type, the `_revinclude` values that can reach it: `Source:param` for every reference parameter targeting it. */
 function revIncludes(types: string[]): Map<string, string[]> {
@@ -77,7 +86,7 @@ export function buildCapabilityStatement(): CapabilityStatement {
       interaction: INTERACTIONS.map((code) => ({ code })),
       searchInclude: ['*', ...references.map((param) => `${type}:${param.code}`)],
       searchRevInclude: reverse.get(type) ?? [],
-      searchParam: params.map(searchParam),
+      searchParam: [...params.map(searchParam), LIST_PARAM],
       ...(type === 'Patient'
         ? {
             operation: [
@@ -105,9 +114,11 @@ export function buildCapabilityStatement(): CapabilityStatement {
           `Searches: every parameter type but special; comma = OR, repeated parameter = AND; prefixes eq ne gt lt ge le sa eb ap ` +
           `on date, number and quantity; chained parameters and _has up to ${MAX_CHAIN_DEPTH} levels; composite parameters; ` +
           `_include/_revinclude with :iterate and *; _sort on any non-composite parameter (at most ${MAX_SORT_KEYS} keys); ` +
-          `${[...RESULT_PARAMETERS].join(', ')}; Prefer: handling=strict|lenient; compartment searches Patient/{id}/{type} ` +
-          'and Patient/{id}/$everything. Not supported: _text, _content, _list, _filter, _query, special parameters (near), ' +
-          'token :above/:below/:of-type, UCUM unit conversion (quantities match on their stated unit).',
+          `${[...RESULT_PARAMETERS].join(', ')} (_cursor: keyset paging in the default order, handed out in next links); ` +
+          'Prefer: handling=strict|lenient; compartment searches Patient/{id}/{type} and Patient/{id}/$everything. ' +
+          'Not supported: _text and _content (no full-text index), _filter, _query, special parameters (near), ' +
+          'token :above/:below (no code system hierarchies) and :of-type (identifier types are not indexed), ' +
+          'UCUM unit conversion (quantities match on their stated unit).',
         resource,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
       },

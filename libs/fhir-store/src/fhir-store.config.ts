@@ -20,7 +20,9 @@ export const fhirStoreConfig = defineConfigNamespace({
       .string()
       .min(1)
       .default(FHIR_STORE_DEFAULTS.path)
-      .describe('SQLite file of the embedded store (the `local` source), or `:memory:`.'),
+      .describe(
+        'SQLite file of the embedded store (the `local` source), or `:memory:` (writes and searches then run on the event loop: for tests and demos).',
+      ),
     FHIR_SEED_PATIENTS: envInteger(0, 100_000)
       .default(FHIR_STORE_DEFAULTS.seedPatients)
       .describe('Synthetic patients created when the store has none; 0 seeds nothing.'),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   BackendStatus,
   FHIR_JSON,
@@ -6,51 +5,15 @@ import {
   FhirError,
   FhirRequest,
   FhirResponse,
-  isOperationOutcome,
   loadFhirDefinitions,
-  operationOutcome,
 } from '@ehr-gateway/fhir';
-import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
-import { buildCapabilityStatement } from './capability-statement';
 import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
-import { HistoryTarget, history } from './history';
 import { parseRoute } from './rest-route';
-import { checkBundle } from './rules/bundle-rules';
-import { patchResource } from './rules/json-patch';
-import { validateWrite } from './rules/write-validation';
-import { InProcessRunner, PlanRunner, WorkerRunner, runWithin } from './search/plan-runner';
-import { searchBundle } from './search/search-bundle';
+import { InProcessRunner, PlanRunner, WorkerRunner } from './search/plan-runner';
 import { SearchScope, SearchService } from './search/search-service';
-import { StoreDatabase, StoredVersion } from './storage/store-database';
-
-const etag = (version: number) => `W/"${version}"`;
-
-/** Resources a conditional delete removes at most; more matches are refused with 412. */
-const MAX_CONDITIONAL_DELETES = 100;
-
-function versionHeaders(stored: StoredVersion, baseUrl: string): Record<string, string> {
-  return {
-    etag: etag(stored.version),
-    'last-modified': new Date(stored.lastUpdated).toUTCString(),
-    location: `${baseUrl}/${stored.resourceType}/${stored.id}/_history/${stored.version}`,
-    'content-type': FHIR_JSON,
-  };
-}
-
-const lenient = (headers: Record<string, string>) => /handling\s*=\s*lenient/i.test(headers.prefer ?? '');
-
-/** Replaces every string equal to a key of `map` (the `urn:uuid:` references of a transaction). */
-function rewriteReferences<T>(value: T, map: Map<string, string>): T {
-  if (typeof value === 'string') return (map.get(value) ?? value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => rewriteReferences(item, map)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteReferences(v, map)])) as T;
-  }
-  return value;
-}
-
-/** The order a transaction processes its entries in (FHIR R4 3.1.0.11.2). */
-const METHOD_ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+import { StoreDatabase } from './storage/store-database';
+import { StoreEngine, currentVersion, formQuery, lenient } from './store-engine';
+import { InProcessWriter, WorkerWriter, Writer } from './writer/writer';
 
 export interface FhirStoreOptions {
   /** SQLite file, or `:memory:`. */
@@ -68,31 +31,41 @@ export interface FhirStoreOptions {
 /**
  * The embedded FHIR R4 server: versioned resources and their search indexes in
  * SQLite (nothing of the data set in memory), searches compiled to SQL and run
- * in worker threads within a time budget, atomic transactions, conditional
- * create, update and delete, structural validation of every write.
+ * in worker threads within a time budget, writes (validation, indexing, atomic
+ * transactions, conditional create, update and delete) in a writer thread.
+ * A `:memory:` store, which no other thread can open, does both in process.
  */
 export class FhirStore implements FhirBackend {
   readonly baseUrl: string;
+  /** This thread's connection: search planning (parameter ids) and the patient checks of compartment searches. */
   private readonly database: StoreDatabase;
   private readonly searches: SearchService;
-  /** Searches inside a write (conditional operations, transaction entries) see its uncommitted state. */
-  private readonly searchesNow: SearchService;
   private readonly runner: PlanRunner;
-  private readonly inProcess: InProcessRunner;
+  private readonly writer: Writer;
 
-  constructor(private readonly options: FhirStoreOptions) {
+  constructor(options: FhirStoreOptions) {
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
-    // Indexing evaluates the search-parameter definitions: load them first.
+    // Search parsing (and migrating a first-format file) reads the search-parameter definitions.
     loadFhirDefinitions();
     this.database = new StoreDatabase(options.path);
     const budgetMs = options.searchBudgetMs ?? FHIR_STORE_DEFAULTS.searchBudgetMs;
-    this.inProcess = new InProcessRunner(this.database.db, budgetMs);
-    this.runner =
-      options.path === ':memory:'
-        ? this.inProcess
-        : new WorkerRunner(options.path, budgetMs, options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers);
+    const engineOptions = {
+      baseUrl: this.baseUrl,
+      searchBudgetMs: budgetMs,
+      maxBundleEntries: options.maxBundleEntries,
+    };
+    if (options.path === ':memory:') {
+      this.runner = new InProcessRunner(this.database.db, budgetMs);
+      this.writer = new InProcessWriter(new StoreEngine(this.database, engineOptions));
+    } else {
+      this.runner = new WorkerRunner(
+        options.path,
+        budgetMs,
+        options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers,
+      );
+      this.writer = new WorkerWriter({ path: options.path, options: engineOptions });
+    }
     this.searches = new SearchService(this.database, this.runner, this.baseUrl);
-    this.searchesNow = new SearchService(this.database, this.inProcess, this.baseUrl);
   }
 
   /** Whether the store holds no resource of this type (used to seed once). */
@@ -127,6 +100,7 @@ export class FhirStore implements FhirBackend {
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     await this.runner.close();
     this.database.close();
   }
@@ -140,12 +114,11 @@ export class FhirStore implements FhirBackend {
     }
   }
 
-  /** Reads that may take long (searches, history) run off the event loop; everything else in one transaction. */
-  private route(request: FhirRequest): FhirResponse | Promise<FhirResponse> {
+  /** Searches go to the search runner, everything else to the writer: neither runs on the event loop (file stores). */
+  private route(request: FhirRequest): Promise<FhirResponse> {
     const route = parseRoute(request.path);
     const headers = request.headers ?? {};
     const reading = request.method === 'GET' || request.method === 'HEAD';
-    if (route.kind === 'base' && request.method === 'POST') return this.bundle(request.body);
     if (reading && route.kind === 'type') return this.searchResponse(route.resourceType, route.query, headers);
     if (request.method === 'POST' && route.kind === 'search-post') {
       const query = [route.query, formQuery(request.body)].filter(Boolean).join('&');
@@ -161,11 +134,7 @@ export class FhirStore implements FhirBackend {
       );
     }
     if (reading && route.kind === 'everything') return this.everything(route.patient, route.query, headers);
-    return this.atomically(() => this.perform(request));
-  }
-
-  private atomically<T>(work: () => T): T {
-    return this.database.atomically(work);
+    return this.writer.handle(request);
   }
 
   private async searchResponse(
@@ -181,7 +150,7 @@ export class FhirStore implements FhirBackend {
 
   /** `Patient/{id}/$everything`: the patient and every resource of its compartment, paged; `_type` narrows the types. */
   private async everything(patient: string, query: string, headers: Record<string, string>): Promise<FhirResponse> {
-    this.current('Patient', patient);
+    currentVersion(this.database, 'Patient', patient);
     const params = new URLSearchParams(query);
     const types = params.get('_type');
     params.delete('_type');
@@ -194,375 +163,4 @@ export class FhirStore implements FhirBackend {
     if (list.length !== 1) throw FhirError.badRequest("$everything takes one type in '_type'");
     return this.searchResponse(list[0], params.toString(), headers, { patient }, path);
   }
-
-  /** One REST interaction (outside or inside a Bundle), synchronous: inside a transaction. */
-  private perform(request: FhirRequest): FhirResponse {
-    const route = parseRoute(request.path);
-    const headers = request.headers ?? {};
-    const method = request.method;
-    const reading = method === 'GET' || method === 'HEAD';
-    const notAllowed = () => new FhirError(405, `${method} is not supported on this path`);
-    switch (route.kind) {
-      case 'metadata':
-        if (!reading) throw notAllowed();
-        return { status: 200, headers: { 'content-type': FHIR_JSON }, body: buildCapabilityStatement() };
-      case 'system-history':
-        if (!reading) throw notAllowed();
-        return this.historyResponse({}, route.query);
-      case 'type-history':
-        if (!reading) throw notAllowed();
-        return this.historyResponse({ resourceType: route.resourceType }, route.query);
-      case 'instance-history':
-        if (!reading) throw notAllowed();
-        if (!this.database.current(route.resourceType, route.id))
-          throw FhirError.notFound(`${route.resourceType}/${route.id} not found`);
-        return this.historyResponse({ resourceType: route.resourceType, id: route.id }, route.query);
-      case 'version':
-        if (!reading) throw notAllowed();
-        return this.vread(route.resourceType, route.id, route.versionId, headers['if-none-match']);
-      case 'type':
-        if (reading) return this.searchNow(route.resourceType, route.query, headers);
-        if (method === 'POST') return this.create(route.resourceType, request.body, headers);
-        if (method === 'PUT' && route.query)
-          return this.conditionalUpdate(route.resourceType, route.query, request.body, headers);
-        if (method === 'DELETE' && route.query) return this.conditionalDelete(route.resourceType, route.query);
-        throw notAllowed();
-      case 'search-post':
-        if (method !== 'POST') throw notAllowed();
-        return this.searchNow(
-          route.resourceType,
-          [route.query, formQuery(request.body)].filter(Boolean).join('&'),
-          headers,
-        );
-      case 'instance':
-        switch (method) {
-          case 'GET':
-          case 'HEAD':
-            return this.read(route.resourceType, route.id, headers['if-none-match']);
-          case 'PUT':
-            return this.update(route.resourceType, route.id, request.body, headers);
-          case 'PATCH':
-            return this.patch(route.resourceType, route.id, request.body, headers);
-          case 'DELETE':
-            return this.delete(route.resourceType, route.id);
-          default:
-            throw notAllowed();
-        }
-      default:
-        throw notAllowed();
-    }
-  }
-
-  private searchNow(resourceType: string, query: string, headers: Record<string, string>): FhirResponse {
-    const parsed = this.searchesNow.parse(resourceType, query, lenient(headers));
-    const result = runWithin(this.database.db, this.searchesNow.plan(parsed), this.inProcess.budgetMs);
-    return {
-      status: 200,
-      headers: { 'content-type': FHIR_JSON },
-      body: searchBundle(parsed, result, this.baseUrl, resourceType),
-    };
-  }
-
-  private historyResponse(target: HistoryTarget, query: string): FhirResponse {
-    return {
-      status: 200,
-      headers: { 'content-type': FHIR_JSON },
-      body: history(this.database, target, query, this.baseUrl),
-    };
-  }
-
-  private current(resourceType: string, id: string): StoredVersion {
-    const stored = this.database.current(resourceType, id);
-    if (!stored) throw FhirError.notFound(`${resourceType}/${id} not found`);
-    if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} was deleted`);
-    return stored;
-  }
-
-  private read(resourceType: string, id: string, ifNoneMatch?: string): FhirResponse {
-    return this.answerVersion(this.current(resourceType, id), ifNoneMatch);
-  }
-
-  private vread(resourceType: string, id: string, versionId: string, ifNoneMatch?: string): FhirResponse {
-    const stored = /^\d{1,9}$/.test(versionId) ? this.database.version(resourceType, id, Number(versionId)) : undefined;
-    if (!stored) throw FhirError.notFound(`${resourceType}/${id}/_history/${versionId} not found`);
-    if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} version ${versionId} is a deletion`);
-    return this.answerVersion(stored, ifNoneMatch);
-  }
-
-  /** The version, or 304 when `If-None-Match` names it. */
-  private answerVersion(stored: StoredVersion, ifNoneMatch?: string): FhirResponse {
-    const headers = versionHeaders(stored, this.baseUrl);
-    const wanted = ifNoneMatch?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-    if (wanted?.includes('*') || wanted?.includes(`"${stored.version}"`)) return { status: 304, headers };
-    return { status: 200, headers, body: stored.resource };
-  }
-
-  private checkBody(resourceType: string, body: unknown): Resource {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      throw FhirError.badRequest(`The body must be a ${resourceType} resource`);
-    }
-    const resource = body as Resource;
-    if (resource.resourceType !== resourceType) {
-      throw FhirError.badRequest(
-        `Resource type '${String(resource.resourceType)}' does not match the URL's '${resourceType}'`,
-      );
-    }
-    return resource;
-  }
-
-  private create(resourceType: string, body: unknown, headers: Record<string, string>): FhirResponse {
-    const resource = this.checkBody(resourceType, body);
-    const condition = headers['if-none-exist'];
-    if (condition) {
-      const existing = this.conditionalMatches(resourceType, condition, 2);
-      if (existing.length > 1) throw new FhirError(412, 'If-None-Exist matches more than one resource');
-      if (existing.length === 1)
-        return respond(200, this.current(resourceType, existing[0]), this.baseUrl, headers.prefer);
-    }
-    return respond(201, this.write({ ...resource, id: randomUUID() }, undefined), this.baseUrl, headers.prefer);
-  }
-
-  private update(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
-    const resource = this.checkBody(resourceType, body);
-    if (resource.id !== id) throw FhirError.badRequest("The resource id does not match the URL's id");
-    const existing = this.database.current(resourceType, id);
-    this.checkIfMatch(existing, headers['if-match']);
-    const stored = this.write(resource, existing);
-    return respond(existing && !existing.deleted ? 200 : 201, stored, this.baseUrl, headers.prefer);
-  }
-
-  /** `PUT Type?query` (R4 3.1.0.4.3): create when nothing matches, update the one match, 412 for several. */
-  private conditionalUpdate(
-    resourceType: string,
-    query: string,
-    body: unknown,
-    headers: Record<string, string>,
-  ): FhirResponse {
-    const resource = this.checkBody(resourceType, body);
-    const matches = this.conditionalMatches(resourceType, query, 2);
-    if (matches.length > 1) throw new FhirError(412, 'The conditional update matches more than one resource');
-    if (matches.length === 1) {
-      if (resource.id !== undefined && resource.id !== matches[0]) {
-        throw FhirError.badRequest('The resource id differs from the id of the resource the condition matches');
-      }
-      return this.update(resourceType, matches[0], { ...resource, id: matches[0] }, headers);
-    }
-    if (resource.id !== undefined) return this.update(resourceType, resource.id, resource, headers);
-    return respond(201, this.write({ ...resource, id: randomUUID() }, undefined), this.baseUrl, headers.prefer);
-  }
-
-  /** `DELETE Type?query` (R4 3.1.0.7.1): deletes every match, up to a bound (412 beyond it). */
-  private conditionalDelete(resourceType: string, query: string): FhirResponse {
-    const matches = this.conditionalMatches(resourceType, query, MAX_CONDITIONAL_DELETES + 1);
-    if (matches.length > MAX_CONDITIONAL_DELETES) {
-      throw new FhirError(412, `The conditional delete matches more than ${MAX_CONDITIONAL_DELETES} resources`);
-    }
-    for (const id of matches) this.delete(resourceType, id);
-    return { status: 204, headers: {} };
-  }
-
-  private patch(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
-    const existing = this.current(resourceType, id);
-    this.checkIfMatch(existing, headers['if-match']);
-    const patched = patchResource(existing.resource!, body);
-    if (!patched) return respond(200, existing, this.baseUrl, headers.prefer);
-    if (patched.resourceType !== resourceType || patched.id !== id) {
-      throw FhirError.badRequest('A patch may not change resourceType or id');
-    }
-    return respond(200, this.write(patched, existing), this.baseUrl, headers.prefer);
-  }
-
-  private delete(resourceType: string, id: string): FhirResponse {
-    const existing = this.database.current(resourceType, id);
-    if (!existing) throw FhirError.notFound(`${resourceType}/${id} not found`);
-    if (existing.deleted) return { status: 204, headers: {} };
-    const stored: StoredVersion = {
-      resourceType,
-      id,
-      version: existing.version + 1,
-      lastUpdated: new Date().toISOString(),
-      deleted: true,
-    };
-    this.database.write(stored);
-    return { status: 204, headers: { etag: etag(stored.version) } };
-  }
-
-  private checkIfMatch(existing: StoredVersion | undefined, ifMatch: string | undefined): void {
-    if (!ifMatch) return;
-    const wanted = ifMatch.replace(/^W\//, '');
-    if (!existing || existing.deleted || wanted !== `"${existing.version}"`) {
-      throw new FhirError(
-        412,
-        `If-Match ${/^(W\/)?"[\w.-]{1,64}"$/.test(ifMatch) ? `${ifMatch} ` : ''}does not match the current version${existing ? ` (W/"${existing.version}")` : ''}`,
-      );
-    }
-  }
-
-  /** Ids of the resources a condition (a search query, optionally `Type?`-prefixed) matches, at most `limit`. */
-  private conditionalMatches(resourceType: string, condition: string, limit: number): string[] {
-    const query = this.searchesNow.parse(resourceType, condition.replace(/^[^?]*\?/, ''));
-    if (query.filters.length === 0) throw FhirError.badRequest('A conditional operation needs search criteria');
-    const result = runWithin(
-      this.database.db,
-      this.searchesNow.plan({
-        ...query,
-        count: limit,
-        offset: 0,
-        include: [],
-        revinclude: [],
-        sort: [],
-        total: 'none',
-      }),
-      this.inProcess.budgetMs,
-    );
-    return result.matches.map((row) => row.id);
-  }
-
-  private write(resource: Resource, previous: StoredVersion | undefined): StoredVersion {
-    const version = (previous?.version ?? 0) + 1;
-    const lastUpdated = new Date().toISOString();
-    const { resourceType, id, meta, ...content } = resource;
-    const stored = {
-      resourceType,
-      id,
-      meta: { ...meta, versionId: String(version), lastUpdated },
-      ...content,
-    } as Resource;
-    validateWrite(stored);
-    const entry: StoredVersion = {
-      resourceType,
-      id: id!,
-      version,
-      lastUpdated,
-      deleted: false,
-      resource: stored,
-    };
-    this.database.write(entry);
-    return entry;
-  }
-
-  private bundle(body: unknown): FhirResponse {
-    const entries = checkBundle(body, this.options.maxBundleEntries);
-    const bundle = body as Bundle;
-    const type = bundle.type === 'transaction' ? 'transaction-response' : 'batch-response';
-    const responses =
-      bundle.type === 'transaction' ? this.atomically(() => this.transaction(entries)) : this.batch(entries);
-    return {
-      status: 200,
-      headers: { 'content-type': FHIR_JSON },
-      body: { resourceType: 'Bundle', type, entry: responses } satisfies Bundle,
-    };
-  }
-
-  private batch(entries: BundleEntry[]): BundleEntry[] {
-    return entries.map((entry) => {
-      try {
-        return this.atomically(() => toResponseEntry(this.performEntry(entry)));
-      } catch (error) {
-        if (!(error instanceof FhirError)) throw error;
-        return { response: { status: String(error.status), outcome: error.outcome } };
-      }
-    });
-  }
-
-  private transaction(entries: BundleEntry[]): BundleEntry[] {
-    const references = new Map<string, string>();
-    for (const entry of entries) {
-      if (entry.request!.method === 'POST' && entry.fullUrl?.startsWith('urn:uuid:') && entry.resource) {
-        references.set(entry.fullUrl, `${entry.resource.resourceType}/${randomUUID()}`);
-      }
-    }
-    const order = entries
-      .map((_, i) => i)
-      .sort((a, b) => METHOD_ORDER[entries[a].request!.method] - METHOD_ORDER[entries[b].request!.method]);
-    const responses: BundleEntry[] = new Array<BundleEntry>(entries.length);
-    for (const i of order) {
-      const entry = rewriteReferences(entries[i], references);
-      try {
-        responses[i] = toResponseEntry(this.performEntry(entry, references.get(entries[i].fullUrl ?? '')));
-      } catch (error) {
-        if (error instanceof FhirError) {
-          throw new FhirError(
-            error.status,
-            operationOutcome(
-              error.outcome.issue?.[0]?.code ?? 'processing',
-              `Transaction entry ${i} (${entries[i].request!.method} ${entries[i].request!.url}) failed: ${error.message}`,
-            ),
-          );
-        }
-        throw error;
-      }
-      if (entries[i].fullUrl?.startsWith('urn:uuid:')) {
-        const resource = responses[i].resource;
-        if (resource?.id) references.set(entries[i].fullUrl, `${resource.resourceType}/${resource.id}`);
-      }
-    }
-    return responses;
-  }
-
-  /** One Bundle entry; `assignedReference` is the `Type/id` a `urn:uuid` POST was given. */
-  private performEntry(entry: BundleEntry, assignedReference?: string): FhirResponse {
-    const request = entry.request!;
-    const headers: Record<string, string> = {};
-    if (request.ifNoneExist) headers['if-none-exist'] = request.ifNoneExist;
-    if (request.ifMatch) headers['if-match'] = request.ifMatch;
-    if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
-    if (request.method === 'POST' && assignedReference && entry.resource && !request.url.includes('_search')) {
-      const resourceType = request.url.split('?')[0];
-      const resource = this.checkBody(resourceType, entry.resource);
-      if (request.ifNoneExist) {
-        const existing = this.conditionalMatches(resourceType, request.ifNoneExist, 2);
-        if (existing.length > 1) throw new FhirError(412, 'ifNoneExist matches more than one resource');
-        if (existing.length === 1) return respond(200, this.current(resourceType, existing[0]), this.baseUrl);
-      }
-      return respond(201, this.write({ ...resource, id: assignedReference.split('/')[1] }, undefined), this.baseUrl);
-    }
-    return this.perform({
-      method: request.method,
-      path: request.url.replace(/^\//, ''),
-      headers,
-      body: entry.resource,
-    });
-  }
-}
-
-function formQuery(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    return new URLSearchParams(body as Record<string, string>).toString();
-  }
-  return '';
-}
-
-function respond(status: number, stored: StoredVersion, baseUrl: string, prefer?: string): FhirResponse {
-  const headers = versionHeaders(stored, baseUrl);
-  if (prefer?.includes('return=minimal')) return { status, headers };
-  if (prefer?.includes('return=OperationOutcome')) {
-    return {
-      status,
-      headers,
-      body: {
-        resourceType: 'OperationOutcome',
-        issue: [
-          {
-            severity: 'information',
-            code: 'informational',
-            diagnostics: `${stored.resourceType}/${stored.id} version ${stored.version}`,
-          },
-        ],
-      },
-    };
-  }
-  return { status, headers, body: stored.resource };
-}
-
-function toResponseEntry(response: FhirResponse): BundleEntry {
-  const result: BundleEntryResponse = { status: String(response.status) };
-  if (response.headers.location) result.location = response.headers.location;
-  if (response.headers.etag) result.etag = response.headers.etag;
-  if (response.headers['last-modified'])
-    result.lastModified = new Date(response.headers['last-modified']).toISOString();
-  if (isOperationOutcome(response.body)) result.outcome = response.body;
-  const resource = isOperationOutcome(response.body) ? undefined : (response.body as Resource | undefined);
-  return { ...(resource ? { resource } : {}), response: result };
 }

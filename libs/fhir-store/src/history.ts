@@ -1,9 +1,14 @@
 import { FhirError } from '@ehr-gateway/fhir';
 import type { Bundle, BundleLink } from '@medplum/fhirtypes';
 import { DEFAULT_COUNT, MAX_COUNT, invalid } from './search/search-query';
+import { tooCostly } from './search/plan-runner';
+import { TOO_COSTLY, setDeadline } from './search/search-plan';
 import { dateRange } from './search/search-values';
 import { Sql, join, sql } from './search/sql';
 import { StoreDatabase, VersionRow, toStoredVersion } from './storage/store-database';
+
+/** A history Bundle gives its total up to this many versions, and none beyond (counting them all would scan the store). */
+const TOTAL_LIMIT = 10_000;
 
 export interface HistoryTarget {
   resourceType?: string;
@@ -55,11 +60,36 @@ function parseHistoryQuery(query: string): HistoryQuery {
 /**
  * Instance, type and system history (R4 3.1.0.5): newest first, paged with
  * `_count`/`_offset`, filtered by `_since` (versions recorded at or after it)
- * and `_at` (versions current at some moment of the period).
+ * and `_at` (versions current at some moment of the period). The total is given
+ * up to `TOTAL_LIMIT` versions, so that a page never counts the whole store, and
+ * the statements stop at the store's search budget (`too-costly`), like a search.
  */
-export function history(db: StoreDatabase, target: HistoryTarget, query: string, baseUrl: string): Bundle {
+export function history(
+  db: StoreDatabase,
+  target: HistoryTarget,
+  query: string,
+  baseUrl: string,
+  budgetMs: number,
+): Bundle {
   const parsed = parseHistoryQuery(query);
-  const conditions: Sql[] = [];
+  setDeadline(db.db, Date.now() + budgetMs);
+  try {
+    return historyBundle(db, target, parsed, query, baseUrl);
+  } catch (error) {
+    if ((error as Error).message.includes(TOO_COSTLY)) throw tooCostly(budgetMs);
+    throw error;
+  }
+}
+
+function historyBundle(
+  db: StoreDatabase,
+  target: HistoryTarget,
+  parsed: HistoryQuery,
+  query: string,
+  baseUrl: string,
+): Bundle {
+  // First, so that it runs for every row examined: stops the statement once the budget has passed.
+  const conditions: Sql[] = [sql`search_budget()`];
   if (target.resourceType) conditions.push(sql`v.resource_type = ${target.resourceType}`);
   if (target.id) conditions.push(sql`v.id = ${target.id}`);
   if (parsed.since) conditions.push(sql`v.last_updated >= ${parsed.since}`);
@@ -68,12 +98,14 @@ export function history(db: StoreDatabase, target: HistoryTarget, query: string,
     conditions.push(sql`v.last_updated <= ${high} AND NOT EXISTS (SELECT 1 FROM resource_version n
       WHERE n.resource_type = v.resource_type AND n.id = v.id AND n.version > v.version AND n.last_updated <= ${low})`);
   }
-  const where = conditions.length > 0 ? sql`WHERE ${join(conditions, ' AND ')}` : sql``;
+  const where = sql`WHERE ${join(conditions, ' AND ')}`;
   const page = sql`SELECT v.* FROM resource_version v ${where} ORDER BY v.last_updated DESC, v.rowid DESC LIMIT ${parsed.count + 1} OFFSET ${parsed.offset}`;
   const rows = db.db.prepare(page.text).all(...page.params) as unknown as VersionRow[];
   const more = rows.length > parsed.count;
   if (more) rows.pop();
-  const total = sql`SELECT count(*) AS n FROM resource_version v ${where}`;
+  // Counted up to a bound, like a search's estimated total: beyond it the Bundle carries no total.
+  const counted = sql`SELECT count(*) AS n FROM (SELECT 1 FROM resource_version v ${where} LIMIT ${TOTAL_LIMIT + 1})`;
+  const total = Number(db.db.prepare(counted.text).get(...counted.params)!.n);
   const path = [target.resourceType, target.id, '_history'].filter(Boolean).join('/');
   const link = (relation: string, offset: number): BundleLink => {
     const params = new URLSearchParams(query);
@@ -88,7 +120,7 @@ export function history(db: StoreDatabase, target: HistoryTarget, query: string,
   return {
     resourceType: 'Bundle',
     type: 'history',
-    total: Number(db.db.prepare(total.text).get(...total.params)!.n),
+    ...(total <= TOTAL_LIMIT ? { total } : {}),
     link: links,
     entry: rows.map((row) => {
       const version = toStoredVersion(row);

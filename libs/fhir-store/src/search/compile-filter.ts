@@ -16,12 +16,23 @@ import { expandValueSet } from './value-sets';
 export interface CompiledFilter {
   probe: (alias: string) => Sql;
   ridSet?: Sql;
+  /**
+   * Sets `ridSet` reads in full before it yields a row (the inner matches of a
+   * chain or `_has`, innermost first): the ridSet is cheap only when each is small.
+   */
+  inner?: Sql[];
+  /** `ridSet` is one index range in `rid` order, one row per resource: it can stream a page without sorting. */
+  ordered?: boolean;
+  /** `ridSet` yields each resource once. */
+  unique?: boolean;
 }
 
 /** Rows of one index table meeting a condition (`cond` is written against the alias it is given). */
 interface Leaf {
   table: IndexTable;
   cond: (alias: string) => Sql;
+  /** An equality on every index column before `rid`: the rows come in `rid` order. */
+  ordered?: boolean;
 }
 
 /** Leaves joined on `rid` and `grp` (the components of one composite value); a plain filter has one. */
@@ -64,45 +75,109 @@ export class FilterCompiler {
   compile(filter: FilterExpr): CompiledFilter {
     switch (filter.kind) {
       case 'id':
-        return this.id(filter.values, filter.not ?? false);
+        return this.id(filter.resourceType, filter.values, filter.not ?? false);
       case 'chain':
-        return this.fromAlternatives(
-          filter.links.map(({ type, next }) => [
-            this.referenceLeaf(
-              filter.param,
-              (t) =>
-                sql`${raw(t)}.ttype = ${type} AND ${raw(t)}.tid IN (SELECT rr.id FROM resource rr WHERE rr.rid IN (${this.ridSetOf(next, type)}))`,
-            ),
-          ]),
-        );
+        return this.chain(filter);
       case 'has':
         return this.has(filter);
+      case 'list':
+        return this.list(filter.resourceType, filter.listIds);
       case 'param':
         return this.param(filter.name, filter.param, filter.modifier, filter.values);
     }
   }
 
   /** The rids of a filter's matches, even for a filter that is only a probe (scanning its type). */
-  ridSetOf(filter: FilterExpr, resourceType: string): Sql {
+  private rowSet(filter: FilterExpr, resourceType: string): { ridSet: Sql; inner?: Sql[] } {
     const compiled = this.compile(filter);
-    if (compiled.ridSet) return compiled.ridSet;
+    if (compiled.ridSet) return { ridSet: compiled.ridSet, inner: compiled.inner };
     const alias = this.alias('r');
-    return sql`SELECT ${raw(alias)}.rid FROM resource ${raw(alias)} WHERE ${raw(alias)}.type = ${resourceType} AND ${raw(alias)}.deleted = 0 AND ${compiled.probe(alias)}`;
+    return {
+      ridSet: sql`SELECT ${raw(alias)}.rid FROM resource ${raw(alias)} WHERE ${raw(alias)}.type = ${resourceType} AND ${raw(alias)}.deleted = 0 AND ${compiled.probe(alias)}`,
+    };
   }
 
-  private id(values: string[], not: boolean): CompiledFilter {
+  private id(resourceType: string, values: string[], not: boolean): CompiledFilter {
     const ids = list(values);
     if (not) return { probe: (a) => sql`${raw(a)}.id NOT IN ${ids}` };
-    return { probe: (a) => sql`${raw(a)}.id IN ${ids}` };
+    const alias = this.alias('i');
+    return {
+      probe: (a) => sql`${raw(a)}.id IN ${ids}`,
+      ridSet: sql`SELECT ${raw(alias)}.rid FROM resource ${raw(alias)} WHERE ${raw(alias)}.type = ${resourceType} AND ${raw(alias)}.id IN ${ids} AND ${raw(alias)}.deleted = 0`,
+      unique: true,
+    };
   }
 
+  /** `_list`: the targets of the `item` references (List.entry.item) of the named Lists, through the reference index. */
+  private list(resourceType: string, listIds: string[]): CompiledFilter {
+    const sp = this.sp(paramKey('List', 'item'));
+    const lists = sql`l.type = 'List' AND l.id IN ${list(listIds)} AND l.deleted = 0 AND li.sp = ${sp}`;
+    return {
+      probe: (a) =>
+        sql`EXISTS (SELECT 1 FROM resource l JOIN idx_reference li ON li.rid = l.rid
+          WHERE ${lists} AND li.ttype = ${raw(a)}.type AND li.tid = ${raw(a)}.id)`,
+      ridSet: sql`SELECT DISTINCT lr.rid FROM resource l JOIN idx_reference li ON li.rid = l.rid
+        JOIN resource lr ON lr.type = li.ttype AND lr.id = li.tid
+        WHERE ${lists} AND li.ttype = ${resourceType} AND lr.deleted = 0`,
+      unique: true,
+    };
+  }
+
+  /**
+   * A chain `ref:Type.param=value`. As a row set: the resources referencing any
+   * inner match (read in full, so only when the inner matches are few). As a
+   * probe: follow the resource's own references and test each target, which
+   * costs the same whatever the size of the inner set.
+   */
+  private chain(filter: Extract<FilterExpr, { kind: 'chain' }>): CompiledFilter {
+    const sp = this.sp(paramKey(filter.param.resourceType, filter.param.code));
+    const links = filter.links.map(({ type, next }) => ({
+      type,
+      inner: this.rowSet(next, type),
+      next: this.compile(next),
+    }));
+    const ridSet = join(
+      links.map(({ type, inner }) => {
+        const t = raw(this.alias('c'));
+        return sql`SELECT ${t}.rid FROM idx_reference ${t} WHERE ${t}.ttype = ${type} AND ${t}.sp = ${sp} AND ${t}.tid IN (SELECT rr.id FROM resource rr WHERE rr.rid IN (${inner.ridSet}))`;
+      }),
+      ' UNION ',
+    );
+    return {
+      ridSet,
+      inner: links.flatMap(({ inner }) => [...(inner.inner ?? []), inner.ridSet]),
+      probe: (a) =>
+        sql`(${join(
+          links.map(({ type, next }) => {
+            const t = this.alias('c');
+            const target = this.alias('ct');
+            // The resource's own references first (primary key), then each target: CROSS JOIN keeps that order.
+            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} CROSS JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND +${raw(t)}.ttype = ${type} AND +${raw(target)}.deleted = 0 AND ${next.probe(target)})`;
+          }),
+          ' OR ',
+        )})`,
+    };
+  }
+
+  /**
+   * `_has:Source:ref:param=value`. As a row set: the targets of the references
+   * of every inner match (only when those are few). As a probe: the resources
+   * referencing this one through `ref`, each tested, found by the reference index.
+   */
   private has(filter: Extract<FilterExpr, { kind: 'has' }>): CompiledFilter {
     const key = this.sp(paramKey(filter.sourceType, filter.param.code));
-    const inner = this.ridSetOf(filter.next, filter.sourceType);
-    const referenced = sql`(SELECT h.tid FROM idx_reference h WHERE h.sp = ${key} AND h.ttype = ${filter.targetType} AND h.rid IN (${inner}))`;
+    const inner = this.rowSet(filter.next, filter.sourceType);
+    const next = this.compile(filter.next);
+    const referenced = sql`(SELECT h.tid FROM idx_reference h WHERE h.sp = ${key} AND h.ttype = ${filter.targetType} AND h.rid IN (${inner.ridSet}))`;
     return {
-      probe: (a) => sql`${raw(a)}.id IN ${referenced}`,
-      ridSet: sql`SELECT hr.rid FROM resource hr WHERE hr.type = ${filter.targetType} AND hr.id IN ${referenced}`,
+      probe: (a) => {
+        const h = this.alias('h');
+        const source = this.alias('hs');
+        return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(h)} CROSS JOIN resource ${raw(source)} ON ${raw(source)}.rid = ${raw(h)}.rid WHERE ${raw(h)}.ttype = ${filter.targetType} AND ${raw(h)}.tid = ${raw(a)}.id AND ${raw(h)}.sp = ${key} AND ${next.probe(source)})`;
+      },
+      ridSet: sql`SELECT hr.rid FROM resource hr WHERE hr.type = ${filter.targetType} AND hr.deleted = 0 AND hr.id IN ${referenced}`,
+      unique: true,
+      inner: [...(inner.inner ?? []), inner.ridSet],
     };
   }
 
@@ -227,6 +302,7 @@ export class FilterCompiler {
     return {
       table: 'idx_token',
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
+      ordered: true,
     };
   }
 
@@ -239,13 +315,15 @@ export class FilterCompiler {
     const sp = this.sp(key);
     const margin = Math.max(Math.abs(this.now - low) * 0.1, 0);
     const contained = (t: Sql) => sql`${t}.lo >= ${low} AND ${t}.hi <= ${high}`;
+    // Every stored range has lo <= hi: the bounds this implies on the other column are redundant for the
+    // answer but give SQLite a closed range on one index (idx_date_lo or idx_date_hi), not half the table.
     const conditions: Record<Prefix, (t: Sql) => Sql> = {
-      eq: contained,
+      eq: (t) => sql`${contained(t)} AND ${t}.lo <= ${high} AND ${t}.hi >= ${low}`,
       ne: (t) => sql`NOT (${contained(t)})`,
       gt: (t) => sql`${t}.hi > ${high}`,
       lt: (t) => sql`${t}.lo < ${low}`,
-      ge: (t) => sql`(${t}.hi > ${high} OR (${contained(t)}))`,
-      le: (t) => sql`(${t}.lo < ${low} OR (${contained(t)}))`,
+      ge: (t) => sql`${t}.hi >= ${low} AND (${t}.hi > ${high} OR (${contained(t)}))`,
+      le: (t) => sql`${t}.lo <= ${high} AND (${t}.lo < ${low} OR (${contained(t)}))`,
       sa: (t) => sql`${t}.lo > ${high}`,
       eb: (t) => sql`${t}.hi < ${low}`,
       ap: (t) =>
@@ -292,7 +370,7 @@ export class FilterCompiler {
       const type = modifier.slice('type:'.length);
       const id = value.includes('/') ? referenceKey(value) : { ttype: type, tid: value, url: '' };
       if (id.ttype !== type || !/^[A-Za-z0-9\-.]{1,64}$/.test(id.tid)) throw invalid(name, 'is not a valid id');
-      return this.referenceLeaf(param, (t) => sql`${raw(t)}.ttype = ${type} AND ${raw(t)}.tid = ${id.tid}`);
+      return this.referenceLeaf(param, (t) => sql`${raw(t)}.ttype = ${type} AND ${raw(t)}.tid = ${id.tid}`, true);
     }
     if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
       // A bare id names a resource of any of the types the parameter can target (R4 3.1.1.4.8).
@@ -305,14 +383,19 @@ export class FilterCompiler {
     }
     const target = referenceKey(value);
     if (target.ttype)
-      return this.referenceLeaf(param, (t) => sql`${raw(t)}.ttype = ${target.ttype} AND ${raw(t)}.tid = ${target.tid}`);
+      return this.referenceLeaf(
+        param,
+        (t) => sql`${raw(t)}.ttype = ${target.ttype} AND ${raw(t)}.tid = ${target.tid}`,
+        true,
+      );
     if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) throw invalid(name, 'is not a valid reference');
-    return this.referenceLeaf(param, (t) => sql`${raw(t)}.url = ${value}`);
+    // `url <> ''` lets SQLite use the partial index on URLs (a bound value alone does not imply it).
+    return this.referenceLeaf(param, (t) => sql`${raw(t)}.url = ${value} AND ${raw(t)}.url <> ''`);
   }
 
-  private referenceLeaf(param: ParamDef, cond: (alias: string) => Sql): Leaf {
+  private referenceLeaf(param: ParamDef, cond: (alias: string) => Sql, ordered = false): Leaf {
     const sp = this.sp(paramKey(param.resourceType, param.code));
-    return { table: 'idx_reference', cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}` };
+    return { table: 'idx_reference', cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}`, ordered };
   }
 
   private uri(key: string, modifier: string | undefined, value: string): Leaf {
@@ -330,19 +413,20 @@ export class FilterCompiler {
         cond: (t) => sql`${raw(t)}.sp = ${sp} AND substr(${value}, 1, length(${raw(t)}.value)) = ${raw(t)}.value`,
       };
     }
-    return { table: 'idx_uri', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}` };
+    return { table: 'idx_uri', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}`, ordered: true };
   }
 
   /** OR of alternatives; each alternative's leaves joined on the resource and the composite group. */
   private fromAlternatives(alternatives: Alternative[]): CompiledFilter {
     const rendered = alternatives.map((leaves) => {
       const aliases = leaves.map(() => this.alias('t'));
+      // CROSS JOIN keeps the first leaf outermost (SQLite does not reorder it): its index drives, in rid order.
       const from = join(
         leaves.map((leaf, i) =>
           i === 0
             ? raw(`${leaf.table} ${aliases[0]}`)
             : raw(
-                `JOIN ${leaf.table} ${aliases[i]} ON ${aliases[i]}.rid = ${aliases[0]}.rid AND ${aliases[i]}.grp = ${aliases[0]}.grp`,
+                `CROSS JOIN ${leaf.table} ${aliases[i]} ON ${aliases[i]}.rid = ${aliases[0]}.rid AND ${aliases[i]}.grp = ${aliases[0]}.grp`,
               ),
         ),
         ' ',
@@ -351,19 +435,40 @@ export class FilterCompiler {
         leaves.map((leaf, i) => leaf.cond(aliases[i])),
         ' AND ',
       );
-      return { from, where, first: aliases[0] };
+      // A probe looks up one resource's rows by the primary key (rid first). SQLite cannot see that
+      // `rid = outer.rid` selects a few rows and may prefer a range on the value (every matching row of
+      // the table, for each probe): unary `+` takes the value terms out of its choice.
+      const probeWhere = join(
+        leaves.map((leaf, i) => leaf.cond(`+${aliases[i]}`)),
+        ' AND ',
+      );
+      return { from, where, probeWhere, first: aliases[0] };
     });
     const ridSet = join(
       rendered.map(({ from, where, first }) => sql`SELECT ${raw(first)}.rid FROM ${from} WHERE ${where}`),
       ' UNION ',
     );
+    // A composite's rows are found from its first component's, each joined to the others by the
+    // primary key: the first component's rows bound the work, whatever the other components select.
+    const composite = alternatives.some((leaves) => leaves.length > 1);
+    const firstLeaves = join(
+      alternatives.map((leaves) => {
+        const t = this.alias('t');
+        return sql`SELECT ${raw(t)}.rid FROM ${raw(leaves[0].table)} ${raw(t)} WHERE ${leaves[0].cond(t)}`;
+      }),
+      ' UNION ALL ',
+    );
     return {
       ridSet,
+      inner: composite ? [firstLeaves] : undefined,
+      ordered: alternatives.length === 1 && alternatives[0][0].ordered === true,
+      // UNION removes repeats; one equality leaf has one row per resource.
+      unique: alternatives.length > 1 || (!composite && alternatives[0][0].ordered === true),
       probe: (a) =>
         sql`(${join(
           rendered.map(
-            ({ from, where, first }) =>
-              sql`EXISTS (SELECT 1 FROM ${from} WHERE ${raw(first)}.rid = ${raw(a)}.rid AND ${where})`,
+            ({ from, probeWhere, first }) =>
+              sql`EXISTS (SELECT 1 FROM ${from} WHERE ${raw(first)}.rid = ${raw(a)}.rid AND ${probeWhere})`,
           ),
           ' OR ',
         )})`,
@@ -388,7 +493,8 @@ function numberCondition(prefix: Prefix, range: { value: number; low: number; hi
   const { value, low, high } = range;
   switch (prefix) {
     case 'eq':
-      return sql`${lo} >= ${low} AND ${hi} < ${high}`;
+      // `lo < high` is implied (lo <= hi), and bounds the range on the index of `lo`.
+      return sql`${lo} >= ${low} AND ${lo} < ${high} AND ${hi} < ${high}`;
     case 'ne':
       return sql`NOT (${lo} >= ${low} AND ${hi} < ${high})`;
     case 'gt':

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FhirError, operationOutcome } from '@ehr-gateway/fhir';
+import { startThread } from '../worker-thread';
 import { PlanResult, SearchPlan, TOO_COSTLY, executePlan } from './search-plan';
 
 /** Runs search plans. */
@@ -113,7 +112,7 @@ export class WorkerRunner implements PlanRunner {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker(this.path), ready: false };
+    const slot: Slot = { worker: startThread(__dirname, 'search-worker', { path: this.path }), ready: false };
     slot.worker.on('message', (message: { ready?: boolean; id: number; result?: PlanResult; error?: string }) => {
       if (message.ready) {
         slot.ready = true;
@@ -141,14 +140,4 @@ export class WorkerRunner implements PlanRunner {
     slot.worker.unref();
     return slot;
   }
-}
-
-/** The compiled worker next to this file, or its TypeScript source through the swc loader (tests, `npm run` scripts). */
-function startWorker(path: string): Worker {
-  const compiled = join(__dirname, 'search-worker.js');
-  if (existsSync(compiled)) return new Worker(compiled, { workerData: { path } });
-  return new Worker(join(__dirname, 'search-worker.ts'), {
-    workerData: { path },
-    execArgv: ['--require', '@swc-node/register'],
-  });
 }

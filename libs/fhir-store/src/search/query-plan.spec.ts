@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { loadFhirDefinitions } from '@ehr-gateway/fhir';
 import type { Resource } from '@medplum/fhirtypes';
 import { StoreDatabase } from '../storage/store-database';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { WorkerRunner } from './plan-runner';
-import { SearchPlan } from './search-plan';
+import { DRIVER_LIMIT, SearchPlan, executePlan } from './search-plan';
 import { SearchService } from './search-service';
 import { sql } from './sql';
 
@@ -16,7 +17,7 @@ const ONE_PER_TYPE: [type: string, resourceType: string, query: string][] = [
   ['token', 'Observation', 'code=http://loinc.org|8867-4'],
   ['token :text', 'Observation', 'code:text=heart'],
   ['date', 'Observation', 'date=2025-12-23'],
-  ['date gt', 'Observation', 'date=gt2025-12-23'],
+  ['date gt', 'Observation', 'date=gt2025-12-01'],
   ['number', 'RiskAssessment', 'probability=0.25'],
   ['quantity', 'Observation', 'value-quantity=gt100'],
   ['reference', 'Observation', 'subject=Patient/p1'],
@@ -45,15 +46,29 @@ describe('search plans', () => {
           deleted: false,
           resource,
         });
-      write({ resourceType: 'Patient', id: 'p1', name: [{ family: 'Smith' }] });
+      write({
+        resourceType: 'Patient',
+        id: 'p1',
+        name: [{ family: 'Smith' }],
+        link: [{ other: { reference: 'Patient/p2' }, type: 'seealso' }],
+      });
+      write({ resourceType: 'Patient', id: 'p2', name: [{ family: 'Smithson' }] });
       write({
         resourceType: 'Observation',
         id: 'o1',
         status: 'final',
+        category: [{ coding: [{ code: 'vital-signs' }] }],
         code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }], text: 'Heart rate' },
         subject: { reference: 'Patient/p1', identifier: { system: 'urn:mrn', value: '1' } },
         effectiveDateTime: '2025-12-23',
-        valueQuantity: { value: 100, system: 'http://unitsofmeasure.org', code: '/min' },
+        valueQuantity: { value: 120, system: 'http://unitsofmeasure.org', code: '/min' },
+      });
+      write({
+        resourceType: 'Observation',
+        id: 'o2',
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+        subject: { identifier: { system: 'urn:mrn', value: '1' } },
       });
       write({
         resourceType: 'RiskAssessment',
@@ -63,6 +78,13 @@ describe('search plans', () => {
         prediction: [{ probabilityDecimal: 0.25 }],
       });
       write({ resourceType: 'Questionnaire', id: 'q1', status: 'active', url: 'http://example.org/q' });
+      write({
+        resourceType: 'List',
+        id: 'l1',
+        status: 'current',
+        mode: 'working',
+        entry: [{ item: { reference: 'Patient/p1' } }],
+      });
     });
     service = new SearchService(
       db,
@@ -76,17 +98,126 @@ describe('search plans', () => {
     const plan = service.plan(service.parse(resourceType, query));
     const driver = plan.candidates[0]?.ridSet;
     expect(driver).toBeDefined();
-    const steps = db.db
-      .prepare(`EXPLAIN QUERY PLAN ${driver.text}`)
-      .all(...driver.params)
-      .map((row) => String(row.detail));
+    const steps = explain(db.db, driver);
     const indexTables = steps.filter((detail) => /\bidx_\w+\b/.test(detail) || /\bresource\b/.test(detail));
     expect(indexTables.length).toBeGreaterThan(0);
     // Every step over an index table or the resource table is an index search, never a full scan.
-    for (const detail of indexTables)
-      expect(detail).toMatch(/^SEARCH .* USING (COVERING INDEX|INDEX|PRIMARY KEY|INTEGER PRIMARY KEY)/);
+    for (const detail of indexTables) expect(detail).toMatch(INDEX_SEARCH);
+  });
+
+  // Every statement a search runs, for a small result (a filter drives, its matches sorted in full) and a
+  // large one (driverLimit 0: a filter streams in rid order, or the sort key's index is walked, or the type's
+  // rows are probed in rid order): index searches only, and for a large result no sort of every match.
+  const SEARCHES: [feature: string, resourceType: string, query: string][] = [
+    ...ONE_PER_TYPE,
+    ['_sort (quantity, descending)', 'Observation', 'code=http://loinc.org|8867-4&_sort=-value-quantity'],
+    ['_sort (string)', 'Patient', '_sort=family'],
+    ['_sort (date)', 'Observation', 'status=final&_sort=date'],
+    ['_sort (date, descending, two keys)', 'Observation', '_sort=-date,value-quantity'],
+    ['_include', 'Observation', 'code=http://loinc.org|8867-4&_include=Observation:subject'],
+    ['_include:iterate', 'RiskAssessment', '_include=RiskAssessment:subject&_include:iterate=Patient:link'],
+    ['_revinclude', 'Patient', 'family=smith&_revinclude=Observation:subject'],
+    ['_revinclude *', 'Patient', '_id=p1&_revinclude=*'],
+    ['chain and token', 'Observation', 'subject:Patient.family=smith&code=http://loinc.org|8867-4'],
+    ['chain, two levels', 'RiskAssessment', 'subject:Patient._has:Observation:subject:code=8867-4'],
+    ['_has and string', 'Patient', '_has:Observation:subject:code=8867-4&family=smith'],
+    ['_list', 'Patient', '_list=l1'],
+    ['_list and string', 'Patient', '_list=l1&family=smith'],
+    ['_total=accurate, one filter', 'Observation', 'category=vital-signs&_total=accurate'],
+    [
+      '_total=accurate, two filters',
+      'Observation',
+      'code=http://loinc.org|8867-4&value-quantity=gt100&_total=accurate',
+    ],
+    ['_total=accurate, no filter', 'Patient', '_total=accurate'],
+    ['_summary=count', 'Observation', 'status=final&code=8867-4&_summary=count'],
+    ['keyset page (_cursor)', 'Observation', 'code=http://loinc.org|8867-4&_cursor=1'],
+  ];
+
+  describe.each([
+    ['small result', DRIVER_LIMIT],
+    ['large result', 0],
+  ])('%s', (_size, driverLimit) => {
+    it.each(SEARCHES)('%s: every statement searches an index (EXPLAIN QUERY PLAN)', (feature, resourceType, query) => {
+      const plan = { ...service.plan(service.parse(resourceType, query)), driverLimit };
+      const statements = statementsOf(db.db, plan);
+      expect(statements.length).toBeGreaterThan(1);
+      for (const { text, params } of statements) {
+        const steps = explain(db.db, { text, params });
+        for (const detail of steps.filter((step) => /\b(idx_\w+|resource|resource_version)\b/.test(step)))
+          expect(`${detail} in ${text}`).toMatch(INDEX_SEARCH);
+        // A probe (a correlated subquery) looks up the rows of the one resource it is given, by its key.
+        for (const detail of correlatedSteps(db.db, { text, params }))
+          expect(`${detail} in ${text}`).toMatch(/\b(rid|rowid|id|tid)=\?/);
+        // Sorted in full, by design: the resources a walk on the first of two sort keys gathered (few), and
+        // (docs/fhir.md) those without a first key, by the other keys.
+        const sorts = steps.filter((step) => /TEMP B-TREE FOR ORDER BY/.test(step));
+        const gathered = text.includes('r.rid IN (SELECT value FROM json_each');
+        const withoutFirstKey = feature.includes('two keys') && text.includes('NOT EXISTS');
+        if (driverLimit === 0 && !gathered && !withoutFirstKey) expect({ text, sorts }).toEqual({ text, sorts: [] });
+      }
+    });
+  });
+
+  it('reads a large result page by page: the page query stops at _count + 1', () => {
+    const plan = {
+      ...service.plan(service.parse('Observation', 'code=http://loinc.org|8867-4&_count=1')),
+      driverLimit: 0,
+    };
+    const page = statementsOf(db.db, plan).find(({ text }) => text.includes('ORDER BY'))!;
+    expect(page.text).toMatch(/LIMIT \?/);
+    expect(page.params).toContain(2);
   });
 });
+
+const INDEX_SEARCH = /^SEARCH \S+ (EXISTS )?USING (COVERING INDEX|INDEX|PRIMARY KEY|INTEGER PRIMARY KEY)/;
+
+function explain(db: DatabaseSync, query: { text: string; params: SQLInputValue[] }): string[] {
+  return db
+    .prepare(`EXPLAIN QUERY PLAN ${query.text}`)
+    .all(...query.params)
+    .map((row) => String(row.detail));
+}
+
+/** The index steps inside correlated subqueries (and flattened EXISTS), from EXPLAIN QUERY PLAN's tree. */
+function correlatedSteps(db: DatabaseSync, query: { text: string; params: SQLInputValue[] }): string[] {
+  const rows = db
+    .prepare(`EXPLAIN QUERY PLAN ${query.text}`)
+    .all(...query.params)
+    .map((row) => ({ id: Number(row.id), parent: Number(row.parent), detail: String(row.detail) }));
+  const correlated = new Set<number>();
+  for (const row of rows) if (row.detail.startsWith('CORRELATED') || correlated.has(row.parent)) correlated.add(row.id);
+  return rows
+    .filter(
+      (row) => row.detail.startsWith('SEARCH') && (correlated.has(row.parent) || / EXISTS USING /.test(row.detail)),
+    )
+    .map((row) => row.detail);
+}
+
+/** The statements (text and bound values) a plan runs, recorded through a connection that passes them on. */
+function statementsOf(db: DatabaseSync, plan: SearchPlan): { text: string; params: SQLInputValue[] }[] {
+  const seen: { text: string; params: SQLInputValue[] }[] = [];
+  const recording = new Proxy(db, {
+    get(target, property) {
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return (text: string) => {
+        const statement = target.prepare(text);
+        const run =
+          (method: 'all' | 'get' | 'iterate') =>
+          (...params: SQLInputValue[]) => {
+            seen.push({ text, params });
+            return (statement[method] as (...args: SQLInputValue[]) => unknown)(...params);
+          };
+        return { all: run('all'), get: run('get'), iterate: run('iterate') };
+      };
+    },
+  });
+  executePlan(recording, plan, 10_000);
+  return seen;
+}
 
 describe('the search time budget', () => {
   it('stops a search that outlives it with too-costly, and the next search still runs', async () => {
@@ -111,9 +242,11 @@ describe('the search time budget', () => {
       candidates: [],
       probes: [],
       order: [],
+      descending: false,
       count: 1,
       offset: 0,
       total: 'accurate',
+      driverLimit: 0,
       includes: [],
       maxIncludes: 0,
     };

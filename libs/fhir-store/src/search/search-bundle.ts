@@ -3,7 +3,7 @@ import type { PlanResult } from './search-plan';
 import type { SearchQuery } from './search-query';
 import { trimResource } from './trim-resource';
 
-const PAGING = new Set(['_count', '_offset']);
+const PAGING = new Set(['_count', '_offset', '_cursor']);
 
 function warning(diagnostics: string): BundleEntry {
   const outcome: OperationOutcome = {
@@ -20,17 +20,21 @@ function warning(diagnostics: string): BundleEntry {
  */
 export function searchBundle(query: SearchQuery, result: PlanResult, baseUrl: string, path: string): Bundle {
   const kept = query.used.filter(([name]) => !PAGING.has(name));
-  const link = (relation: string, offset: number): BundleLink => {
+  const link = (relation: string, offset: number, cursor?: number): BundleLink => {
     const params = new URLSearchParams(kept);
     params.set('_count', String(query.count));
     if (offset > 0) params.set('_offset', String(offset));
+    if (cursor !== undefined) params.set('_cursor', String(cursor));
     return { relation, url: `${baseUrl}/${path}?${params.toString()}` };
   };
-  const links = [link('self', query.offset)];
+  const links = [link('self', query.offset, query.sort.length === 0 ? query.after : undefined)];
   if (query.count > 0) {
     links.push(link('first', 0));
     if (query.offset > 0) links.push(link('previous', Math.max(0, query.offset - query.count)));
-    if (result.more) links.push(link('next', query.offset + query.count));
+    // In the default order the next page starts after the last row of this one (keyset), so that deep pages
+    // cost as little as the first; `_offset` still counts the rows before it, for the previous link.
+    const last = result.matches[result.matches.length - 1]?.rid;
+    if (result.more) links.push(link('next', query.offset + query.count, query.sort.length === 0 ? last : undefined));
   }
   const entry = (mode: 'match' | 'include', trim: boolean) => (row: PlanResult['matches'][number]) => {
     const resource = JSON.parse(row.content) as Resource;

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { Sql, join, list, sql } from './sql';
+import { Sql, join, list, raw, sql } from './sql';
 
 /** An include step: follow references from `sourceType` rows (or, reversed, to `targetType` rows). */
 export interface IncludeStep {
@@ -12,6 +12,37 @@ export interface IncludeStep {
   iterate: boolean;
 }
 
+/** A filter the executor may drive the search from (see `CompiledFilter`). */
+export interface Candidate {
+  ridSet: Sql;
+  probe: Sql;
+  inner: Sql[];
+  ordered: boolean;
+  /** `ridSet` yields only live resources of the searched type (index rows exist for nothing else). */
+  exact: boolean;
+  /** `ridSet` yields each resource once, so that counting its rows counts resources. */
+  unique: boolean;
+  /** The last inner set bounds the size of `ridSet` (`_has`: each inner row references one resource at most). */
+  boundedByInner: boolean;
+  /** `ridSet` may be many times its inner set (a chain: each target is referenced by several resources). */
+  fansOut: boolean;
+}
+
+/** A chain's inner matches are each referenced by about this many resources (patients by their records). */
+const FAN_OUT = 10;
+
+/**
+ * An index in the order of a sort parameter's values, walked to answer a
+ * `_sort` without sorting every match: `(sp, column)` of `table`, backwards
+ * for a descending sort (table and column are chosen by the engine).
+ */
+export interface SortWalk {
+  table: string;
+  column: string;
+  sp: number;
+  descending: boolean;
+}
+
 /**
  * A search compiled to SQL, as plain data: it runs in a worker thread (or in
  * process) with nothing but a connection to the store file.
@@ -20,15 +51,23 @@ export interface SearchPlan {
   /** Conditions every match meets (type, liveness), on the alias `r` of `resource`. */
   base: Sql;
   /** Filters that can drive the search from an index (the most selective does), with their probe form. */
-  candidates: { ridSet: Sql; probe: Sql }[];
+  candidates: Candidate[];
   /** Filters that are only probes. */
   probes: Sql[];
-  /** `ORDER BY` terms before the `rid` tie-break. */
+  /** `ORDER BY` terms before the `rid` tie-break; empty for `rid` order (no `_sort`). */
   order: Sql[];
+  /** The direction of the `rid` tie-break: that of the first sort key. */
+  descending: boolean;
+  /** The first sort key's index, when it has one. */
+  walk?: SortWalk;
   count: number;
   offset: number;
-  /** `auto`: the total when there are at most `AUTO_TOTAL_LIMIT` matches, none beyond (ask `_total=accurate`). */
-  total: 'none' | 'estimate' | 'accurate' | 'auto';
+  /** Keyset paging in `rid` order: the page starts after this `rid` (`_cursor`). */
+  after?: number;
+  /** `auto` without `_total`: a total only when (nearly) free (see `total`). */
+  total: 'none' | 'auto' | 'estimate' | 'accurate';
+  /** A filter matching at most this many resources may drive the search, its matches sorted in full (`DRIVER_LIMIT`). */
+  driverLimit: number;
   includes: IncludeStep[];
   maxIncludes: number;
 }
@@ -48,10 +87,9 @@ export interface PlanResult {
   includesTruncated: boolean;
 }
 
-/** A filter matching at most this many rows drives the search; beyond, the type is scanned in order and probed. */
-const DRIVER_LIMIT = 5000;
+/** A filter matching at most this many rows may drive the search from its index, sorted in full. */
+export const DRIVER_LIMIT = 2000;
 const MAX_ITERATIONS = 4;
-export const AUTO_TOTAL_LIMIT = 10_000;
 
 const STATEMENT_CACHE = 256;
 const statements = new WeakMap<DatabaseSync, Map<string, StatementSync>>();
@@ -69,6 +107,16 @@ function prepare(db: DatabaseSync, text: string): StatementSync {
 }
 
 const count = (db: DatabaseSync, query: Sql): number => Number(prepare(db, query.text).get(...query.params)!.n);
+const rids = (db: DatabaseSync, query: Sql): number[] =>
+  prepare(db, query.text)
+    .all(...query.params)
+    .map((row) => Number(row.rid));
+/**
+ * How many rows a set has, counting no further than `limit + 1`: an upper bound
+ * of its resources (a resource may have several rows), which is all a choice of plan needs.
+ */
+const bounded = (db: DatabaseSync, set: Sql, limit: number): number =>
+  count(db, sql`SELECT count(*) AS n FROM (${set} LIMIT ${limit + 1})`);
 
 /** Thrown out of a statement when the search outlives its budget. */
 export const TOO_COSTLY = 'search-too-costly';
@@ -79,7 +127,7 @@ const deadlines = new WeakMap<DatabaseSync, { deadline: number }>();
  * functions written in JS: every row a search examines calls this one, which
  * aborts the statement once the deadline has passed.
  */
-function setDeadline(db: DatabaseSync, deadline: number): void {
+export function setDeadline(db: DatabaseSync, deadline: number): void {
   let state = deadlines.get(db);
   if (!state) {
     const created = { deadline };
@@ -92,14 +140,70 @@ function setDeadline(db: DatabaseSync, deadline: number): void {
   state.deadline = deadline;
 }
 
+/** A candidate's size (an upper bound) up to `limit`, or Infinity beyond (or when a set it reads in full is larger). */
+function estimate(db: DatabaseSync, candidate: Candidate, limit: number): number {
+  let n = 0;
+  // A chain whose inner set is over a FAN_OUT-th of the limit would most likely be over it: not counted.
+  const innerLimit = candidate.fansOut ? Math.floor(limit / FAN_OUT) : limit;
+  for (const inner of candidate.inner) if ((n = bounded(db, inner, innerLimit)) > innerLimit) return Infinity;
+  if (!candidate.boundedByInner) n = bounded(db, candidate.ridSet, limit);
+  return n > limit ? Infinity : n;
+}
+
+/**
+ * Where the rows of a search come from, and the conditions they meet:
+ * - `small`: a filter with at most `driverLimit` matches is read from its index, the others probe each match;
+ * - `stream`: a filter whose index yields rows in `rid` order drives, the others probe, and a page stops early;
+ * - `scan`: the type's rows in `rid` order, every filter probing each.
+ * `rid` is the column the page's `rid` order and keyset use.
+ */
+interface Source {
+  strategy: 'small' | 'stream' | 'scan';
+  from: Sql;
+  where: Sql[];
+  rid: Sql;
+}
+
+function source(plan: SearchPlan, driver: number, strategy: Source['strategy']): Source {
+  const others = plan.candidates.filter((_, i) => i !== driver).map((candidate) => candidate.probe);
+  // The budget check first, so that it runs for every row examined, whatever the other conditions answer.
+  const budget = sql`search_budget()`;
+  if (strategy === 'scan')
+    return {
+      strategy,
+      from: sql`resource r`,
+      where: [budget, plan.base, ...plan.candidates.map((c) => c.probe), ...plan.probes],
+      rid: sql`r.rid`,
+    };
+  const { ridSet } = plan.candidates[driver];
+  if (strategy === 'stream')
+    return {
+      strategy,
+      from: sql`(${ridSet}) d JOIN resource r ON r.rid = d.rid`,
+      where: [budget, plan.base, ...others, ...plan.probes],
+      rid: sql`d.rid`,
+    };
+  return {
+    strategy,
+    from: sql`resource r`,
+    where: [budget, plan.base, sql`r.rid IN (${ridSet})`, ...others, ...plan.probes],
+    rid: sql`r.rid`,
+  };
+}
+
+/** The source a page is read from: the smallest filter if small, else a streaming filter, else a scan. */
+function pageSource(plan: SearchPlan, estimates: number[]): Source {
+  const smallest = Math.min(...estimates);
+  if (smallest <= plan.driverLimit) return source(plan, estimates.indexOf(smallest), 'small');
+  const streaming = plan.candidates.findIndex((candidate) => candidate.ordered);
+  return streaming >= 0 ? source(plan, streaming, 'stream') : source(plan, -1, 'scan');
+}
+
 /** Runs a plan within a time budget: the page of matches, its total when asked for, and its included resources. */
 export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number): PlanResult {
   setDeadline(db, Date.now() + budgetMs);
-  const estimates = plan.candidates.map((candidate) =>
-    count(db, sql`SELECT count(*) AS n FROM (${candidate.ridSet} LIMIT ${DRIVER_LIMIT + 1})`),
-  );
-  const smallest = estimates.length > 0 ? Math.min(...estimates) : Infinity;
-  if (smallest === 0)
+  const estimates = plan.candidates.map((candidate) => estimate(db, candidate, plan.driverLimit));
+  if (estimates.some((n) => n === 0))
     return {
       matches: [],
       included: [],
@@ -107,43 +211,144 @@ export function executePlan(db: DatabaseSync, plan: SearchPlan, budgetMs: number
       more: false,
       includesTruncated: false,
     };
-  const driver = smallest <= DRIVER_LIMIT ? estimates.indexOf(smallest) : -1;
-  const conditions = [
-    // First, so that it runs for every row examined, whatever the other conditions answer.
-    sql`search_budget()`,
-    plan.base,
-    ...plan.candidates.map((candidate, i) => (i === driver ? sql`r.rid IN (${candidate.ridSet})` : candidate.probe)),
-    ...plan.probes,
-  ];
-  const where = join(conditions, ' AND ');
+  const from = pageSource(plan, estimates);
 
-  let rids: number[] = [];
-  let more = false;
+  let page: number[] = [];
   if (plan.count > 0) {
-    const order = join([...plan.order, sql`r.rid`], ', ');
-    const page = sql`SELECT r.rid FROM resource r WHERE ${where} ORDER BY ${order} LIMIT ${plan.count + 1} OFFSET ${plan.offset}`;
-    rids = db
-      .prepare(page.text)
-      .all(...page.params)
-      .map((row) => Number(row.rid));
-    more = rids.length > plan.count;
-    if (more) rids.pop();
+    const limit = plan.count + 1;
+    if (plan.order.length === 0) page = ridOrderPage(db, plan, from, limit);
+    else if (plan.walk && from.strategy !== 'small') page = walkPage(db, plan, from, limit);
+    else page = sortedPage(db, plan, from, plan.offset, limit);
   }
+  const more = page.length > plan.count;
+  if (more) page.pop();
 
-  let total: number | undefined;
-  if (plan.count > 0 && plan.offset === 0 && !more && plan.total !== 'none') total = rids.length;
-  else if (plan.total === 'accurate') total = count(db, sql`SELECT count(*) AS n FROM resource r WHERE ${where}`);
-  else if (plan.total === 'auto') {
-    const bounded = count(
-      db,
-      sql`SELECT count(*) AS n FROM (SELECT 1 FROM resource r WHERE ${where} LIMIT ${AUTO_TOTAL_LIMIT + 1})`,
-    );
-    if (bounded <= AUTO_TOTAL_LIMIT) total = bounded;
-  }
-
-  const matches = fetchRows(db, rids);
+  const matches = fetchRows(db, page);
   const { included, truncated } = includes(db, plan, matches);
-  return { matches, included, total, more, includesTruncated: truncated };
+  return { matches, included, total: total(db, plan, estimates, from, page, more), more, includesTruncated: truncated };
+}
+
+/** A page in `rid` order: from the keyset `_cursor` when given, else from `_offset`. */
+function ridOrderPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: number): number[] {
+  if (plan.after === undefined) return ridPage(db, from, plan.offset, limit, false);
+  return ridPage(db, { ...from, where: [...from.where, sql`${from.rid} > ${plan.after}`] }, 0, limit, false);
+}
+
+/** Matches in `rid` order, which every source yields without sorting (a streaming filter may meet a resource twice). */
+function ridPage(db: DatabaseSync, from: Source, offset: number, limit: number, descending: boolean): number[] {
+  const order = sql`${from.rid} ${raw(descending ? 'DESC' : 'ASC')}`;
+  const distinct = raw(from.strategy === 'stream' ? 'DISTINCT' : '');
+  return rids(
+    db,
+    sql`SELECT ${distinct} ${from.rid} AS rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+  );
+}
+
+/** A page sorted in SQL by the sort terms (every match of `from` is sorted: used when they are few). */
+function sortedPage(db: DatabaseSync, plan: SearchPlan, from: Source, offset: number, limit: number): number[] {
+  const direction = raw(plan.descending ? 'DESC' : 'ASC');
+  const order = join([...plan.order, sql`r.rid ${direction}`], ', ');
+  return rids(
+    db,
+    sql`SELECT r.rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
+  );
+}
+
+/**
+ * A sorted page read by walking the first sort key's index in order, probing
+ * each resource met, and stopping once the page is full: its cost follows the
+ * page's depth, not the number of matches. A resource comes first at its
+ * smallest value (largest, descending), as the sort key takes it. Further sort
+ * keys order each run of equal first-key values, so the walk goes on to the end
+ * of the last run before the collected resources are sorted by every key.
+ * Resources without a value come last, as in `sortedPage`.
+ */
+function walkPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: number): number[] {
+  const walk = plan.walk!;
+  const direction = raw(walk.descending ? 'DESC' : 'ASC');
+  const column = raw(`s.${walk.column}`);
+  const scan = source(plan, -1, 'scan');
+  const query = sql`SELECT s.rid AS rid, ${column} AS v FROM ${raw(walk.table)} s CROSS JOIN resource r ON r.rid = s.rid
+    WHERE s.sp = ${walk.sp} AND ${join(scan.where, ' AND ')} ORDER BY ${column} ${direction}, s.rid ${direction}`;
+  const wanted = plan.offset + limit;
+  const multiKey = plan.order.length > 1;
+  const seen = new Set<number>();
+  const walked: number[] = [];
+  let exhausted = true;
+  let last: unknown;
+  for (const row of prepare(db, query.text).iterate(...query.params)) {
+    const rid = Number(row.rid);
+    if (walked.length >= wanted && (!multiKey || row.v !== last)) {
+      exhausted = false;
+      break;
+    }
+    last = row.v;
+    if (seen.has(rid)) continue;
+    seen.add(rid);
+    walked.push(rid);
+  }
+  const ordered = multiKey && walked.length > 1 ? sortedPage(db, plan, withRids(walked), 0, walked.length) : walked;
+  const page = ordered.slice(plan.offset, wanted);
+  if (exhausted && page.length < limit) {
+    const missing = sql`NOT EXISTS (SELECT 1 FROM ${raw(walk.table)} m WHERE m.rid = r.rid AND m.sp = ${walk.sp})`;
+    const rest = { ...from, where: [...from.where, missing] };
+    const offset = Math.max(0, plan.offset - walked.length);
+    // Without a value, one sort key leaves the tie-break alone: rid order, which needs no sort.
+    page.push(
+      ...(multiKey
+        ? sortedPage(db, plan, rest, offset, limit - page.length)
+        : ridPage(db, rest, offset, limit - page.length, plan.descending)),
+    );
+  }
+  return page;
+}
+
+const withRids = (ids: number[]): Source => ({
+  strategy: 'small',
+  from: sql`resource r`,
+  where: [sql`r.rid IN ${list(ids)}`],
+  rid: sql`r.rid`,
+});
+
+/**
+ * `accurate`: counted in SQL, from the index alone for one filter, else from
+ * the smallest filter's index with the others probing (or the type's rows when
+ * there is no filter). `auto` (no `_total`): only when free or nearly so: the
+ * first page holds every match, one filter has at most `driverLimit` matches, or
+ * the type has at most that many resources. `estimate`: also a count over a
+ * driving filter of at most `driverLimit` rows.
+ */
+function total(
+  db: DatabaseSync,
+  plan: SearchPlan,
+  estimates: number[],
+  from: Source,
+  page: number[],
+  more: boolean,
+): number | undefined {
+  if (plan.total === 'none') return undefined;
+  const firstPage = plan.offset === 0 && plan.after === undefined;
+  if (plan.count > 0 && firstPage && !more) return page.length;
+  const counted = (source: Source) =>
+    count(db, sql`SELECT count(DISTINCT r.rid) AS n FROM ${source.from} WHERE ${join(source.where, ' AND ')}`);
+  // One filter and nothing else: its index rows are those of the type's live resources, counted without them.
+  const [only] = plan.candidates;
+  const alone = plan.candidates.length === 1 && plan.probes.length === 0 && only.exact;
+  if (alone && from.strategy === 'small' && only.unique && !only.boundedByInner) return estimates[0];
+  const distinct = () => count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${only.ridSet}))`);
+  if (alone && plan.total !== 'auto')
+    return only.unique ? count(db, sql`SELECT count(*) AS n FROM (${only.ridSet})`) : distinct();
+  if (from.strategy === 'small' && plan.total !== 'auto') return counted(from);
+  if (plan.candidates.length === 0 && plan.probes.length === 0) {
+    const all = sql`SELECT r.rid FROM resource r WHERE ${plan.base}`;
+    if (plan.total === 'accurate') return count(db, sql`SELECT count(*) AS n FROM (${all})`);
+    const n = bounded(db, all, plan.driverLimit);
+    return n <= plan.driverLimit ? n : undefined;
+  }
+  if (plan.total !== 'accurate') return undefined;
+  if (plan.candidates.length === 0) return counted(source(plan, -1, 'scan'));
+  const driver = plan.candidates.findIndex((candidate) => candidate.ordered);
+  return counted(source(plan, driver >= 0 ? driver : 0, driver >= 0 ? 'stream' : 'small'));
 }
 
 function fetchRows(db: DatabaseSync, rids: number[]): ResultRow[] {
@@ -202,14 +407,15 @@ function includes(
   return { included, truncated };
 }
 
+/** One include step, from the page's rows outwards (CROSS JOIN: SQLite keeps that order, rather than scanning a type). */
 function includeStep(db: DatabaseSync, step: IncludeStep, rids: number[], limit: number): number[] {
   const params = step.params.length > 0 ? sql` AND x.sp IN ${list(step.params)}` : sql``;
   const query = step.reverse
-    ? sql`SELECT DISTINCT x.rid FROM resource p JOIN idx_reference x ON x.ttype = p.type AND x.tid = p.id
-        JOIN resource s ON s.rid = x.rid AND s.deleted = 0
+    ? sql`SELECT DISTINCT x.rid FROM resource p CROSS JOIN idx_reference x ON x.ttype = p.type AND x.tid = p.id
+        CROSS JOIN resource s ON s.rid = x.rid AND s.deleted = 0
         WHERE p.rid IN ${list(rids)}${params}${step.sourceType === '*' ? sql`` : sql` AND s.type = ${step.sourceType}`}
         ${step.targetType ? sql` AND p.type = ${step.targetType}` : sql``} LIMIT ${limit}`
-    : sql`SELECT DISTINCT t.rid FROM idx_reference x JOIN resource t ON t.type = x.ttype AND t.id = x.tid AND t.deleted = 0
+    : sql`SELECT DISTINCT t.rid FROM idx_reference x CROSS JOIN resource t ON t.type = x.ttype AND t.id = x.tid AND t.deleted = 0
         WHERE x.rid IN ${list(rids)}${params}${step.targetType ? sql` AND x.ttype = ${step.targetType}` : sql``} LIMIT ${limit}`;
   return db
     .prepare(query.text)

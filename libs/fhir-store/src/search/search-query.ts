@@ -11,7 +11,8 @@ const MAX_PARAMETERS = 50;
 
 export type FilterExpr =
   | { kind: 'param'; name: string; param: ParamDef; modifier?: string; values: string[] }
-  | { kind: 'id'; name: string; values: string[]; not?: boolean }
+  | { kind: 'id'; name: string; resourceType: string; values: string[]; not?: boolean }
+  | { kind: 'list'; name: string; resourceType: string; listIds: string[] }
   | { kind: 'chain'; name: string; param: ParamDef; links: { type: string; next: FilterExpr }[] }
   | { kind: 'has'; name: string; targetType: string; sourceType: string; param: ParamDef; next: FilterExpr };
 
@@ -39,6 +40,8 @@ export interface SearchQuery {
   sort: SortKey[];
   count: number;
   offset: number;
+  /** Keyset paging in the default order: the page starts after this row (`_cursor`, handed out in `next` links). */
+  after?: number;
   total?: Total;
   summary?: Summary;
   elements?: string[];
@@ -54,6 +57,7 @@ export interface SearchQuery {
 export const RESULT_PARAMETERS = new Set([
   '_count',
   '_offset',
+  '_cursor',
   '_sort',
   '_total',
   '_summary',
@@ -168,6 +172,9 @@ function resultParameter(search: SearchQuery, name: string, value: string): void
     case '_offset':
       search.offset = wholeNumber(name, value);
       return;
+    case '_cursor':
+      search.after = wholeNumber(name, value);
+      return;
     case '_total':
       if (value !== 'none' && value !== 'estimate' && value !== 'accurate') throw invalid(name);
       search.total = value;
@@ -232,6 +239,9 @@ function referenceParams(resourceType: string): ParamDef[] {
   return [...searchParams(resourceType).values()].filter((param) => param.type === 'reference');
 }
 
+/** `_id` is matched on the resource row itself: equality, or `:not`. */
+export const ID_MODIFIERS = ['not'];
+
 /** One filter: `code[:modifier]=values`, a chain `ref[:Type].code...`, `_has:Type:ref:...` or `_id`. */
 export function parseFilter(resourceType: string, name: string, value: string, depth: number): FilterExpr {
   if (depth > MAX_CHAIN_DEPTH) throw invalid(name, `chains at most ${MAX_CHAIN_DEPTH} levels deep`);
@@ -241,12 +251,35 @@ export function parseFilter(resourceType: string, name: string, value: string, d
   const [code, modifier, ...extra] = name.split(':');
   if (extra.length > 0) throw invalid(name, 'has more than one modifier');
   if (code === '_id') {
-    if (modifier !== undefined && modifier !== 'not') throw invalid(name, 'has a modifier not allowed for its type');
-    return { kind: 'id', name, values: splitOr(value), not: modifier === 'not' };
+    if (modifier !== undefined && !ID_MODIFIERS.includes(modifier))
+      throw invalid(name, 'has a modifier not allowed for its type');
+    return { kind: 'id', name, resourceType, values: splitOr(value), not: modifier === 'not' };
   }
+  if (code === '_list') return parseList(resourceType, name, modifier, value);
   const param = searchParams(resourceType).get(code);
   if (!param) throw unknown(name, resourceType);
   return { kind: 'param', name, param, modifier, values: splitOr(value) };
+}
+
+const LIST_ID = /^(?:List\/)?([A-Za-z0-9\-.]{1,64})$/;
+
+/**
+ * `_list` (R4 3.1.1.5.x, type string): the resources a List's entries reference,
+ * the List named by its id or `List/id`. Functional lists (`$current-problems`...)
+ * are not kept by this server: 400.
+ */
+function parseList(resourceType: string, name: string, modifier: string | undefined, value: string): FilterExpr {
+  if (modifier !== undefined) throw invalid(name, 'takes no modifier');
+  const listIds = splitOr(value).map((item) => {
+    const match = LIST_ID.exec(item);
+    if (!match)
+      throw invalid(
+        name,
+        item.startsWith('$') ? 'names a functional list this server does not keep' : 'must name a List by its id',
+      );
+    return match[1];
+  });
+  return { kind: 'list', name, resourceType, listIds };
 }
 
 function parseChain(resourceType: string, name: string, dot: number, value: string, depth: number): FilterExpr {

@@ -1,11 +1,12 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { paramKey } from '../indexing/extract-index-rows';
+import { INDEX_TABLES } from '../storage/schema';
 import type { StoreDatabase } from '../storage/store-database';
 import { FilterCompiler } from './compile-filter';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
-import { IncludeStep, SearchPlan } from './search-plan';
+import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortWalk } from './search-plan';
 import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
 import { Sql, list, raw, sql } from './sql';
 
@@ -24,10 +25,46 @@ export interface SearchOptions {
   path?: string;
 }
 
+/**
+ * The index tables' columns that have an index on `(sp, column)` (whose next
+ * column is then `rid`, the tables' primary key leading with it): a sort on one
+ * of them walks its index. Read from the store's schema, so that an index added
+ * there is used without a change here.
+ */
+function walkableColumns(db: StoreDatabase): Set<string> {
+  const columns = new Set<string>();
+  for (const table of INDEX_TABLES) {
+    for (const index of db.db.prepare(`PRAGMA index_list(${table})`).all()) {
+      const names = db.db
+        .prepare(`PRAGMA index_info(${String(index.name)})`)
+        .all()
+        .map((column) => String(column.name));
+      if (names.length === 2 && names[0] === 'sp' && Number(index.partial) === 0) columns.add(`${table}.${names[1]}`);
+    }
+  }
+  return columns;
+}
+
+/** The index table and column a sort key orders by: the smallest value ascending, the largest descending. */
+function sortColumn(key: SortKey): [string, string] {
+  const columns: Record<string, [string, string]> = {
+    string: ['idx_string', 'value'],
+    token: ['idx_token', 'code'],
+    date: ['idx_date', key.descending ? 'hi' : 'lo'],
+    number: ['idx_number', key.descending ? 'hi' : 'lo'],
+    quantity: ['idx_quantity', 'value'],
+    reference: ['idx_reference', "ttype || '/' || tid || url"],
+    uri: ['idx_uri', 'value'],
+  };
+  return columns[key.param!.type];
+}
+
 type IncludeStepInput = Omit<IncludeStep, 'params'> & { params: number[] };
 
 /** Parses, plans and runs searches; plans are plain data, run by a `PlanRunner`. */
 export class SearchService {
+  private walkable?: Set<string>;
+
   constructor(
     private readonly db: StoreDatabase,
     private readonly runner: PlanRunner,
@@ -55,22 +92,48 @@ export class SearchService {
     const probes: Sql[] = [];
     for (const filter of query.filters) {
       const compiled = compiler.compile(filter);
-      if (compiled.ridSet) candidates.push({ ridSet: compiled.ridSet, probe: compiled.probe('r') });
+      if (compiled.ridSet)
+        candidates.push({
+          ridSet: compiled.ridSet,
+          probe: compiled.probe('r'),
+          inner: compiled.inner ?? [],
+          ordered: compiled.ordered ?? false,
+          exact: true,
+          unique: compiled.unique ?? false,
+          boundedByInner: filter.kind === 'has',
+          fansOut: filter.kind === 'chain',
+        });
       else probes.push(compiled.probe('r'));
     }
     if (scope.patient !== undefined) {
       const compartment = this.compartmentRids(query.resourceType, scope.patient);
-      if (compartment) candidates.push({ ridSet: compartment, probe: sql`r.rid IN (${compartment})` });
+      if (compartment)
+        candidates.push({
+          ridSet: compartment,
+          probe: sql`r.rid IN (${compartment})`,
+          inner: [],
+          ordered: false,
+          exact: false,
+          unique: false,
+          boundedByInner: false,
+          fansOut: false,
+        });
       else probes.push(sql`0`);
     }
+    const [first] = query.sort;
     return {
       base,
       candidates,
       probes,
       order: query.sort.map((key) => this.sortTerm(key)),
+      descending: first?.descending ?? false,
+      walk: first ? this.sortWalk(first) : undefined,
       count: query.count,
       offset: query.offset,
-      total: query.total === undefined || query.total === 'estimate' ? 'auto' : query.total,
+      // A keyset applies to the default order only; a sorted search pages by offset.
+      after: query.sort.length === 0 ? query.after : undefined,
+      total: query.total ?? 'auto',
+      driverLimit: DRIVER_LIMIT,
       includes: [
         ...query.include.map((include) => this.includeStep(include, false)),
         ...query.revinclude.map((include) => this.includeStep(include, true)),
@@ -94,24 +157,31 @@ export class SearchService {
     return sql`${referencing} UNION SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ${patientId}`;
   }
 
-  /** A typed sort term: strings by their folded form, dates and numbers as values; missing values last. */
+  /**
+   * A typed sort term: strings by their folded form, dates and numbers as values; missing values last.
+   * `+s.sp` keeps SQLite from answering MIN/MAX by walking the `(sp, value)` index for each row (every
+   * value of the parameter) instead of reading the one resource's rows by its key.
+   */
   private sortTerm(key: SortKey): Sql {
     const direction = raw(key.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
     if (key.code === '_id') return sql`r.id ${direction}`;
-    const param = key.param!;
-    const sp = this.db.knownParamId(paramKey(param.resourceType, param.code)) ?? -1;
+    const [table, column] = sortColumn(key);
     const pick = raw(key.descending ? 'MAX' : 'MIN');
-    const columns: Record<string, [string, string]> = {
-      string: ['idx_string', 'value'],
-      token: ['idx_token', 'code'],
-      date: ['idx_date', key.descending ? 'hi' : 'lo'],
-      number: ['idx_number', key.descending ? 'hi' : 'lo'],
-      quantity: ['idx_quantity', 'value'],
-      reference: ['idx_reference', "ttype || '/' || tid || url"],
-      uri: ['idx_uri', 'value'],
-    };
-    const [table, column] = columns[param.type];
-    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND s.sp = ${sp}) ${direction}`;
+    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND +s.sp = ${this.sortParamId(key)}) ${direction}`;
+  }
+
+  /** The index a sort key can be read in order from: `(sp, column)` with `rid` next (see `SORT_INDEXES`). */
+  private sortWalk(key: SortKey): SortWalk | undefined {
+    if (key.code === '_id') return undefined;
+    const [table, column] = sortColumn(key);
+    this.walkable ??= walkableColumns(this.db);
+    if (!this.walkable.has(`${table}.${column}`)) return undefined;
+    return { table, column, sp: this.sortParamId(key), descending: key.descending };
+  }
+
+  private sortParamId(key: SortKey): number {
+    const param = key.param!;
+    return this.db.knownParamId(paramKey(param.resourceType, param.code)) ?? -1;
   }
 
   private includeStep(include: IncludeRequest, reverse: boolean): IncludeStepInput | undefined {

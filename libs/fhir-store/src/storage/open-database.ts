@@ -10,6 +10,8 @@ export function openDatabase(path: string, readOnly = false): DatabaseSync {
   if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path, { readOnly });
   db.exec(`PRAGMA cache_size = -${CACHE_KIB}; PRAGMA temp_store = FILE;`);
-  if (!readOnly) db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  // synchronous = NORMAL is durable in WAL mode but for the last commits before a power loss; checkpoints
+  // every 10,000 pages (40 MB of WAL) rather than 1,000 spare a large load most of its fsyncs.
+  if (!readOnly) db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000;');
   return db;
 }

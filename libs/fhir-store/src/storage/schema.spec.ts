@@ -57,6 +57,19 @@ describe('store schema migrations', () => {
     db.close();
   });
 
+  it('adds the number high-bound index to a version 2 file', async () => {
+    const path = file();
+    await new FhirStore({ path }).close();
+    const before = new DatabaseSync(path);
+    before.exec('DROP INDEX idx_number_hi; PRAGMA user_version = 2');
+    before.close();
+    await new FhirStore({ path }).close();
+    const db = new DatabaseSync(path, { readOnly: true });
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'idx_number_hi'").all()).toHaveLength(1);
+    db.close();
+  }, 60_000);
+
   it('refuses a file from a newer build, saying how to move the data', () => {
     const path = file();
     const db = new DatabaseSync(path);

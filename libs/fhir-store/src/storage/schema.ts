@@ -4,9 +4,10 @@ import type { DatabaseSync } from 'node:sqlite';
  * The store's schema, as numbered migrations recorded in `PRAGMA user_version`.
  * Version 1 is the first format (every version in `resource_version`, searched
  * in memory); version 2 adds the current-resource table and the per-type index
- * tables. A file from a newer build is refused rather than guessed at.
+ * tables; version 3 an index on the high bound of numbers (`gt`, `ge`, `ap`,
+ * descending sorts). A file from a newer build is refused rather than guessed at.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Index tables, one per search-parameter type; each row belongs to one resource (`rid`). */
 export const INDEX_TABLES = [
@@ -64,6 +65,8 @@ const V2 = `
   CREATE INDEX idx_uri_value ON idx_uri (sp, value);
 `;
 
+const V3 = `CREATE INDEX IF NOT EXISTS idx_number_hi ON idx_number (sp, hi);`;
+
 export class StoreFormatError extends Error {}
 
 /**
@@ -84,8 +87,11 @@ export function migrate(db: DatabaseSync, reindex: () => void): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     if (version < 1) db.exec(V1);
-    db.exec(V2);
-    if (hadData) reindex();
+    if (version < 2) {
+      db.exec(V2);
+      if (hadData) reindex();
+    }
+    db.exec(V3);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {

@@ -58,9 +58,17 @@ export class StoreDatabase {
     return id;
   }
 
-  /** The id of a parameter key if any value was ever indexed under it. */
+  /**
+   * The id of a parameter key if any value was ever indexed under it. A key not
+   * seen yet is looked up: another connection (the writer thread) may have added it.
+   */
   knownParamId(key: string): number | undefined {
-    return this.paramIds.get(key);
+    let id = this.paramIds.get(key);
+    if (id === undefined) {
+      const row = this.statement('SELECT sp FROM search_param WHERE key = ?').get(key);
+      if (row) this.paramIds.set(key, (id = Number(row.sp)));
+    }
+    return id;
   }
 
   current(resourceType: string, id: string): StoredVersion | undefined {
@@ -138,17 +146,20 @@ export class StoreDatabase {
     for (const row of latest.iterate()) this.makeCurrent(toStoredVersion(row as unknown as VersionRow));
   }
 
-  /** Runs `work` in one SQLite transaction (nested calls join the outer one); rolls back if it throws. */
+  /**
+   * Runs `work` in one SQLite transaction; rolls back if it throws. A nested call
+   * runs in a savepoint of the outer transaction: its failure undoes its own work only.
+   */
   atomically<T>(work: () => T): T {
-    if (this.depth > 0) return work();
-    this.db.exec('BEGIN IMMEDIATE');
+    const savepoint = `s${this.depth}`;
+    this.db.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
     this.depth++;
     try {
       const result = work();
-      this.db.exec('COMMIT');
+      this.db.exec(this.depth === 1 ? 'COMMIT' : `RELEASE ${savepoint}`);
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      this.db.exec(this.depth === 1 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
       this.loadParamIds();
       throw error;
     } finally {

@@ -1,0 +1,492 @@
+import { randomUUID } from 'node:crypto';
+import {
+  FHIR_JSON,
+  FhirError,
+  FhirRequest,
+  FhirResponse,
+  isOperationOutcome,
+  loadFhirDefinitions,
+  operationOutcome,
+} from '@ehr-gateway/fhir';
+import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
+import { buildCapabilityStatement } from './capability-statement';
+import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
+import { HistoryTarget, history } from './history';
+import { parseRoute } from './rest-route';
+import { checkBundle } from './rules/bundle-rules';
+import { patchResource } from './rules/json-patch';
+import { validateWrite } from './rules/write-validation';
+import { InProcessRunner, runWithin } from './search/plan-runner';
+import { searchBundle } from './search/search-bundle';
+import { SearchService } from './search/search-service';
+import { StoreDatabase, StoredVersion } from './storage/store-database';
+
+const etag = (version: number) => `W/"${version}"`;
+
+/** Resources a conditional delete removes at most; more matches are refused with 412. */
+const MAX_CONDITIONAL_DELETES = 100;
+
+function versionHeaders(stored: StoredVersion, baseUrl: string): Record<string, string> {
+  return {
+    etag: etag(stored.version),
+    'last-modified': new Date(stored.lastUpdated).toUTCString(),
+    location: `${baseUrl}/${stored.resourceType}/${stored.id}/_history/${stored.version}`,
+    'content-type': FHIR_JSON,
+  };
+}
+
+export const lenient = (headers: Record<string, string>) => /handling\s*=\s*lenient/i.test(headers.prefer ?? '');
+
+/** Replaces every string equal to a key of `map` (the `urn:uuid:` references of a transaction). */
+function rewriteReferences<T>(value: T, map: Map<string, string>): T {
+  if (typeof value === 'string') return (map.get(value) ?? value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => rewriteReferences(item, map)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteReferences(v, map)])) as T;
+  }
+  return value;
+}
+
+/** The order a transaction processes its entries in (FHIR R4 3.1.0.11.2). */
+const METHOD_ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+
+/** What the engine needs besides its database. */
+export interface StoreEngineOptions {
+  baseUrl: string;
+  searchBudgetMs?: number;
+  maxBundleEntries?: number;
+}
+
+/** The current version of a resource, or 404 / 410. */
+export function currentVersion(database: StoreDatabase, resourceType: string, id: string): StoredVersion {
+  const stored = database.current(resourceType, id);
+  if (!stored) throw FhirError.notFound(`${resourceType}/${id} not found`);
+  if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} was deleted`);
+  return stored;
+}
+
+/**
+ * Everything of the store but searches: reads by id, history, writes, conditional
+ * operations and Bundles, synchronous on the connection that writes. It runs in
+ * the writer thread (file stores) or in process (`:memory:`), one request after
+ * another; `handleAll` runs several in one SQLite transaction (a group commit),
+ * each in its own savepoint, so that one failing leaves the others whole.
+ */
+export class StoreEngine {
+  private readonly baseUrl: string;
+  /** Searches inside a write (conditional operations, transaction entries) see its uncommitted state. */
+  private readonly searchesNow: SearchService;
+  private readonly inProcess: InProcessRunner;
+
+  constructor(
+    private readonly database: StoreDatabase,
+    private readonly options: StoreEngineOptions,
+  ) {
+    this.baseUrl = options.baseUrl;
+    // Validation and indexing read the R4 definitions: load them first.
+    loadFhirDefinitions();
+    this.inProcess = new InProcessRunner(database.db, options.searchBudgetMs ?? FHIR_STORE_DEFAULTS.searchBudgetMs);
+    this.searchesNow = new SearchService(database, this.inProcess, this.baseUrl);
+  }
+
+  /**
+   * Several requests in one SQLite transaction, committed once: the answer of
+   * each, in order (an `Error` for a failure that is not a FHIR outcome).
+   */
+  handleAll(requests: FhirRequest[]): (FhirResponse | Error)[] {
+    return this.database.atomically(() =>
+      requests.map((request) => {
+        try {
+          return this.handle(request);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
+  /** One request, atomically (a savepoint inside `handleAll`); a FHIR error becomes its OperationOutcome. */
+  handle(request: FhirRequest): FhirResponse {
+    try {
+      const route = parseRoute(request.path);
+      if (route.kind === 'base' && request.method === 'POST') return this.bundle(request.body);
+      return this.database.atomically(() => this.perform(request));
+    } catch (error) {
+      if (error instanceof FhirError) return { status: error.status, headers: error.headers, body: error.outcome };
+      throw error;
+    }
+  }
+
+  private atomically<T>(work: () => T): T {
+    return this.database.atomically(work);
+  }
+
+  /** One REST interaction (outside or inside a Bundle), synchronous: inside a transaction. */
+  private perform(request: FhirRequest): FhirResponse {
+    const route = parseRoute(request.path);
+    const headers = request.headers ?? {};
+    const method = request.method;
+    const reading = method === 'GET' || method === 'HEAD';
+    const notAllowed = () => new FhirError(405, `${method} is not supported on this path`);
+    switch (route.kind) {
+      case 'metadata':
+        if (!reading) throw notAllowed();
+        return { status: 200, headers: { 'content-type': FHIR_JSON }, body: buildCapabilityStatement() };
+      case 'system-history':
+        if (!reading) throw notAllowed();
+        return this.historyResponse({}, route.query);
+      case 'type-history':
+        if (!reading) throw notAllowed();
+        return this.historyResponse({ resourceType: route.resourceType }, route.query);
+      case 'instance-history':
+        if (!reading) throw notAllowed();
+        if (!this.database.current(route.resourceType, route.id))
+          throw FhirError.notFound(`${route.resourceType}/${route.id} not found`);
+        return this.historyResponse({ resourceType: route.resourceType, id: route.id }, route.query);
+      case 'version':
+        if (!reading) throw notAllowed();
+        return this.vread(route.resourceType, route.id, route.versionId, headers['if-none-match']);
+      case 'type':
+        if (reading) return this.searchNow(route.resourceType, route.query, headers);
+        if (method === 'POST') return this.create(route.resourceType, request.body, headers);
+        if (method === 'PUT' && route.query)
+          return this.conditionalUpdate(route.resourceType, route.query, request.body, headers);
+        if (method === 'DELETE' && route.query) return this.conditionalDelete(route.resourceType, route.query);
+        throw notAllowed();
+      case 'search-post':
+        if (method !== 'POST') throw notAllowed();
+        return this.searchNow(
+          route.resourceType,
+          [route.query, formQuery(request.body)].filter(Boolean).join('&'),
+          headers,
+        );
+      case 'instance':
+        switch (method) {
+          case 'GET':
+          case 'HEAD':
+            return this.read(route.resourceType, route.id, headers['if-none-match']);
+          case 'PUT':
+            return this.update(route.resourceType, route.id, request.body, headers);
+          case 'PATCH':
+            return this.patch(route.resourceType, route.id, request.body, headers);
+          case 'DELETE':
+            return this.delete(route.resourceType, route.id);
+          default:
+            throw notAllowed();
+        }
+      default:
+        throw notAllowed();
+    }
+  }
+
+  private searchNow(resourceType: string, query: string, headers: Record<string, string>): FhirResponse {
+    const parsed = this.searchesNow.parse(resourceType, query, lenient(headers));
+    const result = runWithin(this.database.db, this.searchesNow.plan(parsed), this.inProcess.budgetMs);
+    return {
+      status: 200,
+      headers: { 'content-type': FHIR_JSON },
+      body: searchBundle(parsed, result, this.baseUrl, resourceType),
+    };
+  }
+
+  private historyResponse(target: HistoryTarget, query: string): FhirResponse {
+    return {
+      status: 200,
+      headers: { 'content-type': FHIR_JSON },
+      body: history(this.database, target, query, this.baseUrl, this.inProcess.budgetMs),
+    };
+  }
+
+  private current(resourceType: string, id: string): StoredVersion {
+    return currentVersion(this.database, resourceType, id);
+  }
+
+  private read(resourceType: string, id: string, ifNoneMatch?: string): FhirResponse {
+    return this.answerVersion(this.current(resourceType, id), ifNoneMatch);
+  }
+
+  private vread(resourceType: string, id: string, versionId: string, ifNoneMatch?: string): FhirResponse {
+    const stored = /^\d{1,9}$/.test(versionId) ? this.database.version(resourceType, id, Number(versionId)) : undefined;
+    if (!stored) throw FhirError.notFound(`${resourceType}/${id}/_history/${versionId} not found`);
+    if (stored.deleted) throw new FhirError(410, `${resourceType}/${id} version ${versionId} is a deletion`);
+    return this.answerVersion(stored, ifNoneMatch);
+  }
+
+  /** The version, or 304 when `If-None-Match` names it. */
+  private answerVersion(stored: StoredVersion, ifNoneMatch?: string): FhirResponse {
+    const headers = versionHeaders(stored, this.baseUrl);
+    const wanted = ifNoneMatch?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (wanted?.includes('*') || wanted?.includes(`"${stored.version}"`)) return { status: 304, headers };
+    return { status: 200, headers, body: stored.resource };
+  }
+
+  private checkBody(resourceType: string, body: unknown): Resource {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw FhirError.badRequest(`The body must be a ${resourceType} resource`);
+    }
+    const resource = body as Resource;
+    if (resource.resourceType !== resourceType) {
+      throw FhirError.badRequest(
+        `Resource type '${String(resource.resourceType)}' does not match the URL's '${resourceType}'`,
+      );
+    }
+    return resource;
+  }
+
+  private create(resourceType: string, body: unknown, headers: Record<string, string>): FhirResponse {
+    const resource = this.checkBody(resourceType, body);
+    const condition = headers['if-none-exist'];
+    if (condition) {
+      const existing = this.conditionalMatches(resourceType, condition, 2);
+      if (existing.length > 1) throw new FhirError(412, 'If-None-Exist matches more than one resource');
+      if (existing.length === 1)
+        return respond(200, this.current(resourceType, existing[0]), this.baseUrl, headers.prefer);
+    }
+    return respond(201, this.write({ ...resource, id: randomUUID() }, undefined), this.baseUrl, headers.prefer);
+  }
+
+  private update(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
+    const resource = this.checkBody(resourceType, body);
+    if (resource.id !== id) throw FhirError.badRequest("The resource id does not match the URL's id");
+    const existing = this.database.current(resourceType, id);
+    this.checkIfMatch(existing, headers['if-match']);
+    const stored = this.write(resource, existing);
+    return respond(existing && !existing.deleted ? 200 : 201, stored, this.baseUrl, headers.prefer);
+  }
+
+  /** `PUT Type?query` (R4 3.1.0.4.3): create when nothing matches, update the one match, 412 for several. */
+  private conditionalUpdate(
+    resourceType: string,
+    query: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): FhirResponse {
+    const resource = this.checkBody(resourceType, body);
+    const matches = this.conditionalMatches(resourceType, query, 2);
+    if (matches.length > 1) throw new FhirError(412, 'The conditional update matches more than one resource');
+    if (matches.length === 1) {
+      if (resource.id !== undefined && resource.id !== matches[0]) {
+        throw FhirError.badRequest('The resource id differs from the id of the resource the condition matches');
+      }
+      return this.update(resourceType, matches[0], { ...resource, id: matches[0] }, headers);
+    }
+    if (resource.id !== undefined) return this.update(resourceType, resource.id, resource, headers);
+    return respond(201, this.write({ ...resource, id: randomUUID() }, undefined), this.baseUrl, headers.prefer);
+  }
+
+  /** `DELETE Type?query` (R4 3.1.0.7.1): deletes every match, up to a bound (412 beyond it). */
+  private conditionalDelete(resourceType: string, query: string): FhirResponse {
+    const matches = this.conditionalMatches(resourceType, query, MAX_CONDITIONAL_DELETES + 1);
+    if (matches.length > MAX_CONDITIONAL_DELETES) {
+      throw new FhirError(412, `The conditional delete matches more than ${MAX_CONDITIONAL_DELETES} resources`);
+    }
+    for (const id of matches) this.delete(resourceType, id);
+    return { status: 204, headers: {} };
+  }
+
+  private patch(resourceType: string, id: string, body: unknown, headers: Record<string, string>): FhirResponse {
+    const existing = this.current(resourceType, id);
+    this.checkIfMatch(existing, headers['if-match']);
+    const patched = patchResource(existing.resource!, body);
+    if (!patched) return respond(200, existing, this.baseUrl, headers.prefer);
+    if (patched.resourceType !== resourceType || patched.id !== id) {
+      throw FhirError.badRequest('A patch may not change resourceType or id');
+    }
+    return respond(200, this.write(patched, existing), this.baseUrl, headers.prefer);
+  }
+
+  private delete(resourceType: string, id: string): FhirResponse {
+    const existing = this.database.current(resourceType, id);
+    if (!existing) throw FhirError.notFound(`${resourceType}/${id} not found`);
+    if (existing.deleted) return { status: 204, headers: {} };
+    const stored: StoredVersion = {
+      resourceType,
+      id,
+      version: existing.version + 1,
+      lastUpdated: new Date().toISOString(),
+      deleted: true,
+    };
+    this.database.write(stored);
+    return { status: 204, headers: { etag: etag(stored.version) } };
+  }
+
+  private checkIfMatch(existing: StoredVersion | undefined, ifMatch: string | undefined): void {
+    if (!ifMatch) return;
+    const wanted = ifMatch.replace(/^W\//, '');
+    if (!existing || existing.deleted || wanted !== `"${existing.version}"`) {
+      throw new FhirError(
+        412,
+        `If-Match ${/^(W\/)?"[\w.-]{1,64}"$/.test(ifMatch) ? `${ifMatch} ` : ''}does not match the current version${existing ? ` (W/"${existing.version}")` : ''}`,
+      );
+    }
+  }
+
+  /** Ids of the resources a condition (a search query, optionally `Type?`-prefixed) matches, at most `limit`. */
+  private conditionalMatches(resourceType: string, condition: string, limit: number): string[] {
+    const query = this.searchesNow.parse(resourceType, condition.replace(/^[^?]*\?/, ''));
+    if (query.filters.length === 0) throw FhirError.badRequest('A conditional operation needs search criteria');
+    const result = runWithin(
+      this.database.db,
+      this.searchesNow.plan({
+        ...query,
+        count: limit,
+        offset: 0,
+        include: [],
+        revinclude: [],
+        sort: [],
+        total: 'none',
+      }),
+      this.inProcess.budgetMs,
+    );
+    return result.matches.map((row) => row.id);
+  }
+
+  private write(resource: Resource, previous: StoredVersion | undefined): StoredVersion {
+    const version = (previous?.version ?? 0) + 1;
+    const lastUpdated = new Date().toISOString();
+    const { resourceType, id, meta, ...content } = resource;
+    const stored = {
+      resourceType,
+      id,
+      meta: { ...meta, versionId: String(version), lastUpdated },
+      ...content,
+    } as Resource;
+    validateWrite(stored);
+    const entry: StoredVersion = {
+      resourceType,
+      id: id!,
+      version,
+      lastUpdated,
+      deleted: false,
+      resource: stored,
+    };
+    this.database.write(entry);
+    return entry;
+  }
+
+  private bundle(body: unknown): FhirResponse {
+    const entries = checkBundle(body, this.options.maxBundleEntries);
+    const bundle = body as Bundle;
+    const type = bundle.type === 'transaction' ? 'transaction-response' : 'batch-response';
+    const responses =
+      bundle.type === 'transaction' ? this.atomically(() => this.transaction(entries)) : this.batch(entries);
+    return {
+      status: 200,
+      headers: { 'content-type': FHIR_JSON },
+      body: { resourceType: 'Bundle', type, entry: responses } satisfies Bundle,
+    };
+  }
+
+  private batch(entries: BundleEntry[]): BundleEntry[] {
+    return entries.map((entry) => {
+      try {
+        return this.atomically(() => toResponseEntry(this.performEntry(entry)));
+      } catch (error) {
+        if (!(error instanceof FhirError)) throw error;
+        return { response: { status: String(error.status), outcome: error.outcome } };
+      }
+    });
+  }
+
+  private transaction(entries: BundleEntry[]): BundleEntry[] {
+    const references = new Map<string, string>();
+    for (const entry of entries) {
+      if (entry.request!.method === 'POST' && entry.fullUrl?.startsWith('urn:uuid:') && entry.resource) {
+        references.set(entry.fullUrl, `${entry.resource.resourceType}/${randomUUID()}`);
+      }
+    }
+    const order = entries
+      .map((_, i) => i)
+      .sort((a, b) => METHOD_ORDER[entries[a].request!.method] - METHOD_ORDER[entries[b].request!.method]);
+    const responses: BundleEntry[] = new Array<BundleEntry>(entries.length);
+    for (const i of order) {
+      const entry = rewriteReferences(entries[i], references);
+      try {
+        responses[i] = toResponseEntry(this.performEntry(entry, references.get(entries[i].fullUrl ?? '')));
+      } catch (error) {
+        if (error instanceof FhirError) {
+          throw new FhirError(
+            error.status,
+            operationOutcome(
+              error.outcome.issue?.[0]?.code ?? 'processing',
+              `Transaction entry ${i} (${entries[i].request!.method} ${entries[i].request!.url}) failed: ${error.message}`,
+            ),
+          );
+        }
+        throw error;
+      }
+      if (entries[i].fullUrl?.startsWith('urn:uuid:')) {
+        const resource = responses[i].resource;
+        if (resource?.id) references.set(entries[i].fullUrl, `${resource.resourceType}/${resource.id}`);
+      }
+    }
+    return responses;
+  }
+
+  /** One Bundle entry; `assignedReference` is the `Type/id` a `urn:uuid` POST was given. */
+  private performEntry(entry: BundleEntry, assignedReference?: string): FhirResponse {
+    const request = entry.request!;
+    const headers: Record<string, string> = {};
+    if (request.ifNoneExist) headers['if-none-exist'] = request.ifNoneExist;
+    if (request.ifMatch) headers['if-match'] = request.ifMatch;
+    if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
+    if (request.method === 'POST' && assignedReference && entry.resource && !request.url.includes('_search')) {
+      const resourceType = request.url.split('?')[0];
+      const resource = this.checkBody(resourceType, entry.resource);
+      if (request.ifNoneExist) {
+        const existing = this.conditionalMatches(resourceType, request.ifNoneExist, 2);
+        if (existing.length > 1) throw new FhirError(412, 'ifNoneExist matches more than one resource');
+        if (existing.length === 1) return respond(200, this.current(resourceType, existing[0]), this.baseUrl);
+      }
+      return respond(201, this.write({ ...resource, id: assignedReference.split('/')[1] }, undefined), this.baseUrl);
+    }
+    return this.perform({
+      method: request.method,
+      path: request.url.replace(/^\//, ''),
+      headers,
+      body: entry.resource,
+    });
+  }
+}
+
+/** The query of a `_search` POST body (form fields or their encoded text). */
+export function formQuery(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    return new URLSearchParams(body as Record<string, string>).toString();
+  }
+  return '';
+}
+
+function respond(status: number, stored: StoredVersion, baseUrl: string, prefer?: string): FhirResponse {
+  const headers = versionHeaders(stored, baseUrl);
+  if (prefer?.includes('return=minimal')) return { status, headers };
+  if (prefer?.includes('return=OperationOutcome')) {
+    return {
+      status,
+      headers,
+      body: {
+        resourceType: 'OperationOutcome',
+        issue: [
+          {
+            severity: 'information',
+            code: 'informational',
+            diagnostics: `${stored.resourceType}/${stored.id} version ${stored.version}`,
+          },
+        ],
+      },
+    };
+  }
+  return { status, headers, body: stored.resource };
+}
+
+function toResponseEntry(response: FhirResponse): BundleEntry {
+  const result: BundleEntryResponse = { status: String(response.status) };
+  if (response.headers.location) result.location = response.headers.location;
+  if (response.headers.etag) result.etag = response.headers.etag;
+  if (response.headers['last-modified'])
+    result.lastModified = new Date(response.headers['last-modified']).toISOString();
+  if (isOperationOutcome(response.body)) result.outcome = response.body;
+  const resource = isOperationOutcome(response.body) ? undefined : (response.body as Resource | undefined);
+  return { ...(resource ? { resource } : {}), response: result };
+}
