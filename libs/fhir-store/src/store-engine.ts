@@ -18,7 +18,7 @@ import { patchResource } from './rules/json-patch';
 import { validateWrite } from './rules/write-validation';
 import { InProcessRunner, runWithin } from './search/plan-runner';
 import { searchBundle } from './search/search-bundle';
-import { SearchService } from './search/search-service';
+import { SearchScope, SearchService } from './search/search-service';
 import { StoreDatabase, StoredVersion } from './storage/store-database';
 
 const etag = (version: number) => `W/"${version}"`;
@@ -160,6 +160,16 @@ export class StoreEngine {
           [route.query, formQuery(request.body)].filter(Boolean).join('&'),
           headers,
         );
+      case 'compartment':
+        // A compartment search inside a Bundle (outside one, the store sends it to the search workers).
+        if (!reading) throw notAllowed();
+        return this.searchNow(
+          route.resourceType,
+          route.query,
+          headers,
+          { patient: route.patient },
+          request.path.split('?')[0],
+        );
       case 'instance':
         switch (method) {
           case 'GET':
@@ -179,13 +189,19 @@ export class StoreEngine {
     }
   }
 
-  private searchNow(resourceType: string, query: string, headers: Record<string, string>): FhirResponse {
+  private searchNow(
+    resourceType: string,
+    query: string,
+    headers: Record<string, string>,
+    scope?: SearchScope,
+    path = resourceType,
+  ): FhirResponse {
     const parsed = this.searchesNow.parse(resourceType, query, lenient(headers));
-    const result = runWithin(this.database.db, this.searchesNow.plan(parsed), this.inProcess.budgetMs);
+    const result = runWithin(this.database.db, this.searchesNow.plan(parsed, scope), this.inProcess.budgetMs);
     return {
       status: 200,
       headers: { 'content-type': FHIR_JSON },
-      body: searchBundle(parsed, result, this.baseUrl, resourceType),
+      body: searchBundle(parsed, result, this.baseUrl, path),
     };
   }
 

@@ -89,4 +89,27 @@ describe('StoreEngine.handleAll (a group commit)', () => {
     expect(families).toEqual(['Five', 'One', 'Two']);
     database.close();
   });
+
+  it('answers a compartment search inside a batch, narrowed to the patient', () => {
+    const database = new StoreDatabase(':memory:');
+    const engine = new StoreEngine(database, { baseUrl: 'urn:test' });
+    const [created] = engine.handleAll([
+      bundle('transaction', [
+        { fullUrl: 'urn:uuid:00000000-0000-4000-8000-000000000001', ...patient('Compartment') },
+        patient('Other'),
+        ...['urn:uuid:00000000-0000-4000-8000-000000000001', 'Patient/none'].map((reference): BundleEntry => ({
+          resource: { resourceType: 'Observation', status: 'final', code: { text: 'pulse' }, subject: { reference } },
+          request: { method: 'POST', url: 'Observation' },
+        })),
+      ]),
+    ]);
+    const id = (created as FhirResponse & { body: Bundle }).body.entry![0].resource!.id!;
+    const [answer] = engine.handleAll([
+      bundle('batch', [{ request: { method: 'GET', url: `Patient/${id}/Observation` } }]),
+    ]) as (FhirResponse & { body: Bundle })[];
+    const entry = answer.body.entry![0];
+    expect(entry.response?.status).toBe('200');
+    expect((entry.resource as Bundle).entry?.map((match) => match.resource?.resourceType)).toEqual(['Observation']);
+    database.close();
+  });
 });
