@@ -184,6 +184,9 @@ void (async () => {
   try {
     console.log(`load average at start (1, 5, 15 min): ${load()}`);
     await probeHealth(origin, 1); // warm-up
+    // The NoteReader worker pool starts on the first large note: start it before measuring.
+    const note = cases.find((attack) => attack.path === '/notereader');
+    if (note) await fetch(`${origin}${note.path}`, { method: 'POST', headers: note.headers, body: note.body });
     await eventLoopDelay(gateway.process);
     const idleA = await probeHealth(origin, SECONDS);
     const delayA = await eventLoopDelay(gateway.process);
