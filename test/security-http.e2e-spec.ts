@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Bundle } from '@medplum/fhirtypes';
 import request from 'supertest';
+import { EHREventType } from '@ehr-gateway/events';
 import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 
@@ -46,7 +47,7 @@ describe('Security: HTTP front (e2e)', () => {
         const response = await reads.get(`/fhir/local/Patient/${id}`).expect(200);
         expect(response.headers['cache-control']).toBe('no-store');
       }
-      expect((await events()).filter((event) => event.eventType === 'fhir.read')).toHaveLength(13);
+      expect((await events()).filter((event) => event.eventType === EHREventType.FHIR_READ)).toHaveLength(13);
     });
 
     it('HSTS when the public URL is https', async () => {

@@ -48,11 +48,7 @@ export class NamespacedNatsServer extends ServerNats {
     // JSON.parse itself does not recurse (V8), so the request id can be read at any depth; nothing else is.
     const id = (natsMsg.json() as { id?: unknown } | null)?.id;
     if (typeof id !== 'string') return; // an event (no reply expected): dropped
-    const publish = this.getPublisher(
-      natsMsg,
-      id,
-      new NatsContext([natsMsg.subject, natsMsg.headers as never]),
-    );
+    const publish = this.getPublisher(natsMsg, id, new NatsContext([natsMsg.subject, natsMsg.headers as never]));
     return publish({
       err: { status: 400, message: `The message payload nests deeper than ${this.maxJsonDepth} levels` },
       isDisposed: true,
