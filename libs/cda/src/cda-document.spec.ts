@@ -117,6 +117,16 @@ describe('CdaDocument', () => {
     expect(note.serialize()).toContain('<reference value="#ehr-gateway-problems-1"></reference>');
   });
 
+  it('keeps narrative references unique when a note enriched before is enriched again', () => {
+    const again = CdaDocument.parse(note.serialize());
+    again.addResources([hypertension, lisinopril]);
+    const ids = [...again.serialize().matchAll(/ ID="([^"]+)"/g)].map((match) => match[1]);
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids).size).toBe(5);
+    const references = [...again.serialize().matchAll(/<reference value="#([^"]+)">/g)].map((match) => match[1]);
+    expect(references.every((reference) => ids.includes(reference))).toBe(true);
+  });
+
   it('finds sections by LOINC code when templateIds are missing', () => {
     const withoutTemplates = note
       .serialize()

@@ -95,6 +95,16 @@ const KIND_OF: Record<InsertableResource['resourceType'], Exclude<SectionKind, '
 /** An element's tag, as opposed to a declaration or processing instruction (`?xml`, `?xml-stylesheet`). */
 const isElementTag = (tag: string | undefined): tag is string => tag !== undefined && !tag.startsWith('?');
 
+/** Every `ID` attribute value in a tree (narrative references point at them). */
+function idsIn(nodes: XmlNode[], ids = new Set<string>()): Set<string> {
+  for (const node of nodes) {
+    const id = attr(node, 'ID');
+    if (id !== undefined) ids.add(id);
+    idsIn(childNodes(node), ids);
+  }
+  return ids;
+}
+
 const GENDER: Record<string, Patient['gender']> = { M: 'male', F: 'female', UN: 'other', UNK: 'unknown' };
 
 /**
@@ -111,6 +121,8 @@ const GENDER: Record<string, Patient['gender']> = { M: 'male', F: 'female', UN: 
 export class CdaDocument {
   private view?: CdaFhirView;
   private inserted = 0;
+  /** The `ID`s in the document, so that an inserted entry's narrative reference is unique (a note enriched twice). */
+  private ids?: Set<string>;
   private tree?: XmlNode[];
   /** Insertions into a document whose tree is not built yet, applied in order when it is. */
   private readonly pending: InsertableResource[] = [];
@@ -281,7 +293,7 @@ export class CdaDocument {
     for (const resource of resources) {
       const kind = KIND_OF[resource.resourceType];
       const section = this.section(kind)?.node ?? this.createSection(sectionTypeOfKind(kind));
-      const reference = `ehr-gateway-${kind}-${++this.inserted}`;
+      const reference = this.newReference(kind);
       const label = displayOf(
         resource.resourceType === 'MedicationStatement' ? resource.medicationCodeableConcept : resource.code,
       );
@@ -294,6 +306,15 @@ export class CdaDocument {
     }
     this.ensureXsiNamespace();
     this.view = undefined;
+  }
+
+  private newReference(kind: string): string {
+    this.ids ??= idsIn(this.nodes);
+    let reference: string;
+    do reference = `ehr-gateway-${kind}-${++this.inserted}`;
+    while (this.ids.has(reference));
+    this.ids.add(reference);
+    return reference;
   }
 
   /** A section's description; its narrative (`text`, often most of the document) is read when first asked for. */
