@@ -10,16 +10,19 @@ import type { ProcessDocumentCall } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
 import type { ReadAnswer, render } from './note-tasks';
 
-/** A call read in a worker; its document is parsed there (`document()` throws the fault if it is no usable CDA). */
+/** A call read from its SOAP message, and its document (`document()` throws the fault if it is no usable CDA). */
 export interface ReadNote {
   call: ProcessDocumentCall;
   document: () => CdaDocument;
 }
 
-/** The compiled task file next to this one, or its TypeScript source through the swc loader (tests, `npm run` scripts). */
-function taskFile(): { filename: string; execArgv: string[] } {
+/**
+ * The compiled task file next to this one (workers inherit the process's
+ * options), or its TypeScript source through the swc loader (tests, `npm run` scripts).
+ */
+function taskFile(): { filename: string; execArgv?: string[] } {
   const compiled = join(__dirname, 'note-tasks.js');
-  if (existsSync(compiled)) return { filename: compiled, execArgv: process.execArgv };
+  if (existsSync(compiled)) return { filename: compiled };
   return {
     filename: join(__dirname, 'note-tasks.ts'),
     execArgv: [...process.execArgv, '--require', '@swc-node/register'],
