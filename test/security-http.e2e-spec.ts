@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Bundle } from '@medplum/fhirtypes';
 import request from 'supertest';
+import { EHREventType } from '@ehr-gateway/events';
+import { EventLogModule, eventsOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 
 const KEY = 'k'.repeat(24);
@@ -32,6 +34,20 @@ describe('Security: HTTP front (e2e)', () => {
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(response.headers['cache-control']).toBe('no-store');
       expect(response.headers['strict-transport-security']).toBeUndefined();
+    });
+
+    it('12 of 13 cached reads: every read of a patient is no-store, so each of 13 reaches the gateway (13 read events)', async () => {
+      const app = await createTestGateway({}, [EventLogModule]);
+      apps.push(app);
+      const events = eventsOf(app);
+      const reads = request(app.getHttpServer());
+      const id = ((await reads.get('/fhir/local/Patient?_count=1').expect(200)).body as Bundle).entry![0].resource!.id;
+      await events();
+      for (let i = 0; i < 13; i++) {
+        const response = await reads.get(`/fhir/local/Patient/${id}`).expect(200);
+        expect(response.headers['cache-control']).toBe('no-store');
+      }
+      expect((await events()).filter((event) => event.eventType === EHREventType.FHIR_READ)).toHaveLength(13);
     });
 
     it('HSTS when the public URL is https', async () => {

@@ -51,6 +51,46 @@ describe('Security: every write validated, every malformed write a 400 (e2e)', (
       expect(response.body.issue[0].expression).toEqual([path]);
     });
 
+    it('the issue\'s own body ({"__proto__":{"isAdmin":true},"hasOwnProperty":1}): 400, never stored or served', async () => {
+      const body =
+        '{"resourceType":"Patient","__proto__":{"isAdmin":true},"hasOwnProperty":1,"name":[{"family":"Proto-Admin"}]}';
+      await send('post', 'Patient', body).expect(400);
+      const search = await http.get('/fhir/local/Patient?family=Proto-Admin').expect(200);
+      expect((search.body as Bundle).entry ?? []).toEqual([]);
+    });
+
+    /** Each name JavaScript objects inherit, nested two levels down (Patient.name[0].period.<name>). */
+    describe.each(['__proto__', 'constructor', 'hasOwnProperty', 'toString', 'valueOf'])('%s at depth', (name) => {
+      const path = `Patient.name[0].period.${name}`;
+      const nested = (family: string) => `{"family":"${family}","period":{"${name}":{"start":"2020-01-01"}}}`;
+
+      it('via update: 400 naming the path, nothing stored', async () => {
+        const body = `{"resourceType":"Patient","id":"${patient.id}","name":[${nested('Updated')}]}`;
+        const response = await send('put', `Patient/${patient.id}`, body).expect(400);
+        expect(response.body.issue[0].expression).toEqual([path]);
+        expect((await read()).meta?.versionId).toBe('1');
+      });
+
+      it('via PATCH (a value that carries it): 400 naming the path, nothing stored', async () => {
+        const ops = `[{"op":"replace","path":"/name/0","value":${nested('Patched')}}]`;
+        const response = await send('patch', `Patient/${patient.id}`, ops, PATCH).expect(400);
+        expect(response.body.issue[0].expression).toEqual([path]);
+        expect((await read()).meta?.versionId).toBe('1');
+      });
+
+      it('via a transaction entry: 400 naming the path, nothing written', async () => {
+        const family = `Tx-${name.replace(/_/g, '')}`;
+        const bundle = `{"resourceType":"Bundle","type":"transaction","entry":[
+          {"request":{"method":"POST","url":"Patient"},"resource":{"resourceType":"Patient","name":[{"family":"${family}"}]}},
+          {"request":{"method":"POST","url":"Patient"},"resource":{"resourceType":"Patient","name":[${nested(family)}]}}]}`;
+        const response = await http.post('/fhir/local').set('content-type', FHIR).send(bundle).expect(400);
+        expect(diagnostics(response.body)).toContain(`entry 1 `);
+        expect(diagnostics(response.body)).toContain(path);
+        const search = await http.get(`/fhir/local/Patient?family=${family}`).expect(200);
+        expect((search.body as Bundle).entry ?? []).toEqual([]);
+      });
+    });
+
     it('update with __proto__: 400, nothing stored', async () => {
       const body = `{"resourceType":"Patient","id":"${patient.id}","__proto__":{"isAdmin":true}}`;
       await send('put', `Patient/${patient.id}`, body).expect(400);

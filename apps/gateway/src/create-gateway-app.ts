@@ -99,7 +99,7 @@ export async function createGatewayApp(
     // share a NATS queue group, so each message is handled once.
     const { url, queue, subjectPrefix } = config.gateway.transport;
     app.connectMicroservice<MicroserviceOptions>(
-      { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix) },
+      { strategy: new NamespacedNatsServer({ servers: [url], queue }, subjectPrefix, config.gateway.jsonMaxDepth) },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices().catch((error: Error) => {

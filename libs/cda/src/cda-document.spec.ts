@@ -117,6 +117,16 @@ describe('CdaDocument', () => {
     expect(note.serialize()).toContain('<reference value="#ehr-gateway-problems-1"></reference>');
   });
 
+  it('keeps narrative references unique when a note enriched before is enriched again', () => {
+    const again = CdaDocument.parse(note.serialize());
+    again.addResources([hypertension, lisinopril]);
+    const ids = [...again.serialize().matchAll(/ ID="([^"]+)"/g)].map((match) => match[1]);
+    expect(ids).toHaveLength(5);
+    expect(new Set(ids).size).toBe(5);
+    const references = [...again.serialize().matchAll(/<reference value="#([^"]+)">/g)].map((match) => match[1]);
+    expect(references.every((reference) => ids.includes(reference))).toBe(true);
+  });
+
   it('finds sections by LOINC code when templateIds are missing', () => {
     const withoutTemplates = note
       .serialize()
@@ -162,5 +172,52 @@ describe('CdaDocument', () => {
     expect(() => CdaDocument.parse('<ClinicalDocument xmlns="urn:hl7-org:v3"><title>')).toThrow(
       /Not a well-formed CDA document/,
     );
+  });
+
+  describe('from a summary (a document parsed in a worker thread)', () => {
+    const xml = note.serialize();
+    const diabetes: Condition = {
+      ...hypertension,
+      code: { coding: [{ system: SNOMED, code: '44054006', display: 'Diabetes mellitus type 2' }] },
+    };
+    const detached = () => CdaDocument.fromSummary(structuredClone(CdaDocument.summarize(xml)));
+    /** The serialization, without the random ids inserted entries get. */
+    const serialized = (document: CdaDocument) => document.serialize().replace(/<id root="[0-9a-f-]{36}">/g, '<id>');
+
+    it('answers id, title, sections and the FHIR view as the parsed document does, without a tree', () => {
+      const parsed = CdaDocument.parse(xml);
+      const document = detached();
+      expect([document.id, document.typeCode, document.title]).toEqual([parsed.id, '11506-3', 'Progress note']);
+      const describe = (d: CdaDocument) =>
+        d.sections().map(({ type, templateIds, code, title, text }) => ({ type, templateIds, code, title, text }));
+      expect(describe(document)).toEqual(describe(parsed));
+      expect(document.section('allergies')?.text).toBe('penicillin G');
+      expect(document.toFhir()).toEqual(parsed.toFhir());
+      expect(document.unparsed()).toEqual({ xml, insertions: [] });
+    });
+
+    it('keeps insertions for whoever serializes it, with the same answer as insertion into the tree', () => {
+      const document = detached();
+      expect(document.addResources([diabetes])).toEqual({ Condition: 1 });
+      const { xml: source, insertions } = document.unparsed()!;
+      const elsewhere = CdaDocument.parse(source);
+      elsewhere.addResources(insertions);
+      const here = CdaDocument.parse(xml);
+      here.addResources([diabetes]);
+      expect(serialized(elsewhere)).toBe(serialized(here));
+      // The view after an insertion needs the tree: it is parsed here, with the insertion applied.
+      expect(document.toFhir().conditions.map((c) => c.code?.coding?.[0].code)).toEqual(['38341003', '44054006']);
+      expect(document.unparsed()).toBeUndefined();
+      expect(serialized(document)).toBe(serialized(here));
+    });
+
+    it("parses its tree here when a section's node is asked for", () => {
+      const document = detached();
+      const problems = document.section('problems')!;
+      expect(document.unparsed()).toBeDefined();
+      expect(problems.node).toBe(CdaDocument.prototype.sections.call(document)[1].node);
+      expect(document.unparsed()).toBeUndefined();
+      expect(document.serialize()).toBe(xml);
+    });
   });
 });

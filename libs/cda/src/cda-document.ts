@@ -50,6 +50,21 @@ export interface CdaSection {
   text: string;
 }
 
+/**
+ * What a document parsed in another thread (a worker) says, without its tree:
+ * plain data that crosses threads cheaply. `CdaDocument.summarize` makes it,
+ * `CdaDocument.fromSummary` turns it back into a document.
+ */
+export interface CdaDocumentSummary {
+  /** The source text, already checked by `parse`. */
+  xml: string;
+  id?: string;
+  typeCode?: string;
+  title: string;
+  sections: Omit<CdaSection, 'node'>[];
+  fhir: CdaFhirView;
+}
+
 /** What a CDA document says, as FHIR R4 resources. */
 export interface CdaFhirView {
   patient?: Patient;
@@ -80,18 +95,44 @@ const KIND_OF: Record<InsertableResource['resourceType'], Exclude<SectionKind, '
 /** An element's tag, as opposed to a declaration or processing instruction (`?xml`, `?xml-stylesheet`). */
 const isElementTag = (tag: string | undefined): tag is string => tag !== undefined && !tag.startsWith('?');
 
+/** Every `ID` attribute value in a tree (narrative references point at them). */
+function idsIn(nodes: XmlNode[], ids = new Set<string>()): Set<string> {
+  for (const node of nodes) {
+    const id = attr(node, 'ID');
+    if (id !== undefined) ids.add(id);
+    idsIn(childNodes(node), ids);
+  }
+  return ids;
+}
+
 const GENDER: Record<string, Patient['gender']> = { M: 'male', F: 'female', UN: 'other', UNK: 'unknown' };
 
 /**
  * A CDA R2 document: the whole ordered XML tree (so serializing loses
  * nothing), its sections found by templateId or LOINC code, a FHIR view, and
  * insertion of coded entries.
+ *
+ * A document made from a summary (`fromSummary`) answers its id, sections,
+ * FHIR view and insertions from the summary; its tree is parsed in this thread
+ * only when something needs it (`root`, a section's `node`, `serialize`, the
+ * view after an insertion). `unparsed()` hands its source and insertions to
+ * whoever serializes it elsewhere.
  */
 export class CdaDocument {
   private view?: CdaFhirView;
   private inserted = 0;
+  /** The `ID`s in the document, so that an inserted entry's narrative reference is unique (a note enriched twice). */
+  private ids?: Set<string>;
+  private tree?: XmlNode[];
+  /** Insertions into a document whose tree is not built yet, applied in order when it is. */
+  private readonly pending: InsertableResource[] = [];
 
-  private constructor(private readonly nodes: XmlNode[]) {}
+  private summary?: CdaDocumentSummary;
+
+  private constructor(source: XmlNode[] | CdaDocumentSummary) {
+    if (Array.isArray(source)) this.tree = source;
+    else this.summary = source;
+  }
 
   /** Parses and checks a CDA document: no DTD, a size limit, a `ClinicalDocument` root in the HL7 v3 namespace. */
   static parse(xml: string, options: { maxBytes?: number } = {}): CdaDocument {
@@ -114,27 +155,73 @@ export class CdaDocument {
     return new CdaDocument(nodes);
   }
 
+  /** Parses a document (as `parse`) and returns what it says as plain data, for a document parsed in a worker. */
+  static summarize(xml: string, options: { maxBytes?: number } = {}): CdaDocumentSummary {
+    const document = CdaDocument.parse(xml, options);
+    return {
+      xml,
+      id: document.id,
+      typeCode: document.typeCode,
+      title: document.title,
+      sections: document.sections().map(({ node: _node, ...section }) => ({ ...section, text: section.text })),
+      fhir: document.toFhir(),
+    };
+  }
+
+  /** A document from the summary of one parsed elsewhere (`summarize`); its tree is parsed here only when needed. */
+  static fromSummary(summary: CdaDocumentSummary): CdaDocument {
+    return new CdaDocument(summary);
+  }
+
+  /**
+   * The source text and the insertions still to apply to it, while this
+   * document's tree has not been built in this thread; otherwise undefined.
+   * `parse(xml)`, then `addResources(insertions)`, then `serialize()` gives what
+   * `serialize()` here would.
+   */
+  unparsed(): { xml: string; insertions: InsertableResource[] } | undefined {
+    return this.summary && { xml: this.summary.xml, insertions: [...this.pending] };
+  }
+
+  private get nodes(): XmlNode[] {
+    if (!this.tree) {
+      // Checked already when the summary was made: no size limit beyond its own.
+      this.tree = CdaDocument.parse(this.summary!.xml, { maxBytes: Infinity }).tree!;
+      this.summary = undefined;
+      this.insert(this.pending.splice(0));
+    }
+    return this.tree;
+  }
+
   get root(): XmlNode {
     return this.nodes.find((node) => isElementTag(tagOf(node)))!;
   }
 
   /** The document id (`id/@extension`, else `id/@root`). */
   get id(): string | undefined {
+    if (this.summary) return this.summary.id;
     const id = child(this.root, 'id');
     return attr(id, 'extension') ?? attr(id, 'root');
   }
 
   /** The document type's LOINC code. */
   get typeCode(): string | undefined {
+    if (this.summary) return this.summary.typeCode;
     return attr(child(this.root, 'code'), 'code');
   }
 
   get title(): string {
+    if (this.summary) return this.summary.title;
     return textOf(child(this.root, 'title')).trim();
   }
 
   /** Every section of the structured body, nested sections included. */
   sections(): CdaSection[] {
+    if (this.summary && this.pending.length === 0) return this.summarySections(this.summary);
+    return this.treeSections();
+  }
+
+  private treeSections(): CdaSection[] {
     const walk = (parent: XmlNode): XmlNode[] =>
       children(parent, 'component').flatMap((component) =>
         children(component, 'section').flatMap((section) => [section, ...walk(section)]),
@@ -159,6 +246,7 @@ export class CdaDocument {
 
   /** The document as FHIR resources (computed once; insertion refreshes it). */
   toFhir(): CdaFhirView {
+    if (this.summary && this.pending.length === 0) return this.summary.fhir;
     if (this.view) return this.view;
     const view: CdaFhirView = { patient: this.patient(), conditions: [], medications: [], allergies: [], notes: [] };
     let counter = 0;
@@ -187,10 +275,25 @@ export class CdaDocument {
   addResources(resources: InsertableResource[]): Record<string, number> {
     const added: Record<string, number> = {};
     for (const resource of resources) {
+      if (!KIND_OF[resource.resourceType])
+        throw new CdaParseError(`Cannot insert a ${(resource as Resource).resourceType} into a CDA document`);
+      if (this.summary) this.pending.push(resource);
+      else this.insert([resource]);
+      added[resource.resourceType] = (added[resource.resourceType] ?? 0) + 1;
+    }
+    return added;
+  }
+
+  serialize(): string {
+    return serializeXml(this.nodes);
+  }
+
+  private insert(resources: InsertableResource[]): void {
+    if (resources.length === 0) return;
+    for (const resource of resources) {
       const kind = KIND_OF[resource.resourceType];
-      if (!kind) throw new CdaParseError(`Cannot insert a ${(resource as Resource).resourceType} into a CDA document`);
       const section = this.section(kind)?.node ?? this.createSection(sectionTypeOfKind(kind));
-      const reference = `ehr-gateway-${kind}-${++this.inserted}`;
+      const reference = this.newReference(kind);
       const label = displayOf(
         resource.resourceType === 'MedicationStatement' ? resource.medicationCodeableConcept : resource.code,
       );
@@ -200,30 +303,48 @@ export class CdaDocument {
         reference,
       );
       childNodes(section).push(entry);
-      added[resource.resourceType] = (added[resource.resourceType] ?? 0) + 1;
     }
     this.ensureXsiNamespace();
     this.view = undefined;
-    return added;
   }
 
-  serialize(): string {
-    return serializeXml(this.nodes);
+  private newReference(kind: string): string {
+    this.ids ??= idsIn(this.nodes);
+    let reference: string;
+    do reference = `ehr-gateway-${kind}-${++this.inserted}`;
+    while (this.ids.has(reference));
+    this.ids.add(reference);
+    return reference;
   }
 
+  /** A section's description; its narrative (`text`, often most of the document) is read when first asked for. */
   private describe(node: XmlNode): CdaSection {
     const templateIds = templateIdsOf(node);
     const codeNode = child(node, 'code');
     const code =
       attr(codeNode, 'codeSystem') === LOINC_OID || !attr(codeNode, 'codeSystem') ? attr(codeNode, 'code') : undefined;
+    let text: string | undefined;
     return {
       node,
       type: sectionTypeOf(templateIds, code),
       templateIds,
       code,
       title: textOf(child(node, 'title')).trim(),
-      text: textOf(child(node, 'text')).replace(/\s+/g, ' ').trim(),
+      get text() {
+        return (text ??= textOf(child(node, 'text')).replace(/\s+/g, ' ').trim());
+      },
     };
+  }
+
+  /** The summary's sections, each `node` found in the tree (parsed then) when asked for. */
+  private summarySections(summary: CdaDocumentSummary): CdaSection[] {
+    const nodeOf = (index: number) => this.treeSections()[index].node;
+    return summary.sections.map((section, index) => ({
+      ...section,
+      get node() {
+        return nodeOf(index);
+      },
+    }));
   }
 
   private patient(): Patient | undefined {

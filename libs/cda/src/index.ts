@@ -3,6 +3,7 @@ export {
   CDA_NAMESPACE,
   CdaDocument,
   CdaParseError,
+  type CdaDocumentSummary,
   type CdaFhirView,
   type CdaSection,
   type InsertableResource,

@@ -19,6 +19,8 @@ export interface SourceOption {
 export type SearchParams = string | Record<string, string | number | Array<string | number>>;
 
 const DEFAULT_MAX_PAGES = 10;
+/** Entry events recorded between two turns of the event loop. */
+const ENTRY_EVENTS_PER_SLICE = 100;
 
 function toQuery(params: SearchParams | undefined): string | undefined {
   if (params === undefined || typeof params === 'string') return params?.replace(/^\?/, '') || undefined;
@@ -35,7 +37,8 @@ function versionFromEtag(etag: string | undefined): string | undefined {
 
 /** The id and version of a Location header (`.../Type/id[/_history/vid]`). */
 function idFromLocation(location: string | undefined): { id?: string; versionId?: string } {
-  const segments = location?.split(/[?#]/, 1)[0].split('/') ?? [];
+  if (location === undefined) return {};
+  const segments = location.split(/[?#]/, 1)[0].split('/');
   const tail = segments.at(-2) === '_history' ? segments.slice(-4) : segments.slice(-2);
   const operation = entryOperation('GET', tail.join('/'));
   return { id: operation?.id, versionId: operation?.versionId };
@@ -240,11 +243,16 @@ export class FhirGateway {
     });
   }
 
-  /** One event per entry of a transaction or batch, with that entry's own operation and status. */
+  /**
+   * One event per entry of a transaction or batch, with that entry's own
+   * operation and status; in slices, yielding to the event loop between them,
+   * so that a bundle of thousands of entries does not hold it.
+   */
   private async recordEntries(source: string, operation: FhirOperation, response: FhirResponse): Promise<void> {
     const requestEntries = (operation.body as Bundle | undefined)?.entry ?? [];
     const responseEntries = response.status < 400 ? ((response.body as Bundle | undefined)?.entry ?? []) : [];
     for (const [index, entry] of requestEntries.entries()) {
+      if (index > 0 && index % ENTRY_EVENTS_PER_SLICE === 0) await new Promise(setImmediate);
       if (!entry.request?.method || !entry.request.url) continue;
       const entryOp = entryOperation(entry.request.method, entry.request.url);
       if (!entryOp || !(entryOp.interaction in EVENT_TYPE_OF)) continue;

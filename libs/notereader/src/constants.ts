@@ -9,4 +9,6 @@ export const NOTEREADER_DEFAULTS = {
   path: 'notereader',
   handlerErrors: 'fault',
   maxDocumentBytes: CDA_DEFAULT_MAX_BYTES,
+  workerThresholdBytes: 64 * 1024,
+  workerThreads: 2,
 } as const;

@@ -20,6 +20,14 @@ export const notereaderConfig = defineConfigNamespace({
     NOTEREADER_MAX_DOCUMENT_BYTES: envInteger(1024, 100 * 1024 * 1024)
       .default(NOTEREADER_DEFAULTS.maxDocumentBytes)
       .describe('Largest decoded CDA document, bytes.'),
+    NOTEREADER_WORKER_THRESHOLD_BYTES: envInteger(0, 100 * 1024 * 1024)
+      .default(NOTEREADER_DEFAULTS.workerThresholdBytes)
+      .describe(
+        'SOAP messages larger than this are read, their CDA document parsed and mapped, and the answer serialized in worker threads, so that a large note never holds the event loop (smaller ones are faster in process). 0: every message.',
+      ),
+    NOTEREADER_WORKER_THREADS: envInteger(1, 64)
+      .default(NOTEREADER_DEFAULTS.workerThreads)
+      .describe('Worker threads for large NoteReader messages (started on first use; a bounded queue beyond them).'),
     NOTEREADER_USERNAME: z
       .string()
       .min(1)
@@ -40,6 +48,8 @@ export const notereaderConfig = defineConfigNamespace({
       path: keys.NOTEREADER_PATH,
       handlerErrors: keys.NOTEREADER_HANDLER_ERRORS,
       maxDocumentBytes: keys.NOTEREADER_MAX_DOCUMENT_BYTES,
+      workerThresholdBytes: keys.NOTEREADER_WORKER_THRESHOLD_BYTES,
+      workerThreads: keys.NOTEREADER_WORKER_THREADS,
       credentials:
         keys.NOTEREADER_USERNAME && keys.NOTEREADER_PASSWORD
           ? { username: keys.NOTEREADER_USERNAME, password: keys.NOTEREADER_PASSWORD }

@@ -6,6 +6,7 @@ import { NoteReaderEventsInterceptor } from './http/notereader-events.intercepto
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
 import { ConfigurableNoteReaderModule } from './notereader.module-definition';
 import { NoteReaderService } from './notereader.service';
+import { NoteWorkerPool } from './worker/note-worker-pool';
 
 function noteReaderControllerAt(path: string): Type<NoteReaderController> {
   @Controller(path)
@@ -19,7 +20,7 @@ function noteReaderControllerAt(path: string): Type<NoteReaderController> {
  */
 @Module({
   imports: [DiscoveryModule],
-  providers: [NoteReaderHandlerExplorer, NoteReaderService, NoteReaderEventsInterceptor],
+  providers: [NoteReaderHandlerExplorer, NoteReaderService, NoteReaderEventsInterceptor, NoteWorkerPool],
 })
 export class NoteReaderModule extends ConfigurableNoteReaderModule {
   /** `path` (default `notereader`) is where the SOAP endpoint lives. */

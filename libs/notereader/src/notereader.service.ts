@@ -1,23 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { CdaDocument, CdaParseError } from '@ehr-gateway/cda';
+import { CdaDocument } from '@ehr-gateway/cda';
 import { OperationFacts } from '@ehr-gateway/events';
 import type { NoteReaderModuleOptions, NoteReaderResult } from './interfaces';
 import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
 import { InjectNoteReaderOptions } from './notereader.module-definition';
-import type { ProcessDocumentCall } from './soap/process-document-request';
+import { readProcessDocument } from './soap/process-document-request';
 import { SoapFault, responseEnvelope } from './soap/soap-fault';
+import { usableCda } from './soap/usable-cda';
+import { NoteWorkerPool, ReadNote } from './worker/note-worker-pool';
 
 /**
- * Runs one ProcessDocument call: parse the CDA, call the handler, encode the
- * answer. What the call's events carry (ids and counts, never note text) goes
- * to `OperationFacts` as it is learned.
+ * Runs one ProcessDocument call: read the envelope, parse the CDA, call the
+ * handler, encode the answer. A message above the worker threshold is read,
+ * parsed and mapped, and its answer serialized, in worker threads
+ * (`NoteWorkerPool`), so that a large note never holds the event loop. What
+ * the call's events carry (ids and counts, never note text) goes to
+ * `OperationFacts` as it is learned.
  */
 @Injectable()
 export class NoteReaderService {
   constructor(
     private readonly handlers: NoteReaderHandlerExplorer,
     private readonly facts: OperationFacts,
+    private readonly workers: NoteWorkerPool,
     @InjectNoteReaderOptions() private readonly options: NoteReaderModuleOptions,
   ) {}
 
@@ -30,20 +36,21 @@ export class NoteReaderService {
     return this.options.maxDocumentBytes ?? NOTEREADER_DEFAULTS.maxDocumentBytes;
   }
 
-  async process(call: ProcessDocumentCall): Promise<string> {
+  /** Reads a `ProcessDocument` SOAP message; its document is parsed when `document()` is called (or in the worker). */
+  async read(envelope: unknown): Promise<ReadNote> {
+    const threshold = this.options.workerThresholdBytes ?? NOTEREADER_DEFAULTS.workerThresholdBytes;
+    if (typeof envelope === 'string' && Buffer.byteLength(envelope) > threshold)
+      return this.workers.read(envelope, this.maxDocumentBytes);
+    const call = readProcessDocument(envelope, this.maxDocumentBytes);
+    return {
+      call,
+      document: () => usableCda(() => CdaDocument.parse(call.document, { maxBytes: this.maxDocumentBytes })),
+    };
+  }
+
+  async process({ call, document: parse }: ReadNote): Promise<string> {
     this.facts.add({ sessionId: call.sessionId, workType: call.workType, organizationId: call.organizationId });
-    let document: CdaDocument;
-    try {
-      document = CdaDocument.parse(call.document, { maxBytes: this.maxDocumentBytes });
-    } catch (error) {
-      if (error instanceof CdaParseError)
-        throw new SoapFault(
-          'Client',
-          `Document is not a usable CDA document: ${error.message}`,
-          'Document is not a usable CDA document',
-        );
-      throw error;
-    }
+    const document = parse();
     this.facts.add({
       documentId: document.id,
       documentType: document.typeCode,
@@ -62,6 +69,8 @@ export class NoteReaderService {
     }
     const answer = result?.document ?? document;
     this.facts.add({ resourcesAdded: result?.resources?.length ? answer.addResources(result.resources) : {} });
+    const unparsed = answer.unparsed();
+    if (unparsed) return this.workers.render({ ...unparsed, error: result?.error });
     return responseEnvelope(Buffer.from(answer.serialize()).toString('base64'), result?.error);
   }
 }

@@ -109,7 +109,9 @@ export const gatewayConfig = defineConfigNamespace({
       .describe('Largest JSON or form body.'),
     JSON_MAX_DEPTH: envInteger(8, 10_000)
       .default(100)
-      .describe('Deepest nesting of objects and arrays a JSON body may have (400 beyond, checked before parsing).'),
+      .describe(
+        'Deepest nesting of objects and arrays a JSON body or NATS message payload may have (400 beyond, checked before parsing).',
+      ),
     RATE_LIMIT_REQUESTS: envInteger(0)
       .default(0)
       .describe(

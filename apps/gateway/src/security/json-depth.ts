@@ -10,7 +10,7 @@ const CLOSERS = new Set([0x7d, 0x5d]); // } ]
  * one pass over its bytes before it is parsed: every later recursive walk of a
  * body (validation, reference rewriting, cloning) then has a bounded stack.
  */
-export function exceedsJsonDepth(json: Buffer, maxDepth: number): boolean {
+export function exceedsJsonDepth(json: Uint8Array, maxDepth: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < json.length; i++) {

@@ -4,7 +4,6 @@ import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request, Response } from 'express';
 import { SOAP_ACTION } from '../constants';
 import { NoteReaderService } from '../notereader.service';
-import { readProcessDocument } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
 import { noteReaderWsdl } from '../soap/wsdl';
 import { checkNoteReaderCredentials } from './notereader-credentials';
@@ -37,9 +36,9 @@ export class NoteReaderController {
     if (typeof action === 'string' && action.replace(/"/g, '').split(/[/#]/).pop() !== SOAP_ACTION) {
       throw new SoapFault('Client', `Unknown SOAPAction ${action}; this endpoint serves ${SOAP_ACTION}`);
     }
-    const call = readProcessDocument(body, this.notereader.maxDocumentBytes);
-    if (this.notereader.credentials) checkNoteReaderCredentials(this.notereader.credentials, request, call);
-    const envelope = await this.notereader.process(call);
+    const note = await this.notereader.read(body);
+    if (this.notereader.credentials) checkNoteReaderCredentials(this.notereader.credentials, request, note.call);
+    const envelope = await this.notereader.process(note);
     response.type('text/xml; charset=utf-8');
     return envelope;
   }
