@@ -13,8 +13,9 @@
  *   npm run bench:hostile -- [--seconds 8] [--timeout 30] [--skip sort]   (--skip: cases whose name contains it)
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { benchDocument } from '../notereader/documents';
@@ -176,8 +177,10 @@ const row = (name: string, times: number[], baselineP99: number, delay: EventLoo
 
 void (async () => {
   const cases = attacks().filter((attack) => !values.skip || !attack.name.includes(values.skip));
+  // A store file, as `npm start` keeps: its writes run in the store's writer thread (a `:memory:` store writes in process).
+  const storeDir = mkdtempSync(join(tmpdir(), 'bench-hostile-'));
   const gateway = await startGatewayProcess(
-    { FHIR_SEED_PATIENTS: '20', BODY_LIMIT: '10mb' },
+    { FHIR_SEED_PATIENTS: '20', BODY_LIMIT: '10mb', FHIR_STORE_PATH: join(storeDir, 'store.sqlite') },
     join(__dirname, 'gateway-server.ts'),
   );
   const origin = new URL(gateway.url).origin;
@@ -221,5 +224,6 @@ void (async () => {
     console.log(`\nload average at end (1, 5, 15 min): ${load()}`);
   } finally {
     gateway.process.kill();
+    rmSync(storeDir, { recursive: true, force: true });
   }
 })();

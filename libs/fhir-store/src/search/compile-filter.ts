@@ -1,3 +1,4 @@
+import { FHIR_ID_PATTERN } from '@ehr-gateway/fhir';
 import { componentKey, identifierKey, paramKey, textKey } from '../indexing/extract-index-rows';
 import { IndexedType, ParamDef } from '../indexing/search-parameters';
 import { DATE_MAX, DATE_MIN, foldString, prefixUpperBound, referenceKey } from '../indexing/values';
@@ -369,10 +370,10 @@ export class FilterCompiler {
     if (modifier?.startsWith('type:')) {
       const type = modifier.slice('type:'.length);
       const id = value.includes('/') ? referenceKey(value) : { ttype: type, tid: value, url: '' };
-      if (id.ttype !== type || !/^[A-Za-z0-9\-.]{1,64}$/.test(id.tid)) throw invalid(name, 'is not a valid id');
+      if (id.ttype !== type || !FHIR_ID_PATTERN.test(id.tid)) throw invalid(name, 'is not a valid id');
       return this.referenceLeaf(param, (t) => sql`${raw(t)}.ttype = ${type} AND ${raw(t)}.tid = ${id.tid}`, true);
     }
-    if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
+    if (FHIR_ID_PATTERN.test(value)) {
       // A bare id names a resource of any of the types the parameter can target (R4 3.1.1.4.8).
       const types = list(param.targets);
       return this.referenceLeaf(param, (t) =>
