@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import { NOTEREADER_DEFAULTS } from './constants';
 import type { NoteReaderModuleOptions } from './interfaces';
 
@@ -8,7 +9,13 @@ export const {
 } = new ConfigurableModuleBuilder<NoteReaderModuleOptions>()
   .setClassMethodName('forRoot')
   // The path is static (routes are fixed when the module graph is built), so it is an extra.
-  .setExtras<{ path: string }>({ path: NOTEREADER_DEFAULTS.path }, (definition) => definition)
+  .setExtras<{ path: string }>({ path: NOTEREADER_DEFAULTS.path }, (definition, extras) => ({
+    ...definition,
+    imports: [
+      ...(definition.imports ?? []),
+      RouterModule.register([{ path: extras.path ?? NOTEREADER_DEFAULTS.path, module: definition.module }]),
+    ],
+  }))
   .build();
 
 /** Injects the `forRoot` options (`NoteReaderModuleOptions`). */

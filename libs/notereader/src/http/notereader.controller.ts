@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request, Response } from 'express';
@@ -10,8 +10,9 @@ import { checkNoteReaderCredentials } from './notereader-credentials';
 import { NoteReaderEventsInterceptor } from './notereader-events.interceptor';
 import { SoapFaultFilter } from './soap-fault.filter';
 
-/** The SOAP 1.1 NoteReader endpoint. The path is applied by `NoteReaderModule` (configurable). */
+/** The SOAP 1.1 NoteReader endpoint, mounted by `NoteReaderModule` at its `path` (`RouterModule`). */
 @ApiExcludeController()
+@Controller()
 @UseFilters(SoapFaultFilter)
 @UseInterceptors(NoteReaderEventsInterceptor)
 export class NoteReaderController {
