@@ -41,7 +41,13 @@ describe('loadGatewayConfig', () => {
         includeResource: false,
         manageStream: false,
       },
-      fhir: { sources: {}, defaultSource: undefined, allowInsecureHttp: false, includeResourceInEvents: false },
+      fhir: {
+        basePath: 'fhir',
+        sources: {},
+        defaultSource: undefined,
+        allowInsecureHttp: false,
+        includeResourceInEvents: false,
+      },
       fhirStore: {
         path: './data/fhir-store.sqlite',
         seedPatients: 100,
@@ -57,8 +63,15 @@ describe('loadGatewayConfig', () => {
         prefetchTimeoutMs: 3000,
         feedbackPath: './data/cds-feedback.sqlite',
       },
-      notereader: { path: 'notereader', handlerErrors: 'fault', maxDocumentBytes: 5_242_880, credentials: undefined },
-      console: { enabled: true, replayEvents: 1000 },
+      notereader: {
+        path: 'notereader',
+        handlerErrors: 'fault',
+        maxDocumentBytes: 5_242_880,
+        credentials: undefined,
+        workerThresholdBytes: 65_536,
+        workerThreads: 2,
+      },
+      console: { enabled: true, replayEvents: 1000, smartClientId: undefined, smartScope: 'user/*.rs' },
       auth: {
         smart: undefined,
         enforce: true,
