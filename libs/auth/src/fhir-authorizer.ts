@@ -31,17 +31,23 @@ const unchecked = (operation: FhirOperation): FhirAccessGrant => ({
 const isResource = (value: unknown): value is Resource =>
   typeof value === 'object' && value !== null && typeof (value as Resource).resourceType === 'string';
 
-const withQuery = (query: string | undefined, extra: SearchNarrowing) =>
-  [
-    query,
-    new URLSearchParams(
-      Object.entries(extra).flatMap(([name, values]) =>
-        [values].flat().map((value): [string, string] => [name, value]),
-      ),
-    ).toString(),
-  ]
-    .filter(Boolean)
-    .join('&');
+/**
+ * `query` and the narrowing's parameters, AND-ed. A narrowing the query already has, parameter and value
+ * alike (`patient=Patient/1` when the app asked for exactly that), is not repeated: the search means the
+ * same, and the store would only filter twice. (A bare id is not taken as the same: `subject=1` may name
+ * another type's resource.)
+ */
+const withQuery = (query: string | undefined, extra: SearchNarrowing) => {
+  const asked = new URLSearchParams(query ?? '');
+  const alreadyAsked = (name: string, value: string) => asked.getAll(name).includes(value);
+  const added = Object.entries(extra).flatMap(([name, values]) =>
+    [values]
+      .flat()
+      .filter((value) => !alreadyAsked(name, value))
+      .map((value): [string, string] => [name, value]),
+  );
+  return [query, new URLSearchParams(added).toString()].filter(Boolean).join('&');
+};
 
 /** The type of the resource an entry's `request.url` or `fullUrl` names (`.../Observation/1[/_history/2]`). */
 const REFERENCED_TYPE = /(?:^|\/)([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
