@@ -16,12 +16,17 @@ const fixture = () => readFileSync(FIXTURE_PATH, 'utf8');
 const SNOMED = 'http://snomed.info/sct';
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
-describe('console API: CDA to FHIR, settings (e2e)', () => {
+// The same answers whether the document is read in process or, above NOTEREADER_WORKER_THRESHOLD_BYTES, in
+// NoteReader's worker pool.
+describe.each([
+  ['in process', {}],
+  ['in the worker pool', { NOTEREADER_WORKER_THRESHOLD_BYTES: '1' }],
+])('console API: CDA to FHIR %s, settings (e2e)', (_where, env: Record<string, string>) => {
   let app: INestApplication;
   let logged: ReturnType<typeof eventsOf>;
 
   beforeAll(async () => {
-    app = await createTestGateway({ GATEWAY_API_KEYS: API_KEY }, [EventLogModule]);
+    app = await createTestGateway({ GATEWAY_API_KEYS: API_KEY, ...env }, [EventLogModule]);
     logged = eventsOf(app);
   });
   afterAll(async () => app.close());

@@ -154,6 +154,8 @@ export class GatewayModule {
         ...limit.imports,
         NoteReaderModule.forRootAsync({
           path: config.notereader.path,
+          // Its worker pool maps the console's large CDA uploads too.
+          isGlobal: true,
           inject: [notereaderConfig.KEY],
           useFactory: sameOptions,
         }),

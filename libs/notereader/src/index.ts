@@ -1,5 +1,6 @@
 export { NoteReaderHandler } from './decorators';
 export { NoteReaderModule } from './notereader.module';
+export { NoteWorkerPool } from './worker/note-worker-pool';
 export { InjectNoteReaderOptions } from './notereader.module-definition';
 export { SoapFault, faultEnvelope } from './soap/soap-fault';
 export type { NoteReaderHandlerFn, NoteReaderModuleOptions, NoteReaderRequest, NoteReaderResult } from './interfaces';

@@ -9,13 +9,17 @@ export const {
 } = new ConfigurableModuleBuilder<NoteReaderModuleOptions>()
   .setClassMethodName('forRoot')
   // The path is static (routes are fixed when the module graph is built), so it is an extra.
-  .setExtras<{ path: string }>({ path: NOTEREADER_DEFAULTS.path }, (definition, extras) => ({
-    ...definition,
-    imports: [
-      ...(definition.imports ?? []),
-      RouterModule.register([{ path: extras.path ?? NOTEREADER_DEFAULTS.path, module: definition.module }]),
-    ],
-  }))
+  .setExtras<{ path: string; isGlobal?: boolean }>(
+    { path: NOTEREADER_DEFAULTS.path, isGlobal: false },
+    (definition, extras) => ({
+      ...definition,
+      global: extras.isGlobal,
+      imports: [
+        ...(definition.imports ?? []),
+        RouterModule.register([{ path: extras.path ?? NOTEREADER_DEFAULTS.path, module: definition.module }]),
+      ],
+    }),
+  )
   .build();
 
 /** Injects the `forRoot` options (`NoteReaderModuleOptions`). */

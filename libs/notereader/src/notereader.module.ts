@@ -16,5 +16,7 @@ import { NoteWorkerPool } from './worker/note-worker-pool';
   imports: [DiscoveryModule],
   controllers: [NoteReaderController],
   providers: [NoteReaderHandlerExplorer, NoteReaderService, NoteReaderEventsInterceptor, NoteWorkerPool],
+  // The pool also serves other views of large notes (the gateway console's CDA-to-FHIR mapping).
+  exports: [NoteWorkerPool],
 })
 export class NoteReaderModule extends ConfigurableNoteReaderModule {}

@@ -4,7 +4,7 @@
  * reading the SOAP envelope and parsing and mapping its CDA document, and
  * serializing the enriched answer. Only plain data crosses threads.
  */
-import { CdaDocument, type CdaDocumentSummary, type InsertableResource } from '@ehr-gateway/cda';
+import { CdaDocument, CdaParseError, type CdaDocumentSummary, type InsertableResource } from '@ehr-gateway/cda';
 import { type ProcessDocumentCall, readProcessDocument } from '../soap/process-document-request';
 import { SoapFault, responseEnvelope } from '../soap/soap-fault';
 import { usableCda } from '../soap/usable-cda';
@@ -34,6 +34,18 @@ export function read({ envelope, maxBytes }: { envelope: string; maxBytes: numbe
     return { call, summary: usableCda(() => CdaDocument.summarize(call.document, { maxBytes })) };
   } catch (error) {
     return { call, documentFault: faultData(error) };
+  }
+}
+
+export type SummaryAnswer = { summary: CdaDocumentSummary } | { problem: string };
+
+/** A CDA document (no SOAP around it) read and mapped, or why it is no CDA document (the parser's own message). */
+export function summarize({ xml, maxBytes }: { xml: string; maxBytes: number }): SummaryAnswer {
+  try {
+    return { summary: CdaDocument.summarize(xml, { maxBytes }) };
+  } catch (error) {
+    if (error instanceof CdaParseError) return { problem: error.message };
+    throw error;
   }
 }
 

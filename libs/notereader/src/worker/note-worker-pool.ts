@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { CdaDocument } from '@ehr-gateway/cda';
+import { CdaDocument, CdaParseError, type CdaDocumentSummary } from '@ehr-gateway/cda';
 import { Piscina } from 'piscina';
 import { NOTEREADER_DEFAULTS } from '../constants';
 import type { NoteReaderModuleOptions } from '../interfaces';
 import { InjectNoteReaderOptions } from '../notereader.module-definition';
 import type { ProcessDocumentCall } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
-import type { ReadAnswer, render } from './note-tasks';
+import type { ReadAnswer, render, SummaryAnswer } from './note-tasks';
 
 /** A call read from its SOAP message, and its document (`document()` throws the fault if it is no usable CDA). */
 export interface ReadNote {
@@ -57,6 +57,13 @@ export class NoteWorkerPool implements OnModuleDestroy {
     return { call: answer.call, document: () => document };
   }
 
+  /** A bare CDA document read and mapped in a worker (the console's view of large notes); `CdaParseError` if it is none. */
+  async summarize(xml: string, maxBytes: number): Promise<CdaDocumentSummary> {
+    const answer = (await this.run('summarize', { xml, maxBytes })) as SummaryAnswer;
+    if ('problem' in answer) throw new CdaParseError(answer.problem);
+    return answer.summary;
+  }
+
   /** The response envelope of a document whose tree was never built here (`CdaDocument.unparsed()`). */
   render(task: Parameters<typeof render>[0]): Promise<string> {
     return this.run('render', task) as Promise<string>;
@@ -66,7 +73,7 @@ export class NoteWorkerPool implements OnModuleDestroy {
     await this.pool?.destroy();
   }
 
-  private run(name: 'read' | 'render', task: object): Promise<unknown> {
+  private run(name: 'read' | 'render' | 'summarize', task: object): Promise<unknown> {
     const threads = this.options.workerThreads ?? NOTEREADER_DEFAULTS.workerThreads;
     // `name`: the task a worker loads when it starts (piscina's default, `default`, is not exported).
     this.pool ??= new Piscina({
