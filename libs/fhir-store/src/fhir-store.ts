@@ -12,7 +12,7 @@ import { parseRoute } from './rest-route';
 import { InProcessRunner, PlanRunner, WorkerRunner } from './search/plan-runner';
 import { SearchScope, SearchService } from './search/search-service';
 import { StoreDatabase } from './storage/store-database';
-import { StoreEngine, currentVersion, formQuery, lenient } from './store-engine';
+import { StoreEngine, currentVersion, lenient, searchCallOf } from './store-engine';
 import { InProcessWriter, WorkerWriter, Writer } from './writer/writer';
 
 export interface FhirStoreOptions {
@@ -118,21 +118,9 @@ export class FhirStore implements FhirBackend {
   private route(request: FhirRequest): Promise<FhirResponse> {
     const route = parseRoute(request.path);
     const headers = request.headers ?? {};
+    const search = searchCallOf(route, request);
+    if (search) return this.searchResponse(search.resourceType, search.query, headers, search.scope, search.path);
     const reading = request.method === 'GET' || request.method === 'HEAD';
-    if (reading && route.kind === 'type') return this.searchResponse(route.resourceType, route.query, headers);
-    if (request.method === 'POST' && route.kind === 'search-post') {
-      const query = [route.query, formQuery(request.body)].filter(Boolean).join('&');
-      return this.searchResponse(route.resourceType, query, headers);
-    }
-    if (reading && route.kind === 'compartment') {
-      return this.searchResponse(
-        route.resourceType,
-        route.query,
-        headers,
-        { patient: route.patient },
-        request.path.split('?')[0],
-      );
-    }
     if (reading && route.kind === 'everything') return this.everything(route.patient, route.query, headers);
     return this.writer.handle(request);
   }

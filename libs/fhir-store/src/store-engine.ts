@@ -12,7 +12,7 @@ import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplu
 import { buildCapabilityStatement } from './capability-statement';
 import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
 import { HistoryTarget, history } from './history';
-import { parseRoute } from './rest-route';
+import { parseRoute, type Route } from './rest-route';
 import { checkBundle } from './rules/bundle-rules';
 import { patchResource } from './rules/json-patch';
 import { validateWrite } from './rules/write-validation';
@@ -128,6 +128,8 @@ export class StoreEngine {
     const method = request.method;
     const reading = method === 'GET' || method === 'HEAD';
     const notAllowed = () => new FhirError(405, `${method} is not supported on this path`);
+    const search = searchCallOf(route, request);
+    if (search) return this.searchNow(search.resourceType, search.query, headers, search.scope, search.path);
     switch (route.kind) {
       case 'metadata':
         if (!reading) throw notAllowed();
@@ -147,29 +149,15 @@ export class StoreEngine {
         if (!reading) throw notAllowed();
         return this.vread(route.resourceType, route.id, route.versionId, headers['if-none-match']);
       case 'type':
-        if (reading) return this.searchNow(route.resourceType, route.query, headers);
         if (method === 'POST') return this.create(route.resourceType, request.body, headers);
         if (method === 'PUT' && route.query)
           return this.conditionalUpdate(route.resourceType, route.query, request.body, headers);
         if (method === 'DELETE' && route.query) return this.conditionalDelete(route.resourceType, route.query);
         throw notAllowed();
+      // Their searches were answered above (`searchCallOf`); no other method applies.
       case 'search-post':
-        if (method !== 'POST') throw notAllowed();
-        return this.searchNow(
-          route.resourceType,
-          [route.query, formQuery(request.body)].filter(Boolean).join('&'),
-          headers,
-        );
       case 'compartment':
-        // A compartment search inside a Bundle (outside one, the store sends it to the search workers).
-        if (!reading) throw notAllowed();
-        return this.searchNow(
-          route.resourceType,
-          route.query,
-          headers,
-          { patient: route.patient },
-          request.path.split('?')[0],
-        );
+        throw notAllowed();
       case 'instance':
         switch (method) {
           case 'GET':
@@ -465,8 +453,32 @@ export class StoreEngine {
   }
 }
 
+/** A search as a request asks for it: a type's or a patient compartment's, by GET/HEAD or `_search` POST. */
+export interface SearchCall {
+  resourceType: string;
+  query: string;
+  scope?: SearchScope;
+  /** The searched path, for the Bundle's links (default: the type). */
+  path?: string;
+}
+
+/** The search `request` asks for, or undefined when it asks for something else (a read, a write, history...). */
+export function searchCallOf(route: Route, request: FhirRequest): SearchCall | undefined {
+  const reading = request.method === 'GET' || request.method === 'HEAD';
+  if (reading && route.kind === 'type') return { resourceType: route.resourceType, query: route.query };
+  if (request.method === 'POST' && route.kind === 'search-post') {
+    const query = [route.query, formQuery(request.body)].filter(Boolean).join('&');
+    return { resourceType: route.resourceType, query };
+  }
+  if (reading && route.kind === 'compartment') {
+    const scope = { patient: route.patient };
+    return { resourceType: route.resourceType, query: route.query, scope, path: request.path.split('?')[0] };
+  }
+  return undefined;
+}
+
 /** The query of a `_search` POST body (form fields or their encoded text). */
-export function formQuery(body: unknown): string {
+function formQuery(body: unknown): string {
   if (typeof body === 'string') return body;
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     return new URLSearchParams(body as Record<string, string>).toString();
