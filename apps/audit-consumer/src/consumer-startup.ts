@@ -1,6 +1,6 @@
 import { withoutCredentials } from '@ehr-gateway/events';
 import { errors } from '@nats-io/nats-core';
-import { StartupFailure } from '../../gateway/src/startup/startup-failure';
+import { StartupFailure } from '@ehr-gateway/config';
 import type { AuditConsumerOptions } from './audit-consumer.module';
 
 /** A failure to bind the consumer as one line naming the key to fix, or `undefined` when it is no configuration problem. */

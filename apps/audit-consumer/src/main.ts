@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
 import { withoutCredentials } from '@ehr-gateway/events';
 import { Logger, LoggerModule } from 'nestjs-pino';
-import { BootstrapQuietLogger } from '../../gateway/src/startup/bootstrap-logger';
+import { BootstrapQuietLogger } from '@ehr-gateway/common';
 import { loadAuditConsumerConfig } from './audit-consumer.config';
 import { AuditConsumerModule } from './audit-consumer.module';
 import { auditLoggerOptions } from './audit-logging';

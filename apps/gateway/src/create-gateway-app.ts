@@ -15,8 +15,8 @@ import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
 import { limitJsonDepth } from './security/json-depth';
-import { BootstrapQuietLogger } from './startup/bootstrap-logger';
-import { StartupFailure } from './startup/startup-failure';
+import { BootstrapQuietLogger } from '@ehr-gateway/common';
+import { StartupFailure } from '@ehr-gateway/config';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 
 const JSON_MEDIA_TYPES = [

@@ -1,13 +1,13 @@
 // Must stay the first import (see the module).
 import './observability/start-tracing';
-import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
+import { EXIT_CONFIG, StartupFailure, configOrExit } from '@ehr-gateway/config';
 import { Logger } from 'nestjs-pino';
 import { GatewayConfig, loadGatewayConfig } from './config/gateway-config';
 import { createGatewayApp } from './create-gateway-app';
 import { checkRedis } from './startup/redis-check';
 import { checkSqliteFile } from './startup/sqlite-file-check';
 import { startupBanner } from './startup/startup-banner';
-import { StartupFailure, listenFailure } from './startup/startup-failure';
+import { listenFailure } from './startup/startup-failure';
 
 async function start(config: GatewayConfig): Promise<void> {
   checkSqliteFile('FHIR_STORE_PATH', config.fhirStore.path);

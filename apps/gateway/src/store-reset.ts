@@ -4,7 +4,7 @@ import { FhirStoreModule } from '@ehr-gateway/fhir-store';
 import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
 import { loadGatewayConfig } from './config/gateway-config';
 import { checkSqliteFile } from './startup/sqlite-file-check';
-import { StartupFailure } from './startup/startup-failure';
+import { StartupFailure } from '@ehr-gateway/config';
 
 /**
  * `npm run store:reset`: deletes the embedded store's SQLite file (FHIR_STORE_PATH) and

@@ -1,1 +1,2 @@
 export { findDecoratedMethods, type DecoratedMethod } from './decorated-methods';
+export { BootstrapQuietLogger } from './bootstrap-quiet-logger';

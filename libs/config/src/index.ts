@@ -10,3 +10,4 @@ export { type ConfigOf, configKeys, loadConfig } from './load-config';
 export { configReference } from './config-reference';
 export { envBoolean, envInteger, envJsonObject, envList, envRoutePath, isSecureUrl } from './env-values';
 export { validatedConfigModule } from './validated-config.module';
+export { StartupFailure } from './startup-failure';

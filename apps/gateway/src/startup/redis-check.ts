@@ -1,6 +1,6 @@
 import { withoutCredentials } from '@ehr-gateway/events';
 import { createClient } from 'redis';
-import { StartupFailure } from './startup-failure';
+import { StartupFailure } from '@ehr-gateway/config';
 
 const CONNECT_TIMEOUT_MS = 5000;
 

@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { StartupFailure } from './startup-failure';
+import { StartupFailure } from '@ehr-gateway/config';
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 
