@@ -1,37 +1,23 @@
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { randomUUID } from 'node:crypto';
+import type { ClientProxy } from '@nestjs/microservices';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { firstValueFrom } from 'rxjs';
-import { EventLogModule, eventsOf } from './support/event-log';
-import { createTestGateway } from './support/gateway-app';
+import { natsClient, natsTestGateway } from './support/nats-gateway';
+import { describeWithService } from './support/services';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
 
-// Needs the NATS server the development machines and CI run (127.0.0.1:4222): without it this suite fails.
-const NATS_URL = 'nats://127.0.0.1:4222';
 const AUDIENCE = 'https://gateway.example.org/fhir';
-
-/** A gateway on its own queue group and subject prefix, so that no other gateway on this NATS answers. */
-async function messagingGateway(env: Record<string, string>) {
-  const ns = `authz${randomUUID().slice(0, 8)}`;
-  const app = await createTestGateway(
-    { ...env, GATEWAY_TRANSPORT: NATS_URL, GATEWAY_TRANSPORT_QUEUE: ns, GATEWAY_TRANSPORT_SUBJECT_PREFIX: ns },
-    [EventLogModule],
-  );
-  return { app, ns };
-}
 
 jest.setTimeout(60_000);
 
-describe('message-pattern callers present their token in the message', () => {
+describeWithService('NATS', 'message-pattern callers present their token in the message', () => {
   let authServer: SmartAuthorizationServer;
   let client: ClientProxy;
   const apps: INestApplication[] = [];
 
   beforeAll(async () => {
     authServer = await new SmartAuthorizationServer(AUDIENCE).start();
-    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
-    await client.connect();
+    client = await natsClient();
   });
   afterAll(async () => {
     await client?.close();
@@ -40,9 +26,8 @@ describe('message-pattern callers present their token in the message', () => {
   });
 
   it('checks `authorization` like an HTTP call: 401 without, scopes and compartment with, the caller in the event', async () => {
-    const { app, ns } = await messagingGateway(authServer.gatewayEnv());
+    const { app, ns, events } = await natsTestGateway('authz', authServer.gatewayEnv());
     apps.push(app);
-    const events = eventsOf(app);
     await expect(
       firstValueFrom(client.send(`${ns}.fhir.search`, { resourceType: 'Patient', params: { _count: 1 } })),
     ).rejects.toMatchObject({ status: 401 });
@@ -74,7 +59,10 @@ describe('message-pattern callers present their token in the message', () => {
   });
 
   it('asks no token of callers on a trusted transport (GATEWAY_TRANSPORT_TRUSTED=true)', async () => {
-    const { app, ns } = await messagingGateway({ ...authServer.gatewayEnv(), GATEWAY_TRANSPORT_TRUSTED: 'true' });
+    const { app, ns } = await natsTestGateway('authz', {
+      ...authServer.gatewayEnv(),
+      GATEWAY_TRANSPORT_TRUSTED: 'true',
+    });
     apps.push(app);
     const bundle = await firstValueFrom(
       client.send<Bundle>(`${ns}.fhir.search`, { resourceType: 'Observation', params: { _count: 2 }, caller: 'etl' }),

@@ -1,31 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import type { ClientProxy } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { EHREvent, EHREventType } from '@ehr-gateway/events';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
-import { EventLogModule, eventsOf } from './support/event-log';
-import { createTestGateway } from './support/gateway-app';
+import { natsClient, natsTestGateway } from './support/nats-gateway';
 import { describeWithService } from './support/services';
-
-const NATS_URL = 'nats://127.0.0.1:4222';
-/** This suite's own queue group and subject prefix, so that other gateways on the same NATS never answer it. */
-const ns = `gwtest${randomUUID().slice(0, 8)}`;
 
 describeWithService('NATS', 'the gateway as a hybrid microservice (e2e)', () => {
   let app: INestApplication;
   let client: ClientProxy;
   let events: () => Promise<EHREvent[]>;
+  let ns: string;
 
   beforeAll(async () => {
-    app = await createTestGateway(
-      { GATEWAY_TRANSPORT: NATS_URL, GATEWAY_TRANSPORT_QUEUE: ns, GATEWAY_TRANSPORT_SUBJECT_PREFIX: ns },
-      [EventLogModule],
-    );
-    events = eventsOf(app);
-    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
-    await client.connect();
+    ({ app, ns, events } = await natsTestGateway('gwtest'));
+    client = await natsClient();
   });
   afterAll(async () => {
     await client.close();

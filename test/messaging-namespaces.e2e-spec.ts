@@ -3,18 +3,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import type { ClientProxy } from '@nestjs/microservices';
 import { EventBrokerPublisher } from '@ehr-gateway/events';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { Bundle } from '@medplum/fhirtypes';
 import { firstValueFrom } from 'rxjs';
-import { EventLogModule, eventsOf } from './support/event-log';
+import { EventLogModule } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
+import { NATS_URL, natsClient, natsTestGateway } from './support/nats-gateway';
 import { describeWithService } from './support/services';
 
-const NATS_URL = 'nats://127.0.0.1:4222';
 const NANOS_PER_SECOND = 1_000_000_000;
 
 describeWithService('NATS', 'Security: namespaced messaging on a shared NATS (e2e)', () => {
@@ -28,8 +28,7 @@ describeWithService('NATS', 'Security: namespaced messaging on a shared NATS (e2
 
   beforeAll(async () => {
     nc = await connect({ servers: NATS_URL });
-    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
-    await client.connect();
+    client = await natsClient();
   });
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
@@ -46,18 +45,9 @@ describeWithService('NATS', 'Security: namespaced messaging on a shared NATS (e2
   };
 
   it('two deployments on one NATS answer only the calls under their own subject prefix', async () => {
-    const [blue, green] = [unique('blue'), unique('green')];
-    const blueApp = await gateway({
-      GATEWAY_TRANSPORT: NATS_URL,
-      GATEWAY_TRANSPORT_QUEUE: blue,
-      GATEWAY_TRANSPORT_SUBJECT_PREFIX: blue,
-    });
-    const greenApp = await gateway({
-      GATEWAY_TRANSPORT: NATS_URL,
-      GATEWAY_TRANSPORT_QUEUE: green,
-      GATEWAY_TRANSPORT_SUBJECT_PREFIX: green,
-    });
-    const [blueEvents, greenEvents] = [eventsOf(blueApp), eventsOf(greenApp)];
+    const { app: blueApp, ns: blue, events: blueEvents } = await natsTestGateway('blue');
+    const { app: greenApp, events: greenEvents } = await natsTestGateway('green');
+    apps.push(blueApp, greenApp);
     await Promise.all([blueEvents(), greenEvents()]);
 
     for (let i = 0; i < 6; i++) {

@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import type { ClientProxy } from '@nestjs/microservices';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { firstValueFrom } from 'rxjs';
-import { EventLogModule, eventsOf } from './support/event-log';
-import { createTestGateway } from './support/gateway-app';
+import type { eventsOf } from './support/event-log';
+import { NATS_URL, natsClient, natsTestGateway } from './support/nats-gateway';
 import { describeWithService } from './support/services';
 
-const NATS_URL = 'nats://127.0.0.1:4222';
 /** As text: JSON.stringify recurses, so no client library can serialize this; an attacker writes the bytes. */
 const deepJson = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 describeWithService('NATS', 'Security: bounded message payloads over NATS (e2e)', () => {
-  // A queue group and subject prefix of its own: other gateways on this NATS never see these calls.
-  const ns = `sec-depth-${randomUUID().slice(0, 8)}`;
+  let ns: string;
   let app: INestApplication;
   let client: ClientProxy;
   let nc: NatsConnection;
@@ -23,13 +21,8 @@ describeWithService('NATS', 'Security: bounded message payloads over NATS (e2e)'
   jest.setTimeout(60_000);
 
   beforeAll(async () => {
-    app = await createTestGateway(
-      { GATEWAY_TRANSPORT: NATS_URL, GATEWAY_TRANSPORT_QUEUE: ns, GATEWAY_TRANSPORT_SUBJECT_PREFIX: ns },
-      [EventLogModule],
-    );
-    events = eventsOf(app);
-    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
-    await client.connect();
+    ({ app, ns, events } = await natsTestGateway('sec-depth-'));
+    client = await natsClient();
     nc = await connect({ servers: NATS_URL });
   });
   afterAll(async () => {
