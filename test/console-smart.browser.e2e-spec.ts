@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page, Request } from 'playwright-core';
-import { CHROMIUM, launchChromium, seriousAccessibilityViolations } from './support/browser';
+import { CHROMIUM, SCREENSHOTS, launchChromium, seriousAccessibilityViolations } from './support/browser';
 import { createTestGateway } from './support/gateway-app';
 import { unusedPort } from './support/ports';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
@@ -71,7 +71,7 @@ if (!chromiumPresent) console.log(`skipping console SMART browser tests: ${CHROM
     await page.goto(`${base}/#patients`);
     await page.locator('#key-dialog[open]').waitFor();
     expect(await page.locator('#key-fields').isHidden()).toBe(true);
-    await page.screenshot({ path: join(__dirname, '..', 'docs', 'console-sign-in.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-sign-in.png') });
     await expect(seriousAccessibilityViolations(page)).resolves.toEqual([]);
     await page.click('#smart-sign-in');
 

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { FeedbackStore } from '@ehr-gateway/cds';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchChromium, seriousAccessibilityViolations } from './support/browser';
+import { CHROMIUM, SCREENSHOTS, launchChromium, seriousAccessibilityViolations } from './support/browser';
 import { createTestGateway } from './support/gateway-app';
 import { TcpProxy } from './support/tcp-proxy';
 import { SHARED_FIXTURES } from './support/fixtures';
@@ -19,7 +19,6 @@ interface FhirFields {
 
 const API_KEY = 'console-browser-key-0123456789';
 const auth = { 'x-api-key': API_KEY };
-const DOCS = join(__dirname, '..', 'docs');
 const CDA_FIXTURE = join(SHARED_FIXTURES, 'cda', 'epic-style-note.xml');
 /** The NoteReader page test uploads a shared fixture: skipped (reported by Jest) on a clone without them. */
 const itWithCdaFixture = existsSync(CDA_FIXTURE) ? it : it.skip;
@@ -49,7 +48,6 @@ if (!chromiumPresent) console.log(`skipping console browser tests: ${CHROMIUM} n
     page.on('console', (message) => {
       if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
     });
-    mkdirSync(DOCS, { recursive: true });
     await page.goto(`${base}/`);
     // The API asks for a key: the console prompts once and keeps it for this tab.
     await page.locator('#key-dialog[open]').waitFor();
@@ -118,7 +116,7 @@ if (!chromiumPresent) console.log(`skipping console browser tests: ${CHROMIUM} n
     expect(story.some((line) => line.includes('fhir.'))).toBe(true);
     expect(story.some((line) => line.includes('cds.patient.view'))).toBe(true);
 
-    await page.screenshot({ path: join(DOCS, 'console-events.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-events.png') });
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
@@ -204,7 +202,7 @@ if (!chromiumPresent) console.log(`skipping console browser tests: ${CHROMIUM} n
     const versions = page.locator('ol.history li');
     await versions.nth(1).waitFor();
     expect((await versions.allTextContents()).map((line) => line.split(' · ')[0])).toEqual(['version 2', 'version 1']);
-    await page.screenshot({ path: join(DOCS, 'console-patients.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-patients.png') });
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
@@ -240,7 +238,7 @@ if (!chromiumPresent) console.log(`skipping console browser tests: ${CHROMIUM} n
     expect(body.feedback[0]).toMatchObject({ outcome: 'accepted', acceptedSuggestions: [{ id: expect.any(String) }] });
     await card.locator('.card-status', { hasText: 'Accepted' }).waitFor();
     expect(feedback.count('allergy-check')).toBe(before + 1);
-    await page.screenshot({ path: join(DOCS, 'console-cds.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-cds.png') });
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
@@ -345,7 +343,7 @@ if (!chromiumPresent) console.log(`skipping console browser tests: ${CHROMIUM} n
 
       // The request's events: received and signed, then processed.
       await page.locator('.note-result .story li', { hasText: 'notereader.process.note' }).waitFor();
-      await page.screenshot({ path: join(DOCS, 'console-notereader.png'), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-notereader.png'), fullPage: true });
       expect(await seriousAccessibilityViolations(page)).toEqual([]);
     },
   );

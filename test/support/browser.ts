@@ -1,8 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
 /** Debian's Chromium: no browser download anywhere (`.ci/run` installs the package when missing). */
 export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Where the browser suites save their screenshots: `docs/` (the pictures
+ * docs/console.md shows) only when asked with `UPDATE_SCREENSHOTS=1`, else a
+ * scratch folder, so that a test run leaves the working tree as it found it.
+ */
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(__dirname, '..', '..', 'docs')
+    : mkdtempSync(join(tmpdir(), 'console-screenshots-'));
 
 export async function launchChromium(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
