@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ConfigValidationError } from './config-validation.error';
 import { defineConfigNamespace } from './config-namespace';
 import { configReference } from './config-reference';
-import { envBoolean, envInteger, envJsonObject, envList } from './env-values';
+import { envBoolean, envInteger, envJsonObject, envList, isSecureUrl } from './env-values';
 import { loadConfig } from './load-config';
 
 const demo = defineConfigNamespace({
@@ -90,5 +90,22 @@ describe('config namespaces', () => {
     expect(reference).toContain('| `DEMO_ON` | boolean | `false` | A switch. |');
     expect(reference).toContain('| `DEMO_HOSTS` | comma-separated list | (empty) | Hosts. |');
     expect(reference).toContain('| `DEMO_TOKEN` | string | — | A token. Secret: never shown in messages or logs. |');
+  });
+});
+
+describe('isSecureUrl', () => {
+  it.each([
+    ['https://keys.example.org/jwks', true],
+    ['http://localhost:8080/jwks', true],
+    ['http://127.0.0.1/jwks', true],
+    ['http://[::1]:9000/jwks', true],
+    ['http://keys.example.org/jwks', false],
+    ['http://127.0.0.1.example.org/jwks', false],
+    ['ftp://localhost/jwks', false],
+    ['file://localhost/etc/jwks', false],
+    ['/relative/jwks', false],
+    [42, false],
+  ])('%s -> %s', (value, secure) => {
+    expect(isSecureUrl(value)).toBe(secure);
   });
 });

@@ -50,10 +50,15 @@ export const envJsonObject = () =>
 export const envRoutePath = () =>
   z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/_-]*$/, 'must be a path without leading slash');
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Hosts of this machine, as a WHATWG `URL` spells its `hostname` (IPv6 in brackets). */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether `url` is https, or http on a loopback host (where plain http never leaves the machine). */
+export function isHttpsOrLoopbackHttp(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+}
 
 /** An absolute https URL, or http on a loopback host (a JWK Set or endpoint a key may name). */
 export function isSecureUrl(value: unknown): value is string {
-  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  return url !== undefined && (url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname));
+  return typeof value === 'string' && URL.canParse(value) && isHttpsOrLoopbackHttp(new URL(value));
 }

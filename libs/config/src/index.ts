@@ -8,6 +8,14 @@ export {
 } from './config-namespace';
 export { type ConfigOf, configKeys, loadConfig } from './load-config';
 export { configReference } from './config-reference';
-export { envBoolean, envInteger, envJsonObject, envList, envRoutePath, isSecureUrl } from './env-values';
+export {
+  envBoolean,
+  envInteger,
+  envJsonObject,
+  envList,
+  envRoutePath,
+  isHttpsOrLoopbackHttp,
+  isSecureUrl,
+} from './env-values';
 export { validatedConfigModule } from './validated-config.module';
 export { StartupFailure } from './startup-failure';

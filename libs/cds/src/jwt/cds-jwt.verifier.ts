@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, jwtVerify } from 'jose';
+import { isHttpsOrLoopbackHttp } from '@ehr-gateway/config';
 import { publicBaseUrl } from '@ehr-gateway/events';
 import type { Request } from 'express';
 import { InjectCdsOptions } from '../cds.module-definition';
@@ -11,7 +12,6 @@ import { InMemoryReplayStore, RedisReplayStore, ReplayStore } from './replay-sto
 
 const ALGORITHMS = ['RS384', 'ES384'];
 const DEFAULT_CLOCK_TOLERANCE_S = 60;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Verifies the CDS client's JWT (CDS Hooks 2.0 "Trusting CDS Clients"):
@@ -122,6 +122,5 @@ function jkuAllowed(issuer: CdsJwtIssuer, jku: string): boolean {
     return false;
   }
   const hosts = (issuer.jkuHosts ?? []).map((host) => host.toLowerCase());
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  return secure && hosts.includes(url.host.toLowerCase());
+  return isHttpsOrLoopbackHttp(url) && hosts.includes(url.host.toLowerCase());
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isHttpsOrLoopbackHttp } from '@ehr-gateway/config';
 import { RESERVED_SOURCE_NAMES } from '../constants';
 
 export type SourceAuth =
@@ -40,7 +41,6 @@ export type SourceConfig =
 export class SourceConfigError extends Error {}
 
 const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 2;
 
@@ -54,8 +54,7 @@ export function validateSourceName(name: string): void {
 }
 
 function checkScheme(name: string, url: URL, allowInsecureHttp: boolean): void {
-  if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && (LOOPBACK.has(url.hostname) || allowInsecureHttp)) return;
+  if (isHttpsOrLoopbackHttp(url) || (url.protocol === 'http:' && allowInsecureHttp)) return;
   throw new SourceConfigError(
     url.protocol === 'http:'
       ? `FHIR source '${name}': http:// is allowed only for loopback hosts unless allowInsecureHttp is set`
