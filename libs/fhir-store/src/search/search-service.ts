@@ -87,7 +87,11 @@ export class SearchService {
   plan(query: SearchQuery, scope: SearchScope = {}): SearchPlan {
     const compiler = new FilterCompiler((key) => this.db.knownParamId(key));
     const base =
-      query.resourceType === '*' ? sql`r.deleted = 0` : sql`r.type = ${query.resourceType} AND r.deleted = 0`;
+      query.resourceType !== '*'
+        ? sql`r.type = ${query.resourceType} AND r.deleted = 0`
+        : query.types
+          ? sql`r.type IN ${list(query.types)} AND r.deleted = 0`
+          : sql`r.deleted = 0`;
     const candidates: SearchPlan['candidates'] = [];
     const probes: Sql[] = [];
     for (const filter of query.filters) {
@@ -106,7 +110,7 @@ export class SearchService {
       else probes.push(compiled.probe('r'));
     }
     if (scope.patient !== undefined) {
-      const compartment = this.compartmentRids(query.resourceType, scope.patient);
+      const compartment = this.compartmentRids(query.resourceType, scope.patient, query.types);
       if (compartment)
         candidates.push({
           ridSet: compartment,
@@ -142,10 +146,14 @@ export class SearchService {
     };
   }
 
-  /** Rids of the resources of a type (or of every type, `*`) in a patient's compartment; undefined if the type has none. */
-  compartmentRids(resourceType: string, patientId: string): Sql | undefined {
+  /**
+   * Rids of the resources of a type (or of every type, `*`, or of those of `only`) in a patient's compartment;
+   * undefined if the type has none.
+   */
+  compartmentRids(resourceType: string, patientId: string, only?: readonly string[]): Sql | undefined {
     const compartment = patientCompartmentParams();
-    const types = resourceType === '*' ? [...compartment.keys()] : [resourceType];
+    const types =
+      resourceType === '*' ? [...compartment.keys()].filter((type) => only?.includes(type) ?? true) : [resourceType];
     const sps = types.flatMap((type) =>
       (compartment.get(type) ?? [])
         .map((code) => this.db.knownParamId(paramKey(type, code)))
@@ -153,7 +161,7 @@ export class SearchService {
     );
     if (resourceType !== '*' && !compartment.has(resourceType)) return undefined;
     const referencing = sql`SELECT x.rid FROM idx_reference x WHERE x.ttype = 'Patient' AND x.tid = ${patientId} AND x.sp IN ${list(sps)}`;
-    if (resourceType !== '*' && resourceType !== 'Patient') return referencing;
+    if (resourceType !== '*' ? resourceType !== 'Patient' : !types.includes('Patient')) return referencing;
     return sql`${referencing} UNION SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ${patientId}`;
   }
 
