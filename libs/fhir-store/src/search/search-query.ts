@@ -1,5 +1,6 @@
 import { FhirError, resourceTypes } from '@ehr-gateway/fhir';
 import { ParamDef, searchParams } from '../indexing/search-parameters';
+import { EVERY_TYPE_PARAMETERS_OF } from './every-type';
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
@@ -140,7 +141,10 @@ export function parseSearchQuery(resourceType: string, query: URLSearchParams, l
     try {
       if (name === '_type' && resourceType === '*') typeParameter(search, name, value);
       else if (RESULT_PARAMETERS.has(base)) resultParameter(search, name, value);
-      else search.filters.push(parseFilter(resourceType, name, value, 0));
+      else
+        search.filters.push(
+          parseFilter(resourceType === '*' ? EVERY_TYPE_PARAMETERS_OF : resourceType, name, value, 0),
+        );
       search.used.push([name, value]);
     } catch (error) {
       if (!(error instanceof UnknownParameter) || !lenient) {

@@ -3,6 +3,7 @@ import { paramKey } from '../indexing/extract-index-rows';
 import { INDEX_TABLES } from '../storage/schema';
 import type { StoreDatabase } from '../storage/store-database';
 import { FilterCompiler } from './compile-filter';
+import { compileForEveryType } from './every-type';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
@@ -94,8 +95,11 @@ export class SearchService {
           : sql`r.deleted = 0`;
     const candidates: SearchPlan['candidates'] = [];
     const probes: Sql[] = [];
+    // A search of every type is always of a patient's compartment: its types, or those `_type` names.
+    const everyType = query.types ?? [...patientCompartmentParams().keys()];
     for (const filter of query.filters) {
-      const compiled = compiler.compile(filter);
+      const compiled =
+        query.resourceType === '*' ? compileForEveryType(compiler, filter, everyType) : compiler.compile(filter);
       if (compiled.ridSet)
         candidates.push({
           ridSet: compiled.ridSet,
