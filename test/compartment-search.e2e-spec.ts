@@ -79,6 +79,17 @@ const COMPARTMENT_OF = {
   [B]: [`Patient/${B}`, 'Observation/obs-b1', 'Observation/obs-ba', 'Condition/cond-b', 'Encounter/enc-b'],
 };
 
+/** Writes the data set with the gateway's own code (no inbound credential: not checked). */
+const loadDataSet = (app: INestApplication) =>
+  app.get(FhirGateway).transaction({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: DATA_SET.map((resource) => ({
+      resource,
+      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+    })),
+  });
+
 const matches = (bundle: Bundle) =>
   (bundle.entry ?? [])
     .filter((entry) => entry.search?.mode !== 'outcome')
@@ -118,15 +129,7 @@ describe('Compartment searches over every type (Patient/{id}/*) with SMART autho
     );
     await app.listen(0, '127.0.0.1');
     baseUrl = `${await app.getUrl()}/fhir/local`;
-    // The gateway's own code writes the data set (no inbound credential: not checked).
-    await app.get(FhirGateway).transaction({
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: DATA_SET.map((resource) => ({
-        resource,
-        request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
-      })),
-    });
+    await loadDataSet(app);
     events = eventsOf(app);
     await events();
   });
@@ -369,14 +372,7 @@ describe('Compartment searches over every type (Patient/{id}/*) with SMART autho
         EventLogModule,
       ]);
       gateways.push(gateway);
-      await gateway.get(FhirGateway).transaction({
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: DATA_SET.map((resource) => ({
-          resource,
-          request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
-        })),
-      });
+      await loadDataSet(gateway);
       return gateway;
     };
 

@@ -249,7 +249,7 @@ export class FhirAuthorizer implements FhirAccessControl {
     const asked = typesAsked(query);
     const candidates = asked ?? this.compartment.types();
     const decisions = await Promise.all(
-      candidates.map((resourceType) =>
+      candidates.map(async (resourceType) =>
         this.policy.checkRequest({
           caller,
           source,

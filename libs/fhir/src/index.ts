@@ -30,7 +30,6 @@ export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './inter
 export { entryOperation, searchesWholeCompartment } from './interaction';
 export { fhirConfig } from './fhir.config';
 export {
-  EVERY_COMPARTMENT_TYPE,
   FHIR_ID_PATTERN,
   FHIR_ROUTES,
   fhirReferencePattern,

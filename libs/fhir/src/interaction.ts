@@ -48,7 +48,9 @@ export const EVENT_TYPE_OF: Record<
 /** Whether an operation searches every resource type of a patient's compartment (`Patient/{id}/*`). */
 export function searchesWholeCompartment(operation: FhirOperation): boolean {
   return (
-    operation.interaction === 'search' && operation.resourceType === EVERY_COMPARTMENT_TYPE && operation.id !== undefined
+    operation.interaction === 'search' &&
+    operation.resourceType === EVERY_COMPARTMENT_TYPE &&
+    operation.id !== undefined
   );
 }
 

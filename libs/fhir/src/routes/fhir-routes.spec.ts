@@ -169,7 +169,10 @@ describe('matchFhirPath', () => {
     ['Patient/_history?_since=2020', { template: '{type}/_history', resourceType: 'Patient', query: '_since=2020' }],
     ['Patient/p1/$everything', { template: 'Patient/{id}/$everything', id: 'p1' }],
     ['Patient/p1/Observation', { template: 'Patient/{id}/{type}', id: 'p1', resourceType: 'Observation' }],
-    ['Patient/p1/*?_type=Condition', { template: 'Patient/{id}/*', id: 'p1', resourceType: '*', query: '_type=Condition' }],
+    [
+      'Patient/p1/*?_type=Condition',
+      { template: 'Patient/{id}/*', id: 'p1', resourceType: '*', query: '_type=Condition' },
+    ],
     [
       'Observation/o1/_history/2',
       { template: '{type}/{id}/_history/{vid}', resourceType: 'Observation', id: 'o1', versionId: '2' },
