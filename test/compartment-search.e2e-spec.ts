@@ -204,6 +204,20 @@ describe('Compartment searches over every type (Patient/{id}/*) with SMART autho
       }
     });
 
+    it('$everything takes several types in _type, and its links keep them', async () => {
+      const token = await authServer.clientCredentialsToken('system/*.rs');
+      const pages = await followPages(
+        app,
+        `/fhir/local/Patient/${A}/$everything?_type=Condition,Encounter&_count=1`,
+        token,
+      );
+      expect(pages.flatMap(matches).sort()).toEqual(['Condition/cond-a', 'Encounter/enc-a']);
+      expect(pages.map((page) => new URL(linkOf(page, 'self')!).searchParams.get('_type'))).toEqual([
+        'Condition,Encounter',
+        'Condition,Encounter',
+      ]);
+    });
+
     it('answers HEAD without a body', async () => {
       const token = await authServer.clientCredentialsToken('system/*.rs');
       const head = await http().head(`/fhir/local/Patient/${A}/*`).auth(token, { type: 'bearer' });

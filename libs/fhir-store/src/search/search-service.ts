@@ -95,11 +95,12 @@ export class SearchService {
           : sql`r.deleted = 0`;
     const candidates: SearchPlan['candidates'] = [];
     const probes: Sql[] = [];
-    // A search of every type is always of a patient's compartment: its types, or those `_type` names.
-    const everyType = query.types ?? [...patientCompartmentParams().keys()];
     for (const filter of query.filters) {
+      // A search of every type is always of a patient's compartment: its types, or those `_type` names.
       const compiled =
-        query.resourceType === '*' ? compileForEveryType(compiler, filter, everyType) : compiler.compile(filter);
+        query.resourceType === '*'
+          ? compileForEveryType(compiler, filter, query.types ?? [...patientCompartmentParams().keys()])
+          : compiler.compile(filter);
       if (compiled.ridSet)
         candidates.push({
           ridSet: compiled.ridSet,
