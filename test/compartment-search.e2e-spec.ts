@@ -243,6 +243,16 @@ describe('Compartment searches over every type (Patient/{id}/*) with SMART autho
     });
   });
 
+  it('is the same from code: FhirGateway.searchCompartment, one event', async () => {
+    await events();
+    const bundle = await app.get(FhirGateway).searchCompartment(B, '*', { _type: 'Condition,Encounter' });
+    expect(matches(bundle)).toEqual(['Condition/cond-b', 'Encounter/enc-b']);
+    const recorded = await events();
+    expect(
+      recorded.map((event) => [event.eventType, payloadOf(event).resourceType, payloadOf(event).resourceId]),
+    ).toEqual([['fhir.search', 'Patient', B]]);
+  });
+
   describe('a patient app', () => {
     const get = (path: string, token: string) => http().get(path).auth(token, { type: 'bearer' });
 
