@@ -114,12 +114,16 @@ describe('SMART enforcement on every route of the embedded store (/fhir/local), 
       const ownCompartment = await get(`/fhir/local/Patient/${alice}/Observation?_count=500`);
       expect(ownCompartment.status).toBe(200);
       expect(ids(ownCompartment.body).length).toBe(observationsOf.get(alice)!.length);
-      const other = await get(`/fhir/local/Patient/${bob}/Observation`);
-      expect(other.status).toBe(200);
-      expect(other.body.entry ?? []).toEqual([]);
+      // Every type of its own compartment: the observations only (_type narrowed to the type it may search).
+      const everyType = await get(`/fhir/local/Patient/${alice}/*?_count=500`);
+      expect(everyType.status).toBe(200);
+      expect(ids(everyType.body)).toEqual(
+        expect.arrayContaining(observationsOf.get(alice)!.map((o) => `Observation/${o.id}`)),
+      );
       for (const path of [
+        `/fhir/local/Patient/${bob}/Observation`,
         `/fhir/local/Patient/${bob}/*`,
-        `/fhir/local/Patient/${alice}/*`,
+        `/fhir/local/Patient/${alice}/*?_type=Condition`,
         `/fhir/local/Patient/${alice}/Condition`,
         `/fhir/local/Patient/${alice}/$everything`,
         `/fhir/local/Patient/${bob}/$everything`,
@@ -158,8 +162,8 @@ describe('SMART enforcement on every route of the embedded store (/fhir/local), 
       });
       expect(batch.status).toBe(200);
       const statuses = batch.body.entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3));
-      // The store does not serve compartment searches inside a Bundle (405); what it answers is checked alike.
-      expect(statuses).toEqual(['200', '403', '403', '200', expect.stringMatching(/^(200|405)$/), '200', '403']);
+      // Another patient's compartment is refused, of one type as of every type.
+      expect(statuses).toEqual(['200', '403', '403', '200', '403', '200', '403']);
       const transaction = await post('/fhir/local', {
         resourceType: 'Bundle',
         type: 'transaction',
@@ -248,8 +252,11 @@ describe('SMART enforcement on every route of the embedded store (/fhir/local), 
       expect(mine.status).toBe(200);
       expect(allOwn(mine.body)).toBe(true);
       const other = await http().get(`/fhir/local/Patient/${bob}/Condition`).auth(token, { type: 'bearer' });
-      expect(other.status).toBe(200);
-      expect(other.body.entry ?? []).toEqual([]);
+      expect(other.status).toBe(403);
+      const everyType = await http().get(`/fhir/local/Patient/${alice}/*?_count=500`).auth(token, { type: 'bearer' });
+      expect(everyType.status).toBe(200);
+      expect(allOwn(everyType.body)).toBe(true);
+      expect(ids(everyType.body)).toContain(`Patient/${alice}`);
     });
 
     it('$everything of its patient, every page; another patient’s is refused', async () => {

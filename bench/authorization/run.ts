@@ -1,6 +1,7 @@
 /**
- * bench:authorization — a read and a search through /fhir/local with SMART
- * enforcement on (patient/Observation.rs, verification cached) against the
+ * bench:authorization — a read, a search and a search of every type of a
+ * patient's compartment (`Patient/{id}/*`) through /fhir/local with SMART
+ * enforcement on (patient/ scopes, verification cached) against the
  * same gateway with inbound auth off, same run; runs alternate (off, on, off,
  * on) so that drift in the machine's load hits both alike, and the two "off"
  * runs give the A/A noise band.
@@ -11,6 +12,7 @@ import type { Bundle, Observation } from '@medplum/fhirtypes';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { load, ratio, type LoadResult } from '../support/autocannon';
 import { startGatewayProcess } from '../support/gateway-process';
+import { CpuPerRequest } from '../support/server-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -59,43 +61,67 @@ void (async () => {
     // Each gateway seeds its own store: one observation (and its patient) from each.
     const offSample = await sampleObservation(off.url);
     const onSample = await sampleObservation(on.url, system);
-    const onHeaders = {
+    const patientToken = async (scope: string) => ({
       authorization: `Bearer ${await issuer.token({
-        scope: 'launch/patient patient/Observation.rs',
+        scope: `launch/patient ${scope}`,
         sub: 'bench-user',
         client_id: 'bench-app',
         patient: onSample.patient.split('/')[1],
       })}`,
+    });
+    // A search of every type of the compartment, with a token that reaches every type (the same answer as off).
+    const tokens = {
+      read: await patientToken('patient/Observation.rs'),
+      search: await patientToken('patient/Observation.rs'),
+      compartment: await patientToken('patient/*.rs'),
     };
     const paths = (sample: { id: string; patient: string }) => ({
       read: `Observation/${sample.id}`,
       search: `Observation?patient=${sample.patient}&_count=10`,
+      compartment: `${sample.patient}/*?_count=10`,
     });
     const rows: string[] = [];
-    for (const request of ['read', 'search'] as const) {
+    for (const request of ['read', 'search', 'compartment'] as const) {
       const offUrl = `${off.url}/fhir/local/${paths(offSample)[request]}`;
       const onUrl = `${on.url}/fhir/local/${paths(onSample)[request]}`;
+      const onHeaders = tokens[request];
       await load(offUrl, CONNECTIONS, 1); // warm-up
       await load(onUrl, CONNECTIONS, 1, undefined, onHeaders);
-      const runs: Record<'off1' | 'on1' | 'off2' | 'on2', LoadResult> = {
-        off1: await load(offUrl, CONNECTIONS, SECONDS),
-        on1: await load(onUrl, CONNECTIONS, SECONDS, undefined, onHeaders),
-        off2: await load(offUrl, CONNECTIONS, SECONDS),
-        on2: await load(onUrl, CONNECTIONS, SECONDS, undefined, onHeaders),
+      // CPU time of the gateway process per request: steadier than requests per second on a shared machine.
+      const cpu = {
+        off1: new CpuPerRequest(),
+        on1: new CpuPerRequest(),
+        off2: new CpuPerRequest(),
+        on2: new CpuPerRequest(),
       };
+      const offRun = (meter: CpuPerRequest) =>
+        meter.measure(off.process, SECONDS, () => load(offUrl, CONNECTIONS, SECONDS));
+      const onRun = (meter: CpuPerRequest) =>
+        meter.measure(on.process, SECONDS, () => load(onUrl, CONNECTIONS, SECONDS, undefined, onHeaders));
+      const runs: Record<'off1' | 'on1' | 'off2' | 'on2', LoadResult> = {
+        off1: await offRun(cpu.off1),
+        on1: await onRun(cpu.on1),
+        off2: await offRun(cpu.off2),
+        on2: await onRun(cpu.on2),
+      };
+      const offCpu = (cpu.off1.value + cpu.off2.value) / 2;
+      const onCpu = (cpu.on1.value + cpu.on2.value) / 2;
       const offRate = (runs.off1.requestsPerSecond + runs.off2.requestsPerSecond) / 2;
       const onRate = (runs.on1.requestsPerSecond + runs.on2.requestsPerSecond) / 2;
       const failures = Object.values(runs).reduce((sum, run) => sum + run.errors + run.non2xx, 0);
       rows.push(
         `| ${request} | ${Math.round(offRate)} | ${Math.round(onRate)} | ${ratio(onRate, offRate)} | ` +
-          `${ratio(runs.off2.requestsPerSecond, runs.off1.requestsPerSecond)} | ${runs.off1.p50} / ${runs.on1.p50} | ${failures} |`,
+          `${ratio(runs.off2.requestsPerSecond, runs.off1.requestsPerSecond)} | ${runs.off1.p50} / ${runs.on1.p50} | ` +
+          `${Math.round(offCpu)} / ${Math.round(onCpu)} | ${ratio(offCpu, onCpu)} | ${ratio(cpu.off1.value, cpu.off2.value)} | ${failures} |`,
       );
     }
     console.log(
-      `SMART enforcement (patient/Observation.rs, cached verification) vs inbound auth off, /fhir/local, ${CONNECTIONS} connections, 2 x ${SECONDS} s each, alternated`,
+      `SMART enforcement (patient/Observation.rs; patient/*.rs for Patient/{id}/*; cached verification) vs inbound auth off, /fhir/local, ${CONNECTIONS} connections, 2 x ${SECONDS} s each, alternated`,
     );
-    console.log('| request | off req/s | on req/s | on/off (>= 0.9) | A/A off2/off1 | p50 ms off / on | errors |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log(
+      '| request | off req/s | on req/s | on/off (>= 0.9) | A/A off2/off1 | p50 ms off / on | CPU us/req off / on | CPU off/on | CPU A/A | errors |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     rows.forEach((row) => console.log(row));
   } finally {
     off.process.kill();

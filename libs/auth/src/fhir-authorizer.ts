@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RequestContextService, type AuthorizationDecision, type PresentedCredentials } from '@ehr-gateway/events';
 import {
   entryOperation,
+  FhirError,
+  resourceTypes,
+  searchesWholeCompartment,
   type FhirAccessControl,
   type FhirAccessGrant,
   type FhirOperation,
@@ -18,6 +21,7 @@ import type { FhirAccessPolicy, SearchNarrowing } from './interfaces/access-poli
 import type { AuthModuleOptions } from './interfaces/auth-module-options.interface';
 import type { Caller } from './interfaces/caller.interface';
 import { patchedResource, pinnedTo } from './patched-resource';
+import { PatientCompartment } from './patient-compartment';
 import { permissionOf } from './permissions';
 import { PolicyLookups } from './policy-lookups';
 import type { Permission } from './scopes';
@@ -58,6 +62,31 @@ interface CheckedOperation {
   operation: FhirOperation;
   /** The caller reaches only part of the type (its search is narrowed): answers lose `total` when not narrowed at the source. */
   confined: boolean;
+  /** What the answer must tell the caller about how its search was narrowed (an OperationOutcome entry). */
+  notice?: string;
+}
+
+/**
+ * The types a search of every type names in `_type` (repeated: those every one names); undefined without
+ * `_type`. A value that is no resource type is refused here, as the store would (so that no answer names it).
+ */
+function typesAsked(query: URLSearchParams): string[] | undefined {
+  const lists = query.getAll('_type').map((value) => value.split(','));
+  if (lists.length === 0) return undefined;
+  const known = new Set(resourceTypes());
+  if (lists.flat().some((type) => !known.has(type))) {
+    throw FhirError.badRequest("Search parameter '_type' must list resource types");
+  }
+  return [...new Set(lists[0])].filter((type) => lists.every((list) => list.includes(type)));
+}
+
+/** `query` with `_type` set to `types`, where the first `_type` was (or at the end). */
+function withTypes(query: URLSearchParams, types: readonly string[]): string {
+  const entries = [...query.entries()];
+  const at = entries.findIndex(([name]) => name === '_type');
+  const kept = entries.filter(([name]) => name !== '_type');
+  kept.splice(at < 0 ? kept.length : at, 0, ['_type', types.join(',')]);
+  return new URLSearchParams(kept).toString();
 }
 
 /**
@@ -72,6 +101,7 @@ interface CheckedOperation {
 @Injectable()
 export class FhirAuthorizer implements FhirAccessControl {
   private readonly enforce: boolean;
+  private readonly compartment = new PatientCompartment();
 
   constructor(
     private readonly authenticator: InboundAuthenticator,
@@ -99,10 +129,11 @@ export class FhirAuthorizer implements FhirAccessControl {
     }
     const checked = await this.checkOperation(caller, source, operation, lookup);
     if ('denial' in checked) this.refuse(checked.denial);
-    const { operation: checkedOperation, confined } = 'denial' in checked ? { operation, confined: false } : checked;
+    const allowed: CheckedOperation = 'denial' in checked ? { operation, confined: false } : checked;
     return {
-      operation: checkedOperation,
-      checkResponse: (response) => this.checkAnswer(caller, source, operation, response, confined),
+      operation: allowed.operation,
+      checkResponse: async (response) =>
+        withNotice(await this.checkAnswer(caller, source, operation, response, allowed.confined), allowed.notice),
     };
   }
 
@@ -150,11 +181,12 @@ export class FhirAuthorizer implements FhirAccessControl {
   ): Promise<CheckedOperation | { denial: Denial }> {
     const permission = permissionOf(operation);
     if (!permission) return { operation, confined: false };
+    if (searchesWholeCompartment(operation)) return this.checkWholeCompartment(caller, source, operation);
     const resourceType = operation.resourceType ?? '*';
     const ask = (asked: Permission, interaction = operation.interaction, id = operation.id) =>
       this.policy.checkRequest({ caller, source, permission: asked, interaction, resourceType, id });
     const decision = await ask(permission);
-    if (!decision.allowed) return { denial: { status: 403, ...decision } };
+    if (!decision.allowed) return { denial: { status: this.refusedSearchStatus(caller, operation), ...decision } };
     if (permission === 'c' || permission === 'u') {
       if (isResource(operation.body)) {
         const denial = await this.checkResource(caller, operation.body, permission);
@@ -199,6 +231,68 @@ export class FhirAuthorizer implements FhirAccessControl {
     // History takes no search parameters: its answer is filtered instead.
     if (operation.interaction === 'history') return { operation: checkedOperation, confined };
     return { operation: { ...checkedOperation, query: withQuery(operation.query, narrowing) }, confined };
+  }
+
+  /**
+   * `Patient/{id}/*`: each type of the compartment (or of `_type`) is asked of the policy as a search of that
+   * type in that compartment, and `_type` becomes the types allowed (the answer says which were left out). A
+   * type's narrowing (a compartment parameter, a scope's `?category=`) cannot join a search over several
+   * types: every resource returned is checked instead. Asked again on the next page, the same `_type` comes
+   * back: the links stay as they are.
+   */
+  private async checkWholeCompartment(
+    caller: Caller,
+    source: string,
+    operation: FhirOperation,
+  ): Promise<CheckedOperation | { denial: Denial }> {
+    const query = new URLSearchParams(operation.query ?? '');
+    const asked = typesAsked(query);
+    const candidates = asked ?? this.compartment.types();
+    const decisions = await Promise.all(
+      candidates.map(async (resourceType) =>
+        this.policy.checkRequest({
+          caller,
+          source,
+          permission: 's',
+          interaction: 'search',
+          resourceType,
+          id: operation.id,
+        }),
+      ),
+    );
+    const allowed = candidates.filter((_, index) => decisions[index].allowed);
+    const left = candidates.filter((_, index) => !decisions[index].allowed);
+    if (allowed.length === 0) {
+      const reasons = new Set(decisions.map((decision) => (decision.allowed ? '' : decision.reason)));
+      const [only] = decisions;
+      return {
+        denial: {
+          status: this.refusedSearchStatus(caller, operation),
+          reason: reasons.size === 1 && !only.allowed ? only.reason : 'no scope grants s on a type searched',
+          requiredScope: candidates.length === 1 && !only.allowed ? only.requiredScope : undefined,
+        },
+      };
+    }
+    const confined = decisions.some((decision) => decision.allowed && decision.narrowing !== undefined);
+    if (left.length === 0) return { operation, confined };
+    const notice = asked
+      ? `Left out of _type, not permitted to this token: ${left.join(', ')}`
+      : `Searched only the resource types permitted to this token: ${allowed.join(', ')}`;
+    if (!this.enforce) {
+      this.decide({ decision: 'would-deny', reason: `types the token may not search: ${left.join(', ')}` });
+      return { operation, confined };
+    }
+    return { operation: { ...operation, query: withTypes(query, allowed) }, confined, notice };
+  }
+
+  /** A refused search answers 403, one of another patient's compartment than the token's like a refused read. */
+  private refusedSearchStatus(caller: Caller, operation: FhirOperation): Denial['status'] {
+    const otherCompartment =
+      operation.interaction === 'search' &&
+      operation.id !== undefined &&
+      caller.patient !== undefined &&
+      operation.id !== caller.patient;
+    return otherCompartment ? (this.options.deniedReadStatus ?? 403) : 403;
   }
 
   private async checkResource(caller: Caller, resource: Resource, permission: 'r' | 'c' | 'u' | 'd') {
@@ -362,6 +456,20 @@ export class FhirAuthorizer implements FhirAccessControl {
   private decide(decision: AuthorizationDecision): void {
     this.requestContext.assign({ authorization: decision });
   }
+}
+
+/** A searchset answer with an OperationOutcome entry telling how the search was narrowed. */
+function withNotice(response: FhirResponse, notice: string | undefined): FhirResponse {
+  const bundle = response.body as Bundle | undefined;
+  if (!notice || response.status >= 400 || bundle?.resourceType !== 'Bundle') return response;
+  const outcome: BundleEntry = {
+    resource: {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'information', code: 'suppressed', diagnostics: notice }],
+    },
+    search: { mode: 'outcome' },
+  };
+  return { ...response, body: { ...bundle, entry: [...(bundle.entry ?? []), outcome] } };
 }
 
 /** A bundle entry whose request is the checked operation's (its search narrowed, its conditions pinned). */

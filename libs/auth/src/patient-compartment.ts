@@ -19,6 +19,11 @@ export class PatientCompartment {
     }
   }
 
+  /** The resource types of the compartment, `Patient` first. */
+  types(): string[] {
+    return [...new Set(['Patient', ...this.params.keys()])];
+  }
+
   /** Whether resources of this type can belong to a patient's compartment. */
   includesType(resourceType: string): boolean {
     return resourceType === 'Patient' || this.params.has(resourceType);

@@ -26,7 +26,7 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
     const granting = grantingScopes(caller, resourceType, [permission]).filter((scope) =>
       this.reaches(caller, scope, resourceType, request),
     );
-    if (granting.length === 0) return this.refusal(caller, resourceType, permission);
+    if (granting.length === 0) return this.refusal(caller, resourceType, permission, request);
     // Every type at once (`$everything`, system history): each resource of the answer is checked.
     if (permission !== 's' || resourceType === '*') return ALLOW;
     // A search is narrowed only when every granting scope narrows it the same way; the check of each
@@ -62,20 +62,30 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
   }
 
   /**
-   * A `patient/` scope needs the token's patient and a type of the patient compartment; across every type
-   * (`*`), only the compartment of that patient (`Patient/{id}/$everything`).
+   * A `patient/` scope needs the token's patient and a type of the patient compartment; a search of a
+   * compartment (`Patient/{id}/...`), only of that patient's; across every type (`*`), only that patient's
+   * compartment (`Patient/{id}/$everything`).
    */
   private reaches(caller: Caller, scope: ClinicalScope, resourceType: string, request?: AccessRequest): boolean {
     if (scope.context !== 'patient') return true;
     if (caller.patient === undefined) return false;
     if (resourceType === '*') return request?.interaction === 'search' && request.id === caller.patient;
+    if (searchesOtherCompartment(caller, request)) return false;
     return this.compartment.includesType(resourceType);
   }
 
-  private refusal(caller: Caller, resourceType: string, permission: Permission): AccessDecision {
+  private refusal(
+    caller: Caller,
+    resourceType: string,
+    permission: Permission,
+    request: AccessRequest,
+  ): AccessDecision {
     const patientScoped = grantingScopes(caller, resourceType, [permission]).some((s) => s.context === 'patient');
     if (patientScoped && caller.patient === undefined) {
       return { allowed: false, reason: 'a patient/ scope needs a patient in the launch context' };
+    }
+    if (patientScoped && searchesOtherCompartment(caller, request)) {
+      return { allowed: false, reason: "a patient/ scope reaches only the compartment of the token's patient" };
     }
     if (patientScoped) {
       return { allowed: false, reason: `${resourceType} is not in the patient compartment` };
@@ -86,6 +96,11 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
       requiredScope: requiredScope(caller, resourceType, permission),
     };
   }
+}
+
+/** A search of the compartment of a patient (`Patient/{id}/...`) other than the token's. */
+function searchesOtherCompartment(caller: Caller, request?: AccessRequest): boolean {
+  return request?.interaction === 'search' && request.id !== undefined && request.id !== caller.patient;
 }
 
 function grantingScopes(caller: Caller, resourceType: string, permissions: Permission[]): ClinicalScope[] {

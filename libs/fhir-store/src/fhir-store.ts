@@ -136,19 +136,13 @@ export class FhirStore implements FhirBackend {
     return { status: 200, headers: { 'content-type': FHIR_JSON }, body };
   }
 
-  /** `Patient/{id}/$everything`: the patient and every resource of its compartment, paged; `_type` narrows the types. */
+  /** `Patient/{id}/$everything`: the patient and every resource of its compartment, paged; `_type` names some types. */
   private async everything(patient: string, query: string, headers: Record<string, string>): Promise<FhirResponse> {
     currentVersion(this.database, 'Patient', patient);
     const params = new URLSearchParams(query);
-    const types = params.get('_type');
-    params.delete('_type');
     for (const name of ['_since', 'start', 'end']) {
       if (params.has(name)) throw FhirError.badRequest(`$everything does not support '${name}' here`);
     }
-    const path = `Patient/${patient}/$everything`;
-    if (!types) return this.searchResponse('*', params.toString(), headers, { patient }, path);
-    const list = types.split(',');
-    if (list.length !== 1) throw FhirError.badRequest("$everything takes one type in '_type'");
-    return this.searchResponse(list[0], params.toString(), headers, { patient }, path);
+    return this.searchResponse('*', query, headers, { patient }, `Patient/${patient}/$everything`);
   }
 }

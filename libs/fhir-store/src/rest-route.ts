@@ -52,10 +52,11 @@ const ROUTE_OF: Record<string, (match: Matched) => Route> = {
     versionId,
   }),
   'Patient/{id}/$everything': ({ id, query }) => ({ kind: 'everything', patient: id, query }),
+  'Patient/{id}/*': ({ id, resourceType, query }) => ({ kind: 'compartment', patient: id, resourceType, query }),
   'Patient/{id}/{type}': ({ id, resourceType, query }) => ({
     kind: 'compartment',
     patient: id,
-    resourceType: resourceType === '*' ? '*' : known(resourceType),
+    resourceType: known(resourceType),
     query,
   }),
 };

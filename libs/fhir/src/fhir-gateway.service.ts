@@ -4,7 +4,7 @@ import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { FhirError } from './errors/fhir-error';
 import { describeOutcome, isOperationOutcome } from './errors/operation-outcome';
 import { InjectFhirOptions } from './fhir.module-definition';
-import { EVENT_TYPE_OF, FhirOperation, entryOperation, toFhirRequest } from './interaction';
+import { EVENT_TYPE_OF, FhirOperation, entryOperation, searchesWholeCompartment, toFhirRequest } from './interaction';
 import type { FhirBackend, FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { assertResourceType } from './resource-types';
@@ -70,7 +70,9 @@ export class FhirGateway {
     try {
       const resolved = this.sources.get(sourceName);
       name = resolved.name;
-      if (operation.resourceType !== undefined) assertResourceType(operation.resourceType);
+      if (operation.resourceType !== undefined && !searchesWholeCompartment(operation)) {
+        assertResourceType(operation.resourceType);
+      }
       const { backend } = resolved;
       const grant = await this.options.accessControl?.authorize(name, operation, (resourceType, id) =>
         readQuietly(backend, resourceType, id),
@@ -118,6 +120,24 @@ export class FhirGateway {
     }
     first!.link = first!.link?.filter((link) => link.relation !== 'next');
     return first!;
+  }
+
+  /**
+   * A search in the compartment of one patient (R4 `Patient/{id}/{type}`): of one type, or with `resourceType`
+   * `*` of every type of it (`_type` in `params` names some).
+   */
+  async searchCompartment<T extends Resource = Resource>(
+    patientId: string,
+    resourceType: string,
+    params?: SearchParams,
+    options: SourceOption = {},
+  ): Promise<Bundle<T>> {
+    return this.expect<Bundle<T>>(options.source, {
+      interaction: 'search',
+      resourceType,
+      id: patientId,
+      query: toQuery(params),
+    });
   }
 
   /** The pages of a search, one request (and one event) per page, up to `maxPages`. */
@@ -304,13 +324,15 @@ export class FhirGateway {
   ): Promise<void> {
     if (this.options.events === false) return;
     const interaction = operation.interaction as keyof typeof EVENT_TYPE_OF;
+    // A search of every type of a compartment is about that patient: its event names the compartment, `Patient/{id}`.
+    const resourceType = searchesWholeCompartment(operation) ? 'Patient' : operation.resourceType;
     await this.operationEvents.record(
       {
         eventType: EVENT_TYPE_OF[interaction],
         operation: interaction,
         source,
         details: {
-          resourceType: operation.resourceType,
+          resourceType,
           resourceId: facts.resourceId,
           versionId: facts.versionId,
           resultCount: facts.resultCount,

@@ -27,7 +27,7 @@ export type {
 export type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 export type { UpstreamFailure, UpstreamObserver } from './interfaces/upstream-observer.interface';
 export type { FhirAccessControl, FhirAccessGrant, ResourceLookup } from './interfaces/fhir-access-control.interface';
-export { entryOperation } from './interaction';
+export { entryOperation, searchesWholeCompartment } from './interaction';
 export { fhirConfig } from './fhir.config';
 export {
   FHIR_ID_PATTERN,

@@ -1,7 +1,7 @@
 import { EHREventType, type FhirEventType } from '@ehr-gateway/events';
 import { FhirError } from './errors/fhir-error';
 import type { FhirRequest } from './interfaces/fhir-backend.interface';
-import { fhirRoutePath, matchFhirRoute } from './routes/fhir-routes';
+import { EVERY_COMPARTMENT_TYPE, fhirRoutePath, matchFhirRoute } from './routes/fhir-routes';
 
 export type FhirInteraction =
   | 'read'
@@ -19,6 +19,7 @@ export type FhirInteraction =
 /** One FHIR REST interaction against a source, independent of how it arrived (HTTP or code). */
 export interface FhirOperation {
   interaction: FhirInteraction;
+  /** The resource type; for a search of a patient's compartment, `*` stands for every type of it (`Patient/{id}/*`). */
   resourceType?: string;
   /** The resource's id; for a `search`, the patient whose compartment is searched (`Patient/{id}/{resourceType}`). */
   id?: string;
@@ -43,6 +44,15 @@ export const EVENT_TYPE_OF: Record<
   patch: EHREventType.FHIR_UPDATE,
   delete: EHREventType.FHIR_DELETE,
 };
+
+/** Whether an operation searches every resource type of a patient's compartment (`Patient/{id}/*`). */
+export function searchesWholeCompartment(operation: FhirOperation): boolean {
+  return (
+    operation.interaction === 'search' &&
+    operation.resourceType === EVERY_COMPARTMENT_TYPE &&
+    operation.id !== undefined
+  );
+}
 
 /** The REST request that performs an operation. */
 export function toFhirRequest(operation: FhirOperation): FhirRequest {

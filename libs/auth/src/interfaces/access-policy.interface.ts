@@ -13,7 +13,9 @@ export interface AccessRequest {
   permission: Permission;
   /** The interaction (`read`, `search`, `patch`, ...). */
   interaction: string;
+  /** The resource type; `*` for every type at once (`$everything`, system history). */
   resourceType: string;
+  /** The resource's id; for a search, the patient whose compartment is searched (`Patient/{id}/...`). */
   id?: string;
 }
 

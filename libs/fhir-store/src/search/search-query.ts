@@ -1,5 +1,6 @@
 import { FhirError, resourceTypes } from '@ehr-gateway/fhir';
 import { ParamDef, searchParams } from '../indexing/search-parameters';
+import { EVERY_TYPE_PARAMETERS_OF } from './every-type';
 
 export const DEFAULT_COUNT = 20;
 export const MAX_COUNT = 1000;
@@ -51,6 +52,8 @@ export interface SearchQuery {
   ignored: string[];
   /** The parameters the search was answered with, for its links (ignored ones left out). */
   used: [string, string][];
+  /** A search of every type (`*`, a patient's compartment): the types `_type` names (repeated: those all name). */
+  types?: string[];
 }
 
 /** Parameters that shape the result rather than select resources. */
@@ -136,8 +139,12 @@ export function parseSearchQuery(resourceType: string, query: URLSearchParams, l
   for (const [name, value] of entries) {
     const base = name.split(':')[0];
     try {
-      if (RESULT_PARAMETERS.has(base)) resultParameter(search, name, value);
-      else search.filters.push(parseFilter(resourceType, name, value, 0));
+      if (name === '_type' && resourceType === '*') typeParameter(search, name, value);
+      else if (RESULT_PARAMETERS.has(base)) resultParameter(search, name, value);
+      else
+        search.filters.push(
+          parseFilter(resourceType === '*' ? EVERY_TYPE_PARAMETERS_OF : resourceType, name, value, 0),
+        );
       search.used.push([name, value]);
     } catch (error) {
       if (!(error instanceof UnknownParameter) || !lenient) {
@@ -199,6 +206,13 @@ function resultParameter(search: SearchQuery, name: string, value: string): void
     default:
       return; // _format and _pretty are answered by the HTTP layer
   }
+}
+
+/** `_type` of a search of every type: resource types, comma-separated. */
+function typeParameter(search: SearchQuery, name: string, value: string): void {
+  const types = value.split(',');
+  if (types.some((type) => !isResourceType(type))) throw invalid(name, 'must list resource types');
+  search.types = search.types ? search.types.filter((type) => types.includes(type)) : types;
 }
 
 function parseSort(resourceType: string, name: string, value: string): SortKey[] {

@@ -3,6 +3,7 @@ import { paramKey } from '../indexing/extract-index-rows';
 import { INDEX_TABLES } from '../storage/schema';
 import type { StoreDatabase } from '../storage/store-database';
 import { FilterCompiler } from './compile-filter';
+import { compileForEveryType } from './every-type';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
@@ -87,11 +88,19 @@ export class SearchService {
   plan(query: SearchQuery, scope: SearchScope = {}): SearchPlan {
     const compiler = new FilterCompiler((key) => this.db.knownParamId(key));
     const base =
-      query.resourceType === '*' ? sql`r.deleted = 0` : sql`r.type = ${query.resourceType} AND r.deleted = 0`;
+      query.resourceType !== '*'
+        ? sql`r.type = ${query.resourceType} AND r.deleted = 0`
+        : query.types
+          ? sql`r.type IN ${list(query.types)} AND r.deleted = 0`
+          : sql`r.deleted = 0`;
     const candidates: SearchPlan['candidates'] = [];
     const probes: Sql[] = [];
     for (const filter of query.filters) {
-      const compiled = compiler.compile(filter);
+      // A search of every type is always of a patient's compartment: its types, or those `_type` names.
+      const compiled =
+        query.resourceType === '*'
+          ? compileForEveryType(compiler, filter, query.types ?? [...patientCompartmentParams().keys()])
+          : compiler.compile(filter);
       if (compiled.ridSet)
         candidates.push({
           ridSet: compiled.ridSet,
@@ -106,7 +115,7 @@ export class SearchService {
       else probes.push(compiled.probe('r'));
     }
     if (scope.patient !== undefined) {
-      const compartment = this.compartmentRids(query.resourceType, scope.patient);
+      const compartment = this.compartmentRids(query.resourceType, scope.patient, query.types);
       if (compartment)
         candidates.push({
           ridSet: compartment,
@@ -142,10 +151,14 @@ export class SearchService {
     };
   }
 
-  /** Rids of the resources of a type (or of every type, `*`) in a patient's compartment; undefined if the type has none. */
-  compartmentRids(resourceType: string, patientId: string): Sql | undefined {
+  /**
+   * Rids of the resources of a type (or of every type, `*`, or of those of `only`) in a patient's compartment;
+   * undefined if the type has none.
+   */
+  compartmentRids(resourceType: string, patientId: string, only?: readonly string[]): Sql | undefined {
     const compartment = patientCompartmentParams();
-    const types = resourceType === '*' ? [...compartment.keys()] : [resourceType];
+    const types =
+      resourceType === '*' ? [...compartment.keys()].filter((type) => only?.includes(type) ?? true) : [resourceType];
     const sps = types.flatMap((type) =>
       (compartment.get(type) ?? [])
         .map((code) => this.db.knownParamId(paramKey(type, code)))
@@ -153,7 +166,7 @@ export class SearchService {
     );
     if (resourceType !== '*' && !compartment.has(resourceType)) return undefined;
     const referencing = sql`SELECT x.rid FROM idx_reference x WHERE x.ttype = 'Patient' AND x.tid = ${patientId} AND x.sp IN ${list(sps)}`;
-    if (resourceType !== '*' && resourceType !== 'Patient') return referencing;
+    if (resourceType !== '*' ? resourceType !== 'Patient' : !types.includes('Patient')) return referencing;
     return sql`${referencing} UNION SELECT p.rid FROM resource p WHERE p.type = 'Patient' AND p.id = ${patientId}`;
   }
 

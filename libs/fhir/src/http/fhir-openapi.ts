@@ -92,6 +92,16 @@ const SEARCH_PARAMETERS: ParameterObject[] = [
   },
 ];
 
+/** `_type` of a search over every type of a compartment (`Patient/{id}/*`). */
+const TYPE_PARAMETER: ParameterObject = {
+  name: '_type',
+  in: 'query',
+  description:
+    'The resource types to search, comma-separated (default: every type of the compartment); with a SMART token, ' +
+    'only the types its scopes let it search',
+  schema: { type: 'string', example: 'Observation,Condition' },
+};
+
 const FORMAT_PARAMETER: ParameterObject = {
   name: '_format',
   in: 'query',
@@ -196,6 +206,7 @@ function operationOf(route: FhirRoute, mount: string): OperationObject {
       ...pathParameters,
       ...(route.headers ?? []).map((header) => HEADER_PARAMETERS[header]),
       ...(route.interaction === 'search' && route.method === 'GET' ? SEARCH_PARAMETERS : []),
+      ...(route.path.endsWith('/*') ? [TYPE_PARAMETER] : []),
       FORMAT_PARAMETER,
     ],
     ...(route.body ? { requestBody: BODIES[route.body] } : {}),

@@ -40,6 +40,16 @@ describe('FHIR route table', () => {
     ['GET', 'Patient/p1/_history', { interaction: 'history', resourceType: 'Patient', id: 'p1' }],
     ['GET', 'Patient/p1/_history/3', { interaction: 'vread', resourceType: 'Patient', id: 'p1', versionId: '3' }],
     ['get', '/Observation/o1/', { interaction: 'read', resourceType: 'Observation', id: 'o1' }],
+    ['GET', 'Patient/p1/Observation', { interaction: 'search', resourceType: 'Observation', id: 'p1' }],
+    // R4 §3.1.1.5.x (compartment search over every type): `*` is no resource type but every type of the compartment.
+    ['GET', 'Patient/p1/*', { interaction: 'search', resourceType: '*', id: 'p1' }],
+    ['HEAD', 'Patient/p1/*', { interaction: 'search', resourceType: '*', id: 'p1' }],
+    [
+      'GET',
+      'Patient/p1/*?_type=Observation,Condition',
+      { interaction: 'search', resourceType: '*', id: 'p1', query: '_type=Observation,Condition' },
+    ],
+    ['GET', 'Patient/p1/$everything', { interaction: 'search', id: 'p1' }],
   ])('%s %s', (method, path, expected) => {
     const { route: _route, ...match } = matchFhirRoute(method, path);
     expect(match).toEqual({
@@ -107,14 +117,29 @@ describe('FHIR route table', () => {
       method: 'DELETE',
       path: 'Patient/p1',
     });
+    expect(fhirRoutePath('search', { resourceType: '*', id: 'p1', query: '_type=Condition' })).toEqual({
+      method: 'GET',
+      path: 'Patient/p1/*?_type=Condition',
+    });
+    expect(fhirRoutePath('search', { resourceType: 'Condition', id: 'p1' })).toEqual({
+      method: 'GET',
+      path: 'Patient/p1/Condition',
+    });
+    expect(fhirRoutePath('search', { id: 'p1' })).toEqual({ method: 'GET', path: 'Patient/p1/$everything' });
     expect(statusOf(() => fhirRoutePath('read', { resourceType: 'Patient' }))).toBe(400);
+  });
+
+  it('serves searches only on Patient/{id}/* (every type of the compartment)', () => {
+    expect(statusOf(() => matchFhirRoute('POST', 'Patient/p1/*'))).toBe(405);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p1/*/o1'))).toBe(400);
+    expect(statusOf(() => matchFhirRoute('GET', 'Patient/p_1/*'))).toBe(400);
   });
 
   it('parses what it builds, for every route', () => {
     const params = { resourceType: 'Encounter', id: 'e1', versionId: '7' };
     for (const route of FHIR_ROUTES) {
       const used = {
-        resourceType: route.path.includes('{type}') ? params.resourceType : undefined,
+        resourceType: route.path.includes('{type}') ? params.resourceType : route.path.endsWith('/*') ? '*' : undefined,
         id: route.path.includes('{id}') ? params.id : undefined,
         versionId: route.path.includes('{vid}') ? params.versionId : undefined,
       };
@@ -144,6 +169,10 @@ describe('matchFhirPath', () => {
     ['Patient/_history?_since=2020', { template: '{type}/_history', resourceType: 'Patient', query: '_since=2020' }],
     ['Patient/p1/$everything', { template: 'Patient/{id}/$everything', id: 'p1' }],
     ['Patient/p1/Observation', { template: 'Patient/{id}/{type}', id: 'p1', resourceType: 'Observation' }],
+    [
+      'Patient/p1/*?_type=Condition',
+      { template: 'Patient/{id}/*', id: 'p1', resourceType: '*', query: '_type=Condition' },
+    ],
     [
       'Observation/o1/_history/2',
       { template: '{type}/{id}/_history/{vid}', resourceType: 'Observation', id: 'o1', versionId: '2' },

@@ -19,7 +19,10 @@ export type FhirRouteHeader = 'if-match' | 'if-none-match' | 'if-none-exist' | '
 
 export interface FhirRoute {
   method: Exclude<HttpMethod, 'HEAD'>;
-  /** Relative to a server's base: literals, and `{type}` (a resource type), `{id}`, `{vid}` (ids). */
+  /**
+   * Relative to a server's base: literals, and `{type}` (a resource type), `{id}`, `{vid}` (ids); `*` stands
+   * for every resource type of a compartment (the resource type is then `*`).
+   */
   path: string;
   interaction: FhirInteraction;
   summary: string;
@@ -104,6 +107,13 @@ export const FHIR_ROUTES: readonly FhirRoute[] = [
   },
   {
     method: 'GET',
+    path: 'Patient/{id}/*',
+    interaction: 'search',
+    summary:
+      "Search every resource type of a patient's compartment (`_type` names some of them; the patient id is the id parameter)",
+  },
+  {
+    method: 'GET',
     path: 'Patient/{id}/{type}',
     interaction: 'search',
     summary: 'Search in the compartment of a patient (the patient id is the id parameter)',
@@ -164,7 +174,15 @@ export interface FhirRouteMatch {
 
 type Params = Pick<FhirRouteMatch, 'resourceType' | 'id' | 'versionId'>;
 
-const PARAM_OF = { '{type}': 'resourceType', '{id}': 'id', '{vid}': 'versionId' } as const;
+/** The resource type of a search over every type of a compartment (`Patient/{id}/*`). */
+export const EVERY_COMPARTMENT_TYPE = '*';
+
+const PARAM_OF = {
+  '{type}': 'resourceType',
+  [EVERY_COMPARTMENT_TYPE]: 'resourceType',
+  '{id}': 'id',
+  '{vid}': 'versionId',
+} as const;
 type Placeholder = keyof typeof PARAM_OF;
 const isPlaceholder = (segment: string): segment is Placeholder => segment in PARAM_OF;
 
@@ -175,7 +193,10 @@ function bind(template: string[], segments: readonly string[]): Params | undefin
   if (template.length !== segments.length) return undefined;
   const params: Params = {};
   for (const [index, part] of template.entries()) {
-    if (isPlaceholder(part)) {
+    if (part === EVERY_COMPARTMENT_TYPE) {
+      if (segments[index] !== EVERY_COMPARTMENT_TYPE) return undefined;
+      params.resourceType = EVERY_COMPARTMENT_TYPE;
+    } else if (isPlaceholder(part)) {
       // A literal segment (`_search`, `_history`) is never a parameter: `Patient/_history` is type history.
       if (segments[index].startsWith('_') || segments[index] === 'metadata') return undefined;
       params[PARAM_OF[part]] = segments[index];
@@ -267,7 +288,13 @@ export function fhirRoutePath(
   method: FhirRoute['method'];
   path: string;
 } {
-  const given = (Object.keys(PARAM_OF) as Placeholder[]).filter((placeholder) => params[PARAM_OF[placeholder]]);
+  // `*` is given by the resource type `*`, `{type}` by any other.
+  const given = (Object.keys(PARAM_OF) as Placeholder[]).filter(
+    (placeholder) =>
+      params[PARAM_OF[placeholder]] &&
+      (PARAM_OF[placeholder] !== 'resourceType' ||
+        (placeholder === EVERY_COMPARTMENT_TYPE) === (params.resourceType === EVERY_COMPARTMENT_TYPE)),
+  );
   const route = FHIR_ROUTES.find((candidate) => {
     if (candidate.interaction !== interaction) return false;
     const placeholders = templateOf.get(candidate)!.filter(isPlaceholder);
