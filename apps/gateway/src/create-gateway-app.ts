@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { withoutCredentials } from '@ehr-gateway/events';
-import { FHIR_JSON, bodyParserOutcome } from '@ehr-gateway/fhir';
+import { FHIR_JSON, bodyParserOutcome, bodyParserProblem } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
-import { json, type NextFunction, type Request, type Response } from 'express';
+import { json, text, type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './api-docs';
 import type { GatewayConfig } from './config/gateway-config';
@@ -26,30 +26,40 @@ const JSON_MEDIA_TYPES = [
   'application/json-patch+json',
 ];
 
-const SOAP_MEDIA_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
+const XML_MEDIA_TYPES = ['text/xml', 'application/soap+xml', 'application/xml'];
 
-/** A body the parsers refused (malformed, too large) answers in the protocol's own error form. */
+/** The console's CDA-to-FHIR view (`CdaFhirController`): the one route besides NoteReader that reads XML. */
+const CONSOLE_CDA_PATH = '/console/cda/fhir';
+
+type BodyErrorAnswer = (problem: { status: number; diagnostics: string }, response: Response) => void;
+
+/**
+ * A body the parsers refused (malformed, too large, an unsupported charset or
+ * encoding, too many parameters) answers in the protocol's own error form, in
+ * fixed words (`bodyParserProblem`); other errors go on.
+ */
 const answerBodyParserErrors =
-  (config: GatewayConfig) =>
-  (error: unknown, request: Request, response: Response, next: NextFunction): void => {
-    const parserError = error as { status?: number; type?: string; message?: string };
-    if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
-    if (request.path === `/${config.notereader.path}`) {
-      const reason =
-        parserError.type === 'entity.too.large' ? 'The SOAP message exceeds the size limit' : 'Unreadable SOAP message';
-      response
-        .status(500)
-        .type('text/xml; charset=utf-8')
-        .send(faultEnvelope(new SoapFault('Client', reason)));
-      return;
-    }
-    const { status, outcome } = bodyParserOutcome(parserError);
-    if (request.path.startsWith(`/${config.fhir.basePath}`)) {
-      response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
-      return;
-    }
-    response.status(status).json({ statusCode: status, message: outcome.issue[0].diagnostics });
+  (answer: BodyErrorAnswer) =>
+  (error: unknown, _request: Request, response: Response, next: NextFunction): void => {
+    const problem = bodyParserProblem(error);
+    if (problem) answer(problem, response);
+    else next(error);
   };
+
+/** NoteReader: a `soap:Client` fault, HTTP 500 as SOAP 1.1 prescribes. */
+const soapFaultAnswer: BodyErrorAnswer = ({ diagnostics }, response) =>
+  void response
+    .status(500)
+    .type('text/xml; charset=utf-8')
+    .send(faultEnvelope(new SoapFault('Client', diagnostics)));
+
+const fhirAnswer: BodyErrorAnswer = (problem, response) => {
+  const { status, outcome } = bodyParserOutcome(problem);
+  response.status(status).type(FHIR_JSON).send(JSON.stringify(outcome));
+};
+
+const plainAnswer: BodyErrorAnswer = ({ status, diagnostics }, response) =>
+  void response.status(status).json({ statusCode: status, message: diagnostics });
 
 /** Builds the gateway application (not listening yet): the one place main.ts and the e2e suites share. */
 export async function createGatewayApp(
@@ -84,12 +94,17 @@ export async function createGatewayApp(
     }),
   );
   app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });
-  // SOAP bodies (NoteReader) arrive as XML text; base64 makes a document about a third larger.
-  app.useBodyParser('text', {
+  // XML text only where it is read (NoteReader's SOAP, the console's CDA view); base64 makes a document about a
+  // third larger. Mounted like the routes, so matched as they are (any case, a trailing slash).
+  const noteReaderPath = `/${config.notereader.path}`;
+  const xmlText = text({
     limit: Math.ceil(config.notereader.maxDocumentBytes * 1.4) + 64 * 1024,
-    type: SOAP_MEDIA_TYPES,
+    type: XML_MEDIA_TYPES,
   });
-  app.use(answerBodyParserErrors(config));
+  app.use([noteReaderPath, CONSOLE_CDA_PATH], xmlText);
+  app.use(noteReaderPath, answerBodyParserErrors(soapFaultAnswer));
+  app.use(`/${config.fhir.basePath}`, answerBodyParserErrors(fhirAnswer));
+  app.use(answerBodyParserErrors(plainAnswer));
   app.enableShutdownHooks();
   if (config.console.enabled) mountConsole(app);
 

@@ -167,7 +167,9 @@ describe('CdaDocument', () => {
     expect(() => CdaDocument.parse(note.serialize(), { maxBytes: 1000 })).toThrow(
       /exceeds the size limit of 1000 bytes/,
     );
-    expect(() => CdaDocument.parse('<Patient xmlns="http://hl7.org/fhir"/>')).toThrow(/root element is <Patient>/);
+    expect(() => CdaDocument.parse('<Patient xmlns="http://hl7.org/fhir"/>')).toThrow(
+      'Not a CDA document: the root element is not <ClinicalDocument>',
+    );
     expect(() => CdaDocument.parse('<ClinicalDocument/>')).toThrow(/not in the urn:hl7-org:v3 namespace/);
     expect(() => CdaDocument.parse('<ClinicalDocument xmlns="urn:hl7-org:v3"><title>')).toThrow(
       /Not a well-formed CDA document/,

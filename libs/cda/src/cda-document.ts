@@ -18,6 +18,7 @@ import { LOINC_OID, allergyEntry, conditionEntry, displayOf, medicationEntry } f
 import { toAllergyIntolerances, toConditions, toMedicationStatements } from './mapping/entry-mappers';
 import { SectionKind, SectionType, sectionTypeOf, sectionTypeOfKind } from './mapping/sections';
 import {
+  ATTRIBUTE_PREFIX,
   XmlNode,
   attr,
   child,
@@ -145,13 +146,15 @@ export class CdaDocument {
     const root = nodes.find((node) => isElementTag(tagOf(node)));
     const rootTag = root ? tagOf(root) : undefined;
     if (!root || !rootTag || rootTag.replace(/^.*:/, '') !== 'ClinicalDocument') {
-      throw new CdaParseError(
-        `Not a CDA document: the root element is ${rootTag ? `<${rootTag}>` : 'missing'}, not <ClinicalDocument>`,
-      );
+      throw new CdaParseError('Not a CDA document: the root element is not <ClinicalDocument>');
     }
     const namespace = attr(root, rootTag.includes(':') ? `xmlns:${rootTag.split(':')[0]}` : 'xmlns');
     if (namespace !== CDA_NAMESPACE)
       throw new CdaParseError(`Not a CDA document: <ClinicalDocument> is not in the ${CDA_NAMESPACE} namespace`);
+    // The text is decoded already, whatever its bytes were: it is serialized as UTF-8, and says so.
+    const declaration = nodes.find((node) => '?xml' in node)?.[':@'];
+    if (declaration?.[`${ATTRIBUTE_PREFIX}encoding`] !== undefined)
+      declaration[`${ATTRIBUTE_PREFIX}encoding`] = 'UTF-8';
     return new CdaDocument(nodes);
   }
 

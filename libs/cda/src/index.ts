@@ -17,9 +17,12 @@ export {
   childNodes,
   localName,
   parseXml,
+  parseXmlStart,
   tagOf,
   textOf,
+  XmlLimitError,
   XmlSecurityError,
   XmlSyntaxError,
+  type XmlLimits,
   type XmlNode,
 } from './xml-tree';

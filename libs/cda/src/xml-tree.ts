@@ -29,20 +29,85 @@ const OPTIONS = {
   maxNestedTags: 100,
 } as const;
 
-/** Parses XML into the ordered tree. Refuses any DTD (no entity can be declared, so none is expanded or fetched). */
-export function parseXml(xml: string, maxBytes: number): XmlNode[] {
+/**
+ * Bounds on a tree's size beyond its byte size, checked as the parser completes
+ * each element: the work stays linear in the document and stops at the first
+ * excess (`XmlLimitError`, naming the limit).
+ */
+export interface XmlLimits {
+  /** Elements in the whole document. */
+  maxElements: number;
+  /** Attributes on one element, namespace declarations included. */
+  maxAttributes: number;
+  /** Namespace declarations (`xmlns`, `xmlns:p`) in the whole document. */
+  maxNamespaceDeclarations: number;
+}
+
+export class XmlLimitError extends XmlSecurityError {}
+
+const isNamespaceDeclaration = (key: string) =>
+  key === `${ATTRIBUTE_PREFIX}xmlns` || key.startsWith(`${ATTRIBUTE_PREFIX}xmlns:`);
+
+/** fast-xml-parser's `updateTag` hook (called once per completed element) counting against `limits`. */
+function limitCounter(limits: XmlLimits) {
+  let elements = 0;
+  let declarations = 0;
+  return (_tag: string, _path: unknown, attributes: Record<string, string> | undefined) => {
+    if (++elements > limits.maxElements) throw new XmlLimitError(`XML has more than ${limits.maxElements} elements`);
+    if (attributes) {
+      const keys = Object.keys(attributes);
+      if (keys.length > limits.maxAttributes)
+        throw new XmlLimitError(`An XML element has more than ${limits.maxAttributes} attributes`);
+      declarations += keys.filter(isNamespaceDeclaration).length;
+      if (declarations > limits.maxNamespaceDeclarations)
+        throw new XmlLimitError(`XML has more than ${limits.maxNamespaceDeclarations} namespace declarations`);
+    }
+    return true;
+  };
+}
+
+function parseTree(xml: string, limits: XmlLimits | undefined): XmlNode[] {
+  const options = limits ? { ...OPTIONS, updateTag: limitCounter(limits) } : OPTIONS;
+  try {
+    return new XMLParser(options).parse(xml) as XmlNode[];
+  } catch (error) {
+    if (error instanceof XmlLimitError) throw error;
+    // The parser's only refusal of well-formed XML is its nesting limit (OPTIONS.maxNestedTags).
+    throw new XmlSecurityError(`XML nests elements deeper than ${OPTIONS.maxNestedTags} levels`, { cause: error });
+  }
+}
+
+/**
+ * Parses XML into the ordered tree. Refuses any DTD (no entity can be declared,
+ * so none is expanded or fetched) and, given `limits`, a tree larger than they
+ * allow. Error messages name the rule broken and a line, never the content.
+ */
+export function parseXml(xml: string, maxBytes: number, limits?: XmlLimits): XmlNode[] {
   if (Buffer.byteLength(xml, 'utf8') > maxBytes)
     throw new XmlSecurityError(`XML exceeds the size limit of ${maxBytes} bytes`);
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     throw new XmlSecurityError('XML with a DTD (DOCTYPE or ENTITY declaration) is not accepted');
   // The parser itself is lenient (an unclosed tag is accepted): check well-formedness first.
   const verdict = XMLValidator.validate(xml);
-  if (verdict !== true) throw new XmlSyntaxError(`${verdict.err.msg} (line ${verdict.err.line})`);
+  // The validator's message quotes names from the document: only its code and line are passed on.
+  if (verdict !== true) throw new XmlSyntaxError(`${verdict.err.code} at line ${verdict.err.line}`);
+  return parseTree(xml, limits);
+}
+
+/**
+ * The tree of a document's first `maxChars` characters (up to the last complete
+ * tag), unchecked for well-formedness: a bounded look at what a large document
+ * begins with (a SOAP header), before anything reads all of it. Undefined when
+ * that beginning does not parse.
+ */
+export function parseXmlStart(xml: string, maxChars: number, limits: XmlLimits): XmlNode[] | undefined {
+  const start = xml.length <= maxChars ? xml : xml.slice(0, xml.lastIndexOf('>', maxChars - 1) + 1);
+  if (/<!DOCTYPE|<!ENTITY/i.test(start)) return undefined;
   try {
-    return new XMLParser(OPTIONS).parse(xml) as XmlNode[];
+    return parseTree(start, limits);
   } catch (error) {
-    // The parser's only refusal of well-formed XML is its nesting limit (OPTIONS.maxNestedTags).
-    throw new XmlSecurityError(`XML nests elements deeper than ${OPTIONS.maxNestedTags} levels`, { cause: error });
+    if (error instanceof XmlLimitError) throw error;
+    return undefined;
   }
 }
 

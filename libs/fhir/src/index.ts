@@ -15,7 +15,7 @@ export {
   type SourceDefinition,
 } from './sources/source-definition';
 export { FhirAggregate, FhirTransform } from './handlers/fhir-handler.decorators';
-export { FhirExceptionFilter, bodyParserOutcome } from './http/fhir-exception.filter';
+export { FhirExceptionFilter, bodyParserOutcome, bodyParserProblem } from './http/fhir-exception.filter';
 export type { FhirInteraction, FhirOperation } from './interaction';
 export type {
   BackendStatus,

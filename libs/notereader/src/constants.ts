@@ -11,4 +11,5 @@ export const NOTEREADER_DEFAULTS = {
   maxDocumentBytes: CDA_DEFAULT_MAX_BYTES,
   workerThresholdBytes: 64 * 1024,
   workerThreads: 2,
+  workerTimeoutMs: 30_000,
 } as const;

@@ -38,6 +38,12 @@ export interface NoteReaderModuleOptions {
   /** Worker threads for large messages (started on first use). Default 2. */
   workerThreads?: number;
   /**
+   * Longest a worker task (reading a large note, serializing its answer) may
+   * take, queue time included, ms; beyond it the worker is stopped and the
+   * call answered with a `soap:Server` fault. Default 30,000.
+   */
+  workerTimeoutMs?: number;
+  /**
    * What a throwing handler produces: `fault` (default) a `soap:Server` fault, so
    * that Epic records the call as failed and can retry it; `error-element` a
    * normal response whose `Error` element carries the message and whose

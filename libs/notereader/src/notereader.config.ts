@@ -28,6 +28,11 @@ export const notereaderConfig = defineConfigNamespace({
     NOTEREADER_WORKER_THREADS: envInteger(1, 64)
       .default(NOTEREADER_DEFAULTS.workerThreads)
       .describe('Worker threads for large NoteReader messages (started on first use; a bounded queue beyond them).'),
+    NOTEREADER_WORKER_TIMEOUT_MS: envInteger(100, 10 * 60 * 1000)
+      .default(NOTEREADER_DEFAULTS.workerTimeoutMs)
+      .describe(
+        'Longest a worker task (reading a large note, serializing its answer) may take, queue time included, ms; beyond it the worker is stopped and the call answered with a `soap:Server` fault.',
+      ),
     NOTEREADER_USERNAME: z
       .string()
       .min(1)
@@ -50,6 +55,7 @@ export const notereaderConfig = defineConfigNamespace({
       maxDocumentBytes: keys.NOTEREADER_MAX_DOCUMENT_BYTES,
       workerThresholdBytes: keys.NOTEREADER_WORKER_THRESHOLD_BYTES,
       workerThreads: keys.NOTEREADER_WORKER_THREADS,
+      workerTimeoutMs: keys.NOTEREADER_WORKER_TIMEOUT_MS,
       credentials:
         keys.NOTEREADER_USERNAME && keys.NOTEREADER_PASSWORD
           ? { username: keys.NOTEREADER_USERNAME, password: keys.NOTEREADER_PASSWORD }

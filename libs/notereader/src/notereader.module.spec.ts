@@ -122,7 +122,7 @@ describe('NoteReaderModule', () => {
         .send(notCda)
         .expect(500);
       expect(refused.text).toContain(
-        '<faultcode>soap:Client</faultcode><faultstring>Document is not a usable CDA document: Not a CDA document: the root element is &lt;Patient&gt;, not &lt;ClinicalDocument&gt;</faultstring>',
+        '<faultcode>soap:Client</faultcode><faultstring>Document is not a usable CDA document: Not a CDA document: the root element is not &lt;ClinicalDocument&gt;</faultstring>',
       );
     });
   });

@@ -63,8 +63,7 @@ export class NoteReaderService {
       result = handler ? await handler({ ...call, document, fhir: document.toFhir() }) : undefined;
     } catch (error) {
       const message = `The NoteReader handler failed: ${error instanceof Error ? error.message : String(error)}`;
-      if (this.options.handlerErrors === 'error-element')
-        return responseEnvelope(Buffer.from(call.document).toString('base64'), message);
+      if (this.options.handlerErrors === 'error-element') return responseEnvelope(call.documentBase64, message);
       throw new SoapFault('Server', message, 'The NoteReader handler failed');
     }
     const answer = result?.document ?? document;

@@ -8,12 +8,12 @@ const PUBLIC_DIR = join(__dirname, 'public');
 export const CONSOLE_PAGE = join(PUBLIC_DIR, 'index.html');
 
 /** Browser builds of the libraries the console imports, served from node_modules as they ship. */
-const VENDOR_MODULES: Record<string, string> = {
-  'marked.js': join(dirname(require.resolve('marked')), 'marked.esm.js'),
-  'purify.js': join(dirname(require.resolve('dompurify')), 'purify.es.mjs'),
-  'eventsource-parser.js': join(dirname(require.resolve('eventsource-parser')), 'index.js'),
-  'oauth4webapi.js': require.resolve('oauth4webapi'),
-};
+const VENDOR_MODULES = new Map([
+  ['marked.js', join(dirname(require.resolve('marked')), 'marked.esm.js')],
+  ['purify.js', join(dirname(require.resolve('dompurify')), 'purify.es.mjs')],
+  ['eventsource-parser.js', join(dirname(require.resolve('eventsource-parser')), 'index.js')],
+  ['oauth4webapi.js', require.resolve('oauth4webapi')],
+]);
 
 /**
  * Same-origin scripts and styles only, no inline script or style, no framing;
@@ -56,7 +56,8 @@ export function mountConsole(app: NestExpressApplication): void {
   const headers = app.get(ConsoleSecurityHeaders, { strict: false }).middleware;
   app.use('/console', headers);
   app.use('/console/vendor', (request: express.Request, response: express.Response, next: express.NextFunction) => {
-    const file = VENDOR_MODULES[request.path.slice(1)];
+    // A Map: a name such as `constructor` or `__proto__` is no module (a plain object would answer its prototype's).
+    const file = VENDOR_MODULES.get(request.path.slice(1));
     if (!file || request.method !== 'GET') return next();
     response.type('text/javascript').sendFile(file);
   });

@@ -35,15 +35,31 @@ function toOutcome(exception: unknown, logger: Logger) {
   return { status: 500, outcome: operationOutcome('exception', 'Internal gateway error'), headers: {} };
 }
 
-/** The OperationOutcome answer for a body the JSON parser refused (malformed or too large). */
-export function bodyParserOutcome(error: { status?: number; type?: string; message?: string }) {
-  const status = error.status ?? 400;
-  // The parser's own message quotes the body: it is never passed on.
-  const diagnostics =
-    error.type === 'entity.too.large'
-      ? 'Request body exceeds the size limit'
-      : error.type === 'entity.too.deep'
-        ? (error.message ?? 'The JSON body nests too deep')
-        : 'Malformed JSON body';
+/**
+ * What the body parsers refuse, in fixed words: their own messages quote the
+ * body or a header (a charset name), and are never passed on.
+ */
+const BODY_PARSER_PROBLEMS = new Map([
+  ['entity.too.large', 'Request body exceeds the size limit'],
+  ['entity.parse.failed', 'Malformed JSON body'],
+  ['entity.verify.failed', 'Request body refused'],
+  ['charset.unsupported', 'Unsupported charset in Content-Type'],
+  ['encoding.unsupported', 'Unsupported Content-Encoding'],
+  ['parameters.too.many', 'Too many form parameters'],
+  ['request.aborted', 'Request body incomplete'],
+  ['request.size.invalid', 'Request body incomplete'],
+]);
+
+/** A body the parsers refused as a status and a fixed text; undefined for any other error. */
+export function bodyParserProblem(error: unknown): { status: number; diagnostics: string } | undefined {
+  const { status, type, message } = (error ?? {}) as { status?: number; type?: unknown; message?: string };
+  if (typeof type !== 'string') return undefined;
+  // The JSON depth check's own message is fixed (it names the limit).
+  const diagnostics = type === 'entity.too.deep' ? message : BODY_PARSER_PROBLEMS.get(type);
+  return diagnostics === undefined ? undefined : { status: status ?? 400, diagnostics };
+}
+
+/** The OperationOutcome answer for a body the parsers refused (`bodyParserProblem`). */
+export function bodyParserOutcome({ status, diagnostics }: { status: number; diagnostics: string }) {
   return { status, outcome: operationOutcome(issueCodeForStatus(status), diagnostics) };
 }

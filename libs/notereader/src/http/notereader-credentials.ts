@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
-import type { ProcessDocumentCall } from '../soap/process-document-request';
 import { SoapFault } from '../soap/soap-fault';
+import { usernameTokenIn } from '../soap/username-token';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -19,13 +19,11 @@ function basicCredentials(request: Request): { username: string; password: strin
  * `UsernameToken`, against the configured one. Compared as SHA-256 digests in
  * constant time, both parts always, so timing tells nothing about either.
  * Failure is a `soap:Client` fault (Epic does not retry it) that names no value.
+ * Runs before the message is read: a `UsernameToken` is looked for in the
+ * message's first characters only (`usernameTokenIn`).
  */
-export function checkNoteReaderCredentials(
-  expected: { username: string; password: string },
-  request: Request,
-  call: ProcessDocumentCall,
-): void {
-  const presented = basicCredentials(request) ?? call.usernameToken;
+export function checkNoteReaderCredentials(expected: { username: string; password: string }, request: Request): void {
+  const presented = basicCredentials(request) ?? usernameTokenIn(request.body);
   if (!presented) throw new SoapFault('Client', 'Authentication required: HTTP Basic or a WS-Security UsernameToken');
   const username = timingSafeEqual(digest(presented.username), digest(expected.username));
   const password = timingSafeEqual(digest(presented.password), digest(expected.password));

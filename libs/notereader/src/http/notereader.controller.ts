@@ -33,12 +33,14 @@ export class NoteReaderController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
-    const action = request.headers.soapaction;
-    if (typeof action === 'string' && action.replace(/"/g, '').split(/[/#]/).pop() !== SOAP_ACTION) {
-      throw new SoapFault('Client', `Unknown SOAPAction ${action}; this endpoint serves ${SOAP_ACTION}`);
+    // SOAP 1.1 allows an empty SOAPAction ("" or nothing): it says no more than an absent one.
+    const action = request.headers.soapaction?.toString().replace(/"/g, '').trim();
+    if (action && action.split(/[/#]/).pop() !== SOAP_ACTION) {
+      throw new SoapFault('Client', `Unknown SOAPAction; this endpoint serves ${SOAP_ACTION}`);
     }
+    // The credential first: nothing of an anonymous message is read beyond a bounded look for its UsernameToken.
+    if (this.notereader.credentials) checkNoteReaderCredentials(this.notereader.credentials, request);
     const note = await this.notereader.read(body);
-    if (this.notereader.credentials) checkNoteReaderCredentials(this.notereader.credentials, request, note.call);
     const envelope = await this.notereader.process(note);
     response.type('text/xml; charset=utf-8');
     return envelope;

@@ -33,7 +33,7 @@ function taskFile(): { filename: string; execArgv?: string[] } {
  * The worker threads (a piscina pool, started on first use) that read large
  * NoteReader messages and serialize their answers off the event loop. The
  * queue is bounded: beyond it a call is refused with a `soap:Server` fault,
- * which Epic retries.
+ * which Epic retries, as is a task that outlives `workerTimeoutMs`.
  */
 @Injectable()
 export class NoteWorkerPool implements OnModuleDestroy {
@@ -85,7 +85,12 @@ export class NoteWorkerPool implements OnModuleDestroy {
     });
     if (this.pool.queueSize >= this.pool.options.maxQueue)
       throw new SoapFault('Server', 'NoteReader is busy with other large notes: retry later');
-    return this.pool.run(task, { name });
+    const timeoutMs = this.options.workerTimeoutMs ?? NOTEREADER_DEFAULTS.workerTimeoutMs;
+    // On abort piscina drops the queued task, or stops the worker running it and starts another.
+    return this.pool.run(task, { name, signal: AbortSignal.timeout(timeoutMs) }).catch((error: unknown) => {
+      if ((error as Error)?.name !== 'AbortError') throw error;
+      throw new SoapFault('Server', `NoteReader gave up on the note after ${timeoutMs} ms: retry later`);
+    });
   }
 }
 
