@@ -13,8 +13,13 @@ export type FilterExpr =
   | { kind: 'param'; name: string; param: ParamDef; modifier?: string; values: string[] }
   | { kind: 'id'; name: string; resourceType: string; values: string[]; not?: boolean }
   | { kind: 'list'; name: string; resourceType: string; listIds: string[] }
+  | { kind: 'text'; name: string; resourceType: string; field: FullTextField; values: string[] }
   | { kind: 'chain'; name: string; param: ParamDef; links: { type: string; next: FilterExpr }[] }
   | { kind: 'has'; name: string; targetType: string; sourceType: string; param: ParamDef; next: FilterExpr };
+
+/** What `_text` (the narrative) and `_content` (the whole resource) search: columns of the full-text table. */
+export type FullTextField = 'narrative' | 'content';
+const FULL_TEXT_PARAMS: Record<string, FullTextField> = { _text: 'narrative', _content: 'content' };
 
 export interface SortKey {
   code: string;
@@ -256,6 +261,10 @@ export function parseFilter(resourceType: string, name: string, value: string, d
     return { kind: 'id', name, resourceType, values: splitOr(value), not: modifier === 'not' };
   }
   if (code === '_list') return parseList(resourceType, name, modifier, value);
+  if (code in FULL_TEXT_PARAMS) {
+    if (modifier !== undefined) throw invalid(name, 'takes no modifier');
+    return { kind: 'text', name, resourceType, field: FULL_TEXT_PARAMS[code], values: splitOr(value) };
+  }
   const param = searchParams(resourceType).get(code);
   if (!param) throw unknown(name, resourceType);
   return { kind: 'param', name, param, modifier, values: splitOr(value) };
