@@ -51,8 +51,12 @@ export function narrativeText(div: string | undefined): string {
   }
 }
 
-/** The full text of a resource: its narrative's text, and its string values (the narrative's markup excepted). */
+/**
+ * The full text of a resource: its narrative's text (`_text`), and its whole
+ * content (`_content`): the narrative's text and every other string value.
+ */
 export function fullTextOf(resource: Resource): FullText {
-  const div = (resource as { text?: { div?: string } }).text?.div;
-  return { narrative: narrativeText(div), content: stringsIn(resource, (key) => key === 'div') };
+  const narrative = narrativeText((resource as { text?: { div?: string } }).text?.div);
+  const strings = stringsIn(resource, (key) => key === 'div');
+  return { narrative, content: `${narrative} ${strings}`.slice(0, MAX_FULL_TEXT) };
 }
