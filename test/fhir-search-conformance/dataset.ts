@@ -14,18 +14,22 @@ const TAGS = 'urn:test:tags';
 const CONDITION_CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
 const ALLERGY_CLINICAL = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical';
 
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+/** An identifier type (R4 Identifier.type, v2 table 0203: MR medical record number, DL driver's license). */
+const identifierType = (code: 'MR' | 'DL') => ({ coding: [{ system: V2_0203, code }] });
+
 const clinical = (system: string, code: string) => ({ coding: [{ system, code }] });
 const loinc = (code: string, display: string) => ({ coding: [{ system: LOINC, code, display }] });
 const quantity = (value: number, code: string) => ({ value, unit: code, system: UCUM, code });
 
 const patients: Resource[] = [
   {
-    // Smith, John Paul; the only patient with a profile, a narrative, a phone and an email.
+    // Smith, John Paul; the only patient with a profile, a narrative, a phone and an email. MRN typed MR.
     resourceType: 'Patient',
     id: 'p1',
     meta: { tag: [{ system: TAGS, code: 'vip' }], profile: ['http://example.org/StructureDefinition/test-patient'] },
     text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">John Paul Smith</div>' },
-    identifier: [{ system: MRN, value: 'M001' }],
+    identifier: [{ type: identifierType('MR'), system: MRN, value: 'M001' }],
     active: true,
     name: [{ use: 'official', family: 'Smith', given: ['John', 'Paul'] }],
     telecom: [
@@ -40,9 +44,13 @@ const patients: Resource[] = [
   },
   {
     // O'Brien-Smith: "smi" starts a word inside the family name, not the name itself. Month-precision birth date.
+    // MRN typed MR, and a driver's license D-77 (typed DL) in another identifier.
     resourceType: 'Patient',
     id: 'p2',
-    identifier: [{ system: MRN, value: 'M002' }],
+    identifier: [
+      { type: identifierType('MR'), system: MRN, value: 'M002' },
+      { type: identifierType('DL'), system: 'urn:test:dl', value: 'D-77' },
+    ],
     active: true,
     name: [{ family: "O'Brien-Smith", given: ['Mary'] }],
     gender: 'female',
@@ -104,10 +112,13 @@ const patients: Resource[] = [
   // Nguyen: no gender, no birth date, no identifier.
   { resourceType: 'Patient', id: 'p7', name: [{ family: 'Nguyen', given: ['Thi'] }] },
   {
-    // Smithson: "smith" starts the name.
+    // Smithson: "smith" starts the name. MRN without a type; a driver's license with the same value M008 (typed DL).
     resourceType: 'Patient',
     id: 'p8',
-    identifier: [{ system: MRN, value: 'M008' }],
+    identifier: [
+      { system: MRN, value: 'M008' },
+      { type: identifierType('DL'), system: 'urn:test:dl', value: 'M008' },
+    ],
     name: [{ family: 'Smithson', given: ['Ellen'] }],
     gender: 'female',
     birthDate: '1970-01-02',
@@ -302,8 +313,13 @@ const observations: Resource[] = [
 const conditions: Resource[] = [
   {
     // Hypertension for p1, text "High blood pressure", onset 2010-05-01, found at encounter e1.
+    // Narrative "Hypertension, poorly controlled; see notes" (the word "hypertension" is in no other element).
     resourceType: 'Condition',
     id: 'c1',
+    text: {
+      status: 'generated',
+      div: '<div xmlns="http://www.w3.org/1999/xhtml"><p>Hypertension, <b>poorly controlled</b>; see <a href="http://example.org/notes">notes</a></p></div>',
+    },
     clinicalStatus: clinical(CONDITION_CLINICAL, 'active'),
     code: {
       coding: [{ system: SNOMED, code: '38341003', display: 'Hypertensive disorder' }],
@@ -315,9 +331,10 @@ const conditions: Resource[] = [
     recordedDate: '2010-05-02',
   },
   {
-    // Diabetes for p1, onset over the period 2015-01-01..2016-01-01, abated 2016-01-01.
+    // Diabetes for p1, onset over the period 2015-01-01..2016-01-01, abated 2016-01-01. Narrative "Diabetes, diet controlled".
     resourceType: 'Condition',
     id: 'c2',
+    text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Diabetes, diet controlled</div>' },
     clinicalStatus: clinical(CONDITION_CLINICAL, 'resolved'),
     code: {
       coding: [{ system: SNOMED, code: '44054006', display: 'Diabetes mellitus type 2' }],
@@ -377,10 +394,11 @@ const encounters: Resource[] = [
     serviceProvider: { reference: 'Organization/org1' },
   },
   {
-    // p2, inpatient, started 2025-12-20T22:00-05:00 = 2025-12-21T03:00Z, still open.
+    // p2, inpatient, started 2025-12-20T22:00-05:00 = 2025-12-21T03:00Z, still open; length 2 h in a non-UCUM system.
     resourceType: 'Encounter',
     id: 'e2',
     status: 'in-progress',
+    length: { value: 2, unit: 'hours', system: 'urn:test:units', code: 'h' },
     class: { system: ACT_CODE, code: 'IMP' },
     subject: { reference: 'Patient/p2' },
     period: { start: '2025-12-20T22:00:00-05:00' },
@@ -581,6 +599,58 @@ const lists: Resource[] = [
   { resourceType: 'List', id: 'l3', status: 'current', mode: 'working' },
 ];
 
+/**
+ * Code systems kept in the store, whose hierarchies token :above/:below use:
+ * - a SNOMED CT fragment (nested concepts): 64572001 Disease > 73211009 Diabetes mellitus > 44054006 Type 2;
+ *   64572001 > 38341003 Hypertensive disorder; 64572001 > 195967001 Asthma;
+ * - condition-clinical with `parent` properties: active > recurrence, relapse; inactive > remission, resolved;
+ * - urn:test:big: a root with 1,000 children (more than the 1,000 codes :below expands: too costly).
+ */
+const codeSystems: Resource[] = [
+  {
+    resourceType: 'CodeSystem',
+    id: 'cs-snomed',
+    url: SNOMED,
+    status: 'active',
+    content: 'fragment',
+    concept: [
+      {
+        code: '64572001',
+        display: 'Disease',
+        concept: [
+          { code: '73211009', display: 'Diabetes mellitus', concept: [{ code: '44054006', display: 'Type 2' }] },
+          { code: '38341003', display: 'Hypertensive disorder' },
+          { code: '195967001', display: 'Asthma' },
+        ],
+      },
+    ],
+  },
+  {
+    resourceType: 'CodeSystem',
+    id: 'cs-condition-clinical',
+    url: CONDITION_CLINICAL,
+    status: 'active',
+    content: 'complete',
+    property: [{ code: 'parent', type: 'code' }],
+    concept: [
+      { code: 'active' },
+      { code: 'recurrence', property: [{ code: 'parent', valueCode: 'active' }] },
+      { code: 'relapse', property: [{ code: 'parent', valueCode: 'active' }] },
+      { code: 'inactive' },
+      { code: 'remission', property: [{ code: 'parent', valueCode: 'inactive' }] },
+      { code: 'resolved', property: [{ code: 'parent', valueCode: 'inactive' }] },
+    ],
+  },
+  {
+    resourceType: 'CodeSystem',
+    id: 'cs-big',
+    url: 'urn:test:big',
+    status: 'active',
+    content: 'complete',
+    concept: [{ code: 'root', concept: Array.from({ length: 1000 }, (_, i) => ({ code: `c${i}` })) }],
+  },
+];
+
 export const CONFORMANCE_RESOURCES: Resource[] = [
   ...others,
   ...patients,
@@ -592,6 +662,7 @@ export const CONFORMANCE_RESOURCES: Resource[] = [
   ...riskAssessments,
   ...questionnaires,
   ...lists,
+  ...codeSystems,
 ];
 
 /** One transaction that creates the data set with its fixed ids (update-as-create, R4 3.1.0.4). */

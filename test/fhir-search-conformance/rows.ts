@@ -443,8 +443,8 @@ const quantityRows: ConformanceRow[] = [
   },
   {
     query: 'Observation?value-quantity=70000%7Chttp://unitsofmeasure.org%7Cg',
-    ids: ['o07'],
-    spec: '§quantity in the stored unit',
+    ids: ['o06', 'o07'],
+    spec: '§quantity UCUM: 70000 g, and 70 kg, which is 70000 g',
   },
   {
     query: 'Observation?value-quantity:missing=true',
@@ -462,6 +462,197 @@ const quantityRows: ConformanceRow[] = [
   { query: 'Observation?value-quantity=eq100', ids: ['o02', 'o04'], spec: '§quantity: explicit eq prefix' },
   { query: 'Observation?value-quantity=sa150', ids: ['o07', 'o14'], spec: '§quantity sa' },
   { query: 'Observation?value-quantity=eb9.5', ids: ['o05'], spec: '§quantity eb: ends before [9.45, 9.55)' },
+];
+
+const UCUM = 'http://unitsofmeasure.org';
+
+/**
+ * UCUM units compared in canonical form (R4 3.1.1.4.6: a server SHOULD compare
+ * UCUM quantities in canonical units): 100 mg/dL = 1 g/L, 180 mg/dL = 1.8 g/L,
+ * 70 kg = 70000 g = 0.07 t, 78.6/min = 1.31/s, 60/min = 1/s, 140 mm[Hg] = 18.67 kPa,
+ * 90 mm[Hg] = 12.00 kPa, 120 mm[Hg] = 16.00 kPa, 80 mm[Hg] = 10.67 kPa,
+ * 120 min = 2 h, 50 a = 600 mo; units of other systems compare exactly.
+ */
+const ucumRows: ConformanceRow[] = [
+  { query: `Observation?value-quantity=gt1%7C${UCUM}%7Cg/L`, ids: ['o14'], spec: 'UCUM: 1.8 g/L > 1, 1 g/L is not' },
+  { query: `Observation?value-quantity=1%7C${UCUM}%7Cg/L`, ids: ['o04'], spec: 'UCUM eq: [0.5, 1.5) g/L' },
+  { query: `Observation?value-quantity=ge1.8%7C${UCUM}%7Cg/L`, ids: ['o14'], spec: 'UCUM ge: 180 mg/dL is 1.8 g/L' },
+  { query: `Observation?value-quantity=ap1.7%7C${UCUM}%7Cg/L`, ids: ['o14'], spec: 'UCUM ap: about 10%' },
+  { query: `Observation?value-quantity=70%7C${UCUM}%7Ckg`, ids: ['o06', 'o07'], spec: 'UCUM: 70000 g is 70 kg' },
+  { query: `Observation?value-quantity=lt0.1%7C${UCUM}%7Ct`, ids: ['o06', 'o07'], spec: 'UCUM: tonnes' },
+  {
+    query: `Observation?value-quantity=gt1%7C${UCUM}%7C/s`,
+    ids: ['o01', 'o02', 'o13'],
+    spec: 'UCUM: per second against per minute (60/min is not > 1/s)',
+  },
+  { query: `Observation?value-quantity=5.5%7C${UCUM}%7Cmmol/L`, ids: ['o05'], spec: 'UCUM: mmol/L, stored unit' },
+  {
+    query: `Observation?value-quantity=100%7C${UCUM}%7Cnot-a-unit`,
+    ids: [],
+    spec: 'UCUM: a code that does not convert compares exactly',
+  },
+  {
+    query: `Observation?component-value-quantity=gt18%7C${UCUM}%7CkPa`,
+    ids: ['o08'],
+    spec: 'UCUM on components: 140 mm[Hg] > 18 kPa',
+  },
+  {
+    query: `Observation?code-value-quantity=http://loinc.org%7C2339-0$gt1%7C${UCUM}%7Cg/L`,
+    ids: ['o14'],
+    spec: '§composite with a UCUM quantity',
+  },
+  {
+    query: `Observation?component-code-value-quantity=http://loinc.org%7C8462-4$gt11%7C${UCUM}%7CkPa`,
+    ids: ['o08'],
+    spec: '§composite on components, UCUM: diastolic 90 mm[Hg] > 11 kPa, 80 is not',
+  },
+  { query: `Encounter?length=2%7C${UCUM}%7Ch`, ids: ['e1'], spec: 'UCUM: 120 min is 2 h; not e2 (not UCUM)' },
+  { query: 'Encounter?length=2%7Curn:test:units%7Ch', ids: ['e2'], spec: '§quantity: a non-UCUM unit, exactly' },
+  { query: 'Encounter?length=2', ids: ['e2'], spec: '§quantity without a unit: the number as stored' },
+  { query: `Condition?onset-age=ge600%7C${UCUM}%7Cmo`, ids: ['c4'], spec: 'UCUM: 50 a is 600 mo' },
+  { query: `Condition?onset-age=gt600%7C${UCUM}%7Cmo`, ids: [], spec: 'UCUM: 50 a is exactly 600 mo' },
+];
+
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+
+/** identifier:of-type (R4 3.1.1.4.6, token): the type coding and the value of one Identifier. */
+const ofTypeRows: ConformanceRow[] = [
+  { query: `Patient?identifier:of-type=${V2_0203}%7CMR%7CM001`, ids: ['p1'], spec: '§:of-type type|value' },
+  { query: `Patient?identifier:of-type=${V2_0203}%7CDL%7CM008`, ids: ['p8'], spec: '§:of-type: DL' },
+  { query: `Patient?identifier:of-type=${V2_0203}%7CMR%7CM008`, ids: [], spec: '§:of-type: an untyped identifier' },
+  {
+    query: `Patient?identifier:of-type=${V2_0203}%7CMR%7CD-77`,
+    ids: [],
+    spec: '§:of-type: type and value of the same Identifier',
+  },
+  { query: `Patient?identifier:of-type=${V2_0203}%7CDL%7CD-77`, ids: ['p2'], spec: '§:of-type: second identifier' },
+  {
+    query: `Patient?identifier:of-type=${V2_0203}%7CMR%7CM001,${V2_0203}%7CDL%7CD-77`,
+    ids: ['p1', 'p2'],
+    spec: '§:of-type, comma = OR',
+  },
+  {
+    query: `Observation?subject:Patient.identifier:of-type=${V2_0203}%7CMR%7CM001`,
+    ids: ['o01', 'o02', 'o10'],
+    spec: '§chained :of-type',
+  },
+  { query: 'Patient?identifier:of-type=MR%7CM001', status: 400, names: 'identifier', spec: '§:of-type needs 3 parts' },
+  {
+    query: `Patient?gender:of-type=${V2_0203}%7CMR%7Cx`,
+    status: 400,
+    names: 'gender',
+    spec: '§:of-type is for Identifier tokens',
+  },
+];
+
+const CLINICAL = 'http://terminology.hl7.org/CodeSystem/condition-clinical';
+
+/** token :above/:below over the CodeSystems stored in the data set (dataset.ts). */
+const subsumptionRows: ConformanceRow[] = [
+  {
+    query: 'Condition?code:below=http://snomed.info/sct%7C73211009',
+    ids: ['c2', 'c5'],
+    spec: '§token :below: the code and its descendants (nested concepts)',
+  },
+  {
+    query: 'Condition?code:below=http://snomed.info/sct%7C64572001',
+    ids: ALL_CONDITIONS,
+    spec: '§token :below: two levels down',
+  },
+  { query: 'Condition?code:below=http://snomed.info/sct%7C38341003', ids: ['c1', 'c4'], spec: '§token :below' },
+  {
+    query: 'Condition?code:above=http://snomed.info/sct%7C44054006',
+    ids: ['c2', 'c5'],
+    spec: '§token :above: the code and its ancestors',
+  },
+  { query: 'Condition?code:above=http://snomed.info/sct%7C73211009', ids: ['c5'], spec: '§token :above' },
+  {
+    query: `Condition?clinical-status:below=${CLINICAL}%7Cinactive`,
+    ids: ['c2'],
+    spec: '§token :below through parent properties',
+  },
+  {
+    query: `Condition?clinical-status:above=${CLINICAL}%7Crelapse`,
+    ids: ['c1', 'c3', 'c4', 'c5'],
+    spec: '§token :above through parent properties',
+  },
+  {
+    query: 'Condition?code:below=http://loinc.org%7C8867-4',
+    status: 400,
+    names: 'code',
+    spec: '§token :below on a system whose hierarchy the server does not hold',
+  },
+  { query: 'Condition?code:below=73211009', status: 400, names: 'code', spec: '§token :below needs system|code' },
+  {
+    query: 'Observation?code:below=urn:test:big%7Croot',
+    status: 400,
+    names: 'code',
+    spec: '§token :below expanding to more than 1,000 codes: too costly',
+  },
+];
+
+/** reference :above/:below on absolute and canonical references (as uri, R4 3.1.1.4.9). */
+const referenceHierarchyRows: ConformanceRow[] = [
+  {
+    query: `QuestionnaireResponse?questionnaire:below=${QUESTIONNAIRE}/phq-9`,
+    ids: ['qr1'],
+    spec: '§reference :below on a versioned canonical',
+  },
+  {
+    query: `QuestionnaireResponse?questionnaire:below=${QUESTIONNAIRE}`,
+    ids: ['qr1', 'qr2'],
+    spec: '§reference :below',
+  },
+  {
+    query: `QuestionnaireResponse?questionnaire:above=${QUESTIONNAIRE}/gad-7/extra`,
+    ids: ['qr2'],
+    spec: '§reference :above',
+  },
+  {
+    query: 'Observation?subject:below=http://other.example.org/fhir',
+    ids: ['o12'],
+    spec: '§reference :below on an absolute reference',
+  },
+  {
+    query: 'Observation?subject:below=Patient/p1',
+    status: 400,
+    names: 'subject',
+    spec: '§reference :below takes a URL',
+  },
+];
+
+/**
+ * _text (the narrative) and _content (the whole resource): whole words, case and
+ * accents ignored, space = AND, comma = OR; FTS syntax in a value is plain words.
+ */
+const fullTextRows: ConformanceRow[] = [
+  { query: 'Patient?_text=smith', ids: ['p1'], spec: '§_text: the narrative (Smithson has none)' },
+  { query: 'Patient?_text=john%20smith', ids: ['p1'], spec: '§_text: words AND' },
+  { query: 'Patient?_text=john%20zhang', ids: [], spec: '§_text: every word' },
+  { query: 'Patient?_text=zhang,paul', ids: ['p1'], spec: '§_text: comma = OR' },
+  { query: 'Condition?_text=controlled', ids: ['c1', 'c2'], spec: '§_text inside markup' },
+  { query: 'Condition?_text=poorly%20controlled', ids: ['c1'], spec: '§_text: words AND' },
+  { query: 'Condition?_text=poorly,diet', ids: ['c1', 'c2'], spec: '§_text: comma = OR' },
+  { query: 'Condition?_text=notes', ids: ['c1'], spec: '§_text: the text of a link' },
+  { query: 'Condition?_text=href', ids: [], spec: '§_text: markup and attributes are not text' },
+  { query: 'Condition?_text=hypertension', ids: ['c1'], spec: '§_text: the narrative only' },
+  { query: 'Condition?_text=HYPERTENSI%C3%93N', ids: ['c1'], spec: '§_text: case and accents ignored' },
+  { query: 'Condition?_content=hypertension', ids: ['c1', 'c4'], spec: '§_content: the narrative and the elements' },
+  { query: 'Patient?_content=springfield', ids: ['p1', 'p2'], spec: '§_content: an address' },
+  { query: 'Patient?_content=smith', ids: ['p1', 'p2'], spec: "§_content: whole words (O'Brien-Smith)" },
+  { query: 'Patient?_content=sao%20paulo', ids: ['p5'], spec: '§_content: accents ignored (São Paulo)' },
+  { query: 'Observation?_content=trace%20protein', ids: ['o11'], spec: '§_content: a string value' },
+  { query: 'Patient?_content=smith%20OR%20zhang', ids: [], spec: '§_content: OR is a word, not an operator' },
+  { query: 'Patient?_content=smi*', ids: [], spec: '§_content: * is not a prefix operator' },
+  { query: 'Patient?_content=NEAR(smith%20john)', ids: [], spec: '§_content: NEAR is a word, not an operator' },
+  { query: 'Patient?_content=family:smith', ids: [], spec: '§_content: no column filter' },
+  {
+    query: 'Observation?subject:Patient._text=smith',
+    ids: ['o01', 'o02', 'o10'],
+    spec: '§chained _text',
+  },
+  { query: 'Patient?_text=%22', status: 400, names: '_text', spec: '§_text: a value with no word' },
+  { query: 'Patient?_text:exact=smith', status: 400, names: '_text', spec: '§_text takes no modifier' },
 ];
 
 const referenceRows: ConformanceRow[] = [
@@ -1096,6 +1287,11 @@ export const CONFORMANCE_ROWS: ConformanceRow[] = [
   ...dateRows,
   ...numberRows,
   ...quantityRows,
+  ...ucumRows,
+  ...ofTypeRows,
+  ...subsumptionRows,
+  ...referenceHierarchyRows,
+  ...fullTextRows,
   ...referenceRows,
   ...uriRows,
   ...listRows,

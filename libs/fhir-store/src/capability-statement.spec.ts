@@ -1,5 +1,5 @@
 import { FhirError } from '@ehr-gateway/fhir';
-import type { CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import type { CapabilityStatementRestResource, CodeSystem } from '@medplum/fhirtypes';
 import { buildCapabilityStatement } from './capability-statement';
 import { StoreDatabase } from './storage/store-database';
 import { SearchService } from './search/search-service';
@@ -14,6 +14,7 @@ const VALUES: Record<string, string> = {
   reference: 'Patient/x',
   uri: 'http://example.org/a',
 };
+/** A value per modifier; `type:modifier` where a modifier takes another form for that type. */
 const MODIFIER_VALUES: Record<string, string> = {
   missing: 'true',
   exact: 'A',
@@ -25,6 +26,10 @@ const MODIFIER_VALUES: Record<string, string> = {
   identifier: 'urn:s|a',
   above: 'http://example.org/a/b',
   below: 'http://example.org/a',
+  'of-type': 'http://terminology.hl7.org/CodeSystem/v2-0203|MR|1',
+  // A code of the CodeSystem the test stores (subsumption needs its hierarchy).
+  'token:above': 'urn:test:cs|child',
+  'token:below': 'urn:test:cs|root',
 };
 
 /** Every parameter and modifier the CapabilityStatement advertises is one the engine takes; what it leaves out, it refuses. */
@@ -35,6 +40,24 @@ describe('the CapabilityStatement lists what the search engine takes', () => {
 
   beforeAll(() => {
     db = new StoreDatabase(':memory:');
+    const codeSystem: CodeSystem = {
+      resourceType: 'CodeSystem',
+      id: 'cs',
+      url: 'urn:test:cs',
+      status: 'active',
+      content: 'complete',
+      concept: [{ code: 'root', concept: [{ code: 'child' }] }],
+    };
+    db.atomically(() =>
+      db.write({
+        resourceType: 'CodeSystem',
+        id: 'cs',
+        version: 1,
+        lastUpdated: '2025-01-01T00:00:00.000Z',
+        deleted: false,
+        resource: codeSystem,
+      }),
+    );
     service = new SearchService(
       db,
       { run: () => Promise.reject(new Error('not run')), close: async () => {} },
@@ -53,10 +76,10 @@ describe('the CapabilityStatement lists what the search engine takes', () => {
         const modifiers = /Modifiers: (.*)$/.exec(param.documentation ?? '')?.[1].split(' ') ?? [];
         // A composite's value depends on its components' types: the conformance table covers composites.
         if (param.type === 'composite') continue;
-        const value = param.name === '_list' ? 'l1' : VALUES[param.type];
+        const value = { _list: 'l1', _text: 'word', _content: 'word' }[param.name] ?? VALUES[param.type];
         expect(() => compiles(resource.type, `${param.name}=${encodeURIComponent(value)}`)).not.toThrow();
         for (const modifier of modifiers.map((m) => m.slice(1))) {
-          const modified = MODIFIER_VALUES[modifier] ?? 'x1';
+          const modified = MODIFIER_VALUES[`${param.type}:${modifier}`] ?? MODIFIER_VALUES[modifier] ?? 'x1';
           expect(() =>
             compiles(resource.type, `${param.name}:${modifier}=${encodeURIComponent(modified)}`),
           ).not.toThrow();
@@ -67,15 +90,27 @@ describe('the CapabilityStatement lists what the search engine takes', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
+  it('advertises :of-type on Identifier tokens only, and refuses it elsewhere', () => {
+    const patient = resources.find((r) => r.type === 'Patient')!;
+    const documentation = (code: string) => patient.searchParam?.find((p) => p.name === code)?.documentation ?? '';
+    expect(documentation('identifier')).toContain(':of-type');
+    expect(documentation('gender')).not.toContain(':of-type');
+    expect(() => compiles('Patient', `gender:of-type=${encodeURIComponent(MODIFIER_VALUES['of-type'])}`)).toThrow(
+      FhirError,
+    );
+  });
+
+  it('refuses token :above/:below on a system without a stored CodeSystem hierarchy, naming the parameter', () => {
+    expect(() => compiles('Observation', 'code:below=http://loinc.org%7C8867-4')).toThrow(
+      /'code:below'.*code system whose hierarchy this server does not hold/,
+    );
+    expect(buildCapabilityStatement().rest![0].documentation).toMatch(/:above\/:below from the hierarchies/);
+  });
+
   it.each([
-    ['_text', 'Patient', '_text=smith'],
-    ['_content', 'Patient', '_content=smith'],
     ['_filter', 'Patient', '_filter=name eq smith'],
     ['_query', 'Patient', '_query=x'],
     ['near (special)', 'Location', 'near=42|-71|10|km'],
-    ['token :above', 'Observation', 'code:above=http://loinc.org|8867-4'],
-    ['token :below', 'Observation', 'code:below=http://loinc.org|8867-4'],
-    ['identifier :of-type', 'Patient', 'identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|1'],
   ])('%s: absent from the statement and refused with 400', (feature, type, query) => {
     const [name] = query.split('=');
     const [code, modifier] = name.split(':');

@@ -5,7 +5,9 @@ import type {
   CapabilityStatementRestResourceSearchParam,
 } from '@medplum/fhirtypes';
 import { ParamDef, searchParams } from './indexing/search-parameters';
+import { UCUM_SYSTEM } from './indexing/ucum';
 import { supportedModifiers } from './search/compile-filter';
+import { MAX_SUBSUMED_CODES } from './search/subsumption';
 import { patientCompartmentParams } from './search/patient-compartment';
 import { ID_MODIFIERS, MAX_CHAIN_DEPTH, MAX_SORT_KEYS, RESULT_PARAMETERS } from './search/search-query';
 
@@ -25,7 +27,7 @@ const INTERACTIONS = [
 
 function modifiersOf(param: ParamDef): string[] {
   if (param.code === '_id') return ID_MODIFIERS;
-  const modifiers = supportedModifiers(param.type);
+  const modifiers = supportedModifiers(param);
   return param.type === 'reference' ? [...modifiers, ...param.targets] : modifiers;
 }
 
@@ -40,12 +42,31 @@ function searchParam(param: ParamDef): CapabilityStatementRestResourceSearchPara
 }
 
 /** `_list` (R4 Resource-list), answered for every type from the `item` references of the named Lists. */
+const FULL_TEXT_DOCUMENTATION = (what: string) =>
+  `Whole words of ${what}, case and accents ignored: space = AND, comma = OR; no FTS syntax (operators are words)`;
+
 const LIST_PARAM: CapabilityStatementRestResourceSearchParam = {
   name: '_list',
   type: 'string',
   definition: 'http://hl7.org/fhir/SearchParameter/Resource-list',
   documentation: 'A List by its id or List/id; functional lists ($current-problems...) are not kept (400)',
 };
+
+/** `_text` and `_content` (R4 DomainResource-text, Resource-content), answered for every type from the full-text index. */
+const FULL_TEXT_PARAMS: CapabilityStatementRestResourceSearchParam[] = [
+  {
+    name: '_text',
+    type: 'string',
+    definition: 'http://hl7.org/fhir/SearchParameter/DomainResource-text',
+    documentation: FULL_TEXT_DOCUMENTATION("the narrative's text"),
+  },
+  {
+    name: '_content',
+    type: 'string',
+    definition: 'http://hl7.org/fhir/SearchParameter/Resource-content',
+    documentation: FULL_TEXT_DOCUMENTATION("the resource's string values"),
+  },
+];
 
 /** For each type, the `_revinclude` values that can reach it: `Source:param` for every reference parameter targeting it. */
 function revIncludes(types: string[]): Map<string, string[]> {
@@ -86,7 +107,7 @@ export function buildCapabilityStatement(): CapabilityStatement {
       interaction: INTERACTIONS.map((code) => ({ code })),
       searchInclude: ['*', ...references.map((param) => `${type}:${param.code}`)],
       searchRevInclude: reverse.get(type) ?? [],
-      searchParam: [...params.map(searchParam), LIST_PARAM],
+      searchParam: [...params.map(searchParam), LIST_PARAM, ...FULL_TEXT_PARAMS],
       ...(type === 'Patient'
         ? {
             operation: [
@@ -116,9 +137,12 @@ export function buildCapabilityStatement(): CapabilityStatement {
           `_include/_revinclude with :iterate and *; _sort on any non-composite parameter (at most ${MAX_SORT_KEYS} keys); ` +
           `${[...RESULT_PARAMETERS].join(', ')} (_cursor: keyset paging in the default order, handed out in next links); ` +
           'Prefer: handling=strict|lenient; compartment searches Patient/{id}/{type} and Patient/{id}/$everything. ' +
-          'Not supported: _text and _content (no full-text index), _filter, _query, special parameters (near), ' +
-          'token :above/:below (no code system hierarchies) and :of-type (identifier types are not indexed), ' +
-          'UCUM unit conversion (quantities match on their stated unit).',
+          `_text and _content: whole words (space = AND, comma = OR), case and accents ignored; ` +
+          `quantities with a UCUM unit (${UCUM_SYSTEM}) compared in UCUM base units when the unit converts, others on their stated unit; ` +
+          `token :above/:below from the hierarchies of the CodeSystem resources stored here (a system without one: 400; ` +
+          `more than ${MAX_SUBSUMED_CODES} codes: too-costly); :of-type on Identifier tokens; ` +
+          'reference :above/:below on absolute and canonical references (as uri). ' +
+          'Not supported: _filter, _query, special parameters (near).',
         resource,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
       },

@@ -11,7 +11,11 @@ import {
   toTypedValue,
 } from '@medplum/core';
 import type { Address, HumanName, Resource } from '@medplum/fhirtypes';
+import { HIERARCHY_KEY, hierarchyRows } from './code-hierarchy';
+import { FullText, fullTextOf } from './full-text';
+import { ofTypeKey, ofTypeTokens } from './identifier-type';
 import { IndexedType, ParamDef, searchParams } from './search-parameters';
+import { UCUM_SYSTEM, toCanonical } from './ucum';
 import { DATE_MAX, DATE_MIN, MAX_INDEXED_STRING, foldString, referenceKey } from './values';
 
 /** The system under which token text (Coding.display, CodeableConcept.text) comes back from Medplum. */
@@ -31,6 +35,12 @@ export interface IndexRows {
   idx_quantity: [string, number, number, string, string][];
   idx_reference: [string, number, string, string, string][];
   idx_uri: [string, number, string][];
+  /** Quantities with a UCUM unit that converts: value and unit in base units (`1500`, `g.m-3` for 150 mg/dL). */
+  idx_ucum: [string, number, number, string][];
+  /** A CodeSystem's hierarchy: system, code, parent (`HIERARCHY_KEY`). */
+  idx_code_parent: [string, number, string, string, string][];
+  /** The text `_text` and `_content` search (the full-text table). */
+  fullText: FullText;
 }
 
 export const paramKey = (resourceType: string, code: string) => `${resourceType}.${code}`;
@@ -48,6 +58,9 @@ export function extractIndexRows(resource: Resource): IndexRows {
     idx_quantity: [],
     idx_reference: [],
     idx_uri: [],
+    idx_ucum: [],
+    idx_code_parent: [],
+    fullText: fullTextOf(resource),
   };
   const root = [toTypedValue(resource)];
   for (const param of searchParams(resource.resourceType).values()) {
@@ -60,6 +73,9 @@ export function extractIndexRows(resource: Resource): IndexRows {
       continue;
     }
     values.forEach((value, index) => addComposite(rows, param, key, index + 1, value));
+  }
+  if (resource.resourceType === 'CodeSystem') {
+    for (const row of hierarchyRows(resource)) rows.idx_code_parent.push([HIERARCHY_KEY, 0, ...row]);
   }
   return rows;
 }
@@ -114,6 +130,7 @@ function addRows(
           rows.idx_token.push([key, grp, token.system ?? '', token.value ?? '']);
         }
       }
+      for (const [system, code] of ofTypeTokens(values)) rows.idx_token.push([ofTypeKey(key), grp, system, code]);
       return;
     case 'date':
       for (const period of convertToSearchableDates(values)) {
@@ -129,6 +146,9 @@ function addRows(
       for (const quantity of convertToSearchableQuantities(values)) {
         if (typeof quantity.value !== 'number') continue;
         rows.idx_quantity.push([key, grp, quantity.value, quantity.system ?? '', quantity.code ?? quantity.unit ?? '']);
+        const canonical =
+          quantity.system === UCUM_SYSTEM && quantity.code && toCanonical(quantity.value, quantity.code);
+        if (canonical) rows.idx_ucum.push([key, grp, canonical.value, canonical.unit]);
       }
       return;
     case 'reference':

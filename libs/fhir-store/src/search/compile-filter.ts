@@ -1,11 +1,15 @@
 import { FHIR_ID_PATTERN } from '@ehr-gateway/fhir';
 import { componentKey, identifierKey, paramKey, textKey } from '../indexing/extract-index-rows';
+import { acceptsOfType, ofTypeCode, ofTypeKey } from '../indexing/identifier-type';
 import { IndexedType, ParamDef } from '../indexing/search-parameters';
+import { UCUM_SYSTEM, canonicalRange } from '../indexing/ucum';
 import { DATE_MAX, DATE_MIN, foldString, prefixUpperBound, referenceKey } from '../indexing/values';
-import type { IndexTable } from '../storage/schema';
+import { FULL_TEXT_TABLE, IndexTable } from '../storage/schema';
+import { fullTextQuery } from './full-text-query';
 import { FilterExpr, invalid, splitEscaped } from './search-query';
 import { Prefix, dateRange, numberRange, splitPrefix } from './search-values';
 import { Sql, join, list, raw, sql } from './sql';
+import type { Subsumption } from './subsumption';
 import { expandValueSet } from './value-sets';
 
 /**
@@ -41,17 +45,18 @@ type Alternative = Leaf[];
 
 const MODIFIERS: Record<IndexedType, string[]> = {
   string: ['exact', 'contains', 'missing'],
-  token: ['not', 'text', 'in', 'not-in', 'missing'],
+  token: ['not', 'text', 'in', 'not-in', 'above', 'below', 'of-type', 'missing'],
   date: ['missing'],
   number: ['missing'],
   quantity: ['missing'],
-  reference: ['identifier', 'missing'],
+  reference: ['identifier', 'above', 'below', 'missing'],
   uri: ['above', 'below', 'missing'],
   composite: [],
 };
 
-/** The modifiers a parameter type supports (a reference also takes `:[type]`). */
-export const supportedModifiers = (type: IndexedType): string[] => MODIFIERS[type];
+/** The modifiers a parameter supports (a reference also takes `:[type]`; `:of-type` is for Identifier tokens only). */
+export const supportedModifiers = (param: ParamDef): string[] =>
+  MODIFIERS[param.type].filter((modifier) => modifier !== 'of-type' || acceptsOfType(param));
 
 const TABLE: Record<Exclude<IndexedType, 'composite'>, IndexTable> = {
   string: 'idx_string',
@@ -67,10 +72,14 @@ const TABLE: Record<Exclude<IndexedType, 'composite'>, IndexTable> = {
 export class FilterCompiler {
   private aliases = 0;
 
-  /** `paramId` maps a parameter key to its id, undefined when nothing was ever indexed under it. */
+  /**
+   * `paramId` maps a parameter key to its id, undefined when nothing was ever indexed under it;
+   * `subsumption` answers token `:above`/`:below` from the stored CodeSystems.
+   */
   constructor(
     private readonly paramId: (key: string) => number | undefined,
     private readonly now = Date.now(),
+    private readonly subsumption?: Subsumption,
   ) {}
 
   compile(filter: FilterExpr): CompiledFilter {
@@ -83,6 +92,8 @@ export class FilterCompiler {
         return this.has(filter);
       case 'list':
         return this.list(filter.resourceType, filter.listIds);
+      case 'text':
+        return this.fullText(filter);
       case 'param':
         return this.param(filter.name, filter.param, filter.modifier, filter.values);
     }
@@ -120,6 +131,28 @@ export class FilterCompiler {
       ridSet: sql`SELECT DISTINCT lr.rid FROM resource l JOIN idx_reference li ON li.rid = l.rid
         JOIN resource lr ON lr.type = li.ttype AND lr.id = li.tid
         WHERE ${lists} AND li.ttype = ${resourceType} AND lr.deleted = 0`,
+      unique: true,
+    };
+  }
+
+  /**
+   * `_text`/`_content`: an FTS5 query over one column of the full-text table,
+   * whose `rowid` is the resource's `rid` (the table holds live resources only).
+   */
+  private fullText(filter: Extract<FilterExpr, { kind: 'text' }>): CompiledFilter {
+    const query = fullTextQuery(filter.name, filter.values);
+    const column = raw(filter.field);
+    const f = raw(this.alias('f'));
+    const r = raw(this.alias('fr'));
+    return {
+      probe: (a) => {
+        const p = raw(this.alias('f'));
+        return sql`EXISTS (SELECT 1 FROM ${raw(FULL_TEXT_TABLE)} ${p} WHERE ${p}.rowid = ${raw(a)}.rid AND ${p}.${column} MATCH ${query})`;
+      },
+      // The full-text index drives (CROSS JOIN keeps it outermost), in rowid order: one row per resource.
+      ridSet: sql`SELECT ${f}.rowid AS rid FROM ${raw(FULL_TEXT_TABLE)} ${f} CROSS JOIN resource ${r} ON ${r}.rid = ${f}.rowid
+        WHERE ${f}.${column} MATCH ${query} AND ${r}.type = ${filter.resourceType}`,
+      ordered: true,
       unique: true,
     };
   }
@@ -185,7 +218,7 @@ export class FilterCompiler {
   private param(name: string, param: ParamDef, modifier: string | undefined, values: string[]): CompiledFilter {
     const key = paramKey(param.resourceType, param.code);
     const typeModifier = param.type === 'reference' && modifier !== undefined && param.targets.includes(modifier);
-    if (modifier !== undefined && !typeModifier && !MODIFIERS[param.type].includes(modifier)) {
+    if (modifier !== undefined && !typeModifier && !supportedModifiers(param).includes(modifier)) {
       throw invalid(name, 'has a modifier not allowed for its type');
     }
     if (modifier === 'missing') return this.missing(name, param, key, values);
@@ -282,6 +315,8 @@ export class FilterCompiler {
 
   private token(name: string, key: string, modifier: string | undefined, value: string): Leaf {
     if (modifier === 'text') return this.string(textKey(key), undefined, value);
+    if (modifier === 'of-type') return this.ofType(name, key, value);
+    if (modifier === 'above' || modifier === 'below') return this.subsumed(name, key, modifier, value);
     const sp = this.sp(key);
     if (modifier === 'in') {
       const codes = expandValueSet(value);
@@ -304,6 +339,36 @@ export class FilterCompiler {
       table: 'idx_token',
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
       ordered: true,
+    };
+  }
+
+  /** `identifier:of-type=system|code|value` (R4 3.1.1.4.6): the identifier's type coding with its value. */
+  private ofType(name: string, key: string, value: string): Leaf {
+    const parts = splitEscaped(value, '|');
+    if (parts.length !== 3 || parts.some((part) => part === ''))
+      throw invalid(name, 'takes a type system, type code and identifier value separated by |');
+    const [system, typeCode, identifier] = parts;
+    const sp = this.sp(ofTypeKey(key));
+    const code = ofTypeCode(typeCode, identifier);
+    return {
+      table: 'idx_token',
+      cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
+      ordered: true,
+    };
+  }
+
+  /** Token `:below`/`:above` (`system|code`): the codes the stored CodeSystem's hierarchy puts below or above it. */
+  private subsumed(name: string, key: string, direction: 'above' | 'below', value: string): Leaf {
+    const parts = splitEscaped(value, '|');
+    if (parts.length !== 2 || parts.some((part) => part === '')) throw invalid(name, 'takes a system|code');
+    if (!this.subsumption) throw invalid(name, 'has a modifier not allowed for its type');
+    const [system, code] = parts;
+    const codes = JSON.stringify(this.subsumption.codes(name, system, code, direction));
+    const sp = this.sp(key);
+    return {
+      table: 'idx_token',
+      cond: (t) =>
+        sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code IN (SELECT value FROM json_each(${codes})) AND ${raw(t)}.system = ${system}`,
     };
   }
 
@@ -351,6 +416,15 @@ export class FilterCompiler {
     if (!range || extra.length > 0 || (system !== undefined && code === undefined))
       throw invalid(name, 'is not a valid quantity');
     const sp = this.sp(key);
+    // A UCUM unit that converts: compared in base units with every quantity stored in a unit that converts.
+    const canonical = system === UCUM_SYSTEM && code ? canonicalRange(range, code) : undefined;
+    if (canonical) {
+      return {
+        table: 'idx_ucum',
+        cond: (t) =>
+          sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.unit = ${canonical.unit} AND ${numberCondition(prefix, canonical.range, raw(`${t}.value`), raw(`${t}.value`))}`,
+      };
+    }
     const unit = (t: Sql) =>
       join([...(system ? [sql`${t}.system = ${system}`] : []), ...(code ? [sql`${t}.code = ${code}`] : [])], ' AND ');
     return {
@@ -367,6 +441,14 @@ export class FilterCompiler {
 
   private reference(name: string, param: ParamDef, key: string, modifier: string | undefined, value: string): Leaf {
     if (modifier === 'identifier') return this.token(name, identifierKey(key), undefined, value);
+    if (modifier === 'above' || modifier === 'below') {
+      // On absolute and canonical references, as on a uri: `url` is empty for a relative reference.
+      if (!ABSOLUTE_URL.test(value)) throw invalid(name, `takes an absolute or canonical URL with :${modifier}`);
+      return this.referenceLeaf(
+        param,
+        (t) => sql`${urlHierarchy(raw(`${t}.url`), modifier, value)} AND ${raw(t)}.url <> ''`,
+      );
+    }
     if (modifier?.startsWith('type:')) {
       const type = modifier.slice('type:'.length);
       const id = value.includes('/') ? referenceKey(value) : { ttype: type, tid: value, url: '' };
@@ -389,7 +471,7 @@ export class FilterCompiler {
         (t) => sql`${raw(t)}.ttype = ${target.ttype} AND ${raw(t)}.tid = ${target.tid}`,
         true,
       );
-    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) throw invalid(name, 'is not a valid reference');
+    if (!ABSOLUTE_URL.test(value)) throw invalid(name, 'is not a valid reference');
     // `url <> ''` lets SQLite use the partial index on URLs (a bound value alone does not imply it).
     return this.referenceLeaf(param, (t) => sql`${raw(t)}.url = ${value} AND ${raw(t)}.url <> ''`);
   }
@@ -401,17 +483,10 @@ export class FilterCompiler {
 
   private uri(key: string, modifier: string | undefined, value: string): Leaf {
     const sp = this.sp(key);
-    if (modifier === 'below') {
+    if (modifier === 'above' || modifier === 'below') {
       return {
         table: 'idx_uri',
-        cond: (t) =>
-          sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value >= ${value} AND ${raw(t)}.value < ${prefixUpperBound(value)}`,
-      };
-    }
-    if (modifier === 'above') {
-      return {
-        table: 'idx_uri',
-        cond: (t) => sql`${raw(t)}.sp = ${sp} AND substr(${value}, 1, length(${raw(t)}.value)) = ${raw(t)}.value`,
+        cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${urlHierarchy(raw(`${t}.value`), modifier, value)}`,
       };
     }
     return { table: 'idx_uri', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}`, ordered: true };
@@ -483,6 +558,18 @@ export class FilterCompiler {
   private alias(prefix: string): string {
     return `${prefix}${++this.aliases}`;
   }
+}
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\S+$/i;
+
+/**
+ * uri `:below` (the stored URL starts with the value: an index range) and
+ * `:above` (the value starts with the stored URL), R4 3.1.1.4.9.
+ */
+function urlHierarchy(column: Sql, modifier: 'above' | 'below', value: string): Sql {
+  return modifier === 'below'
+    ? sql`${column} >= ${value} AND ${column} < ${prefixUpperBound(value)}`
+    : sql`substr(${value}, 1, length(${column})) = ${column}`;
 }
 
 /**

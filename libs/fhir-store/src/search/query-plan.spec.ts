@@ -26,6 +26,13 @@ const ONE_PER_TYPE: [type: string, resourceType: string, query: string][] = [
   ['composite', 'Observation', 'code-value-quantity=http://loinc.org|8867-4$gt100'],
   ['chain', 'Observation', 'subject:Patient.family=smith'],
   ['_has', 'Patient', '_has:Observation:patient:code=8867-4'],
+  ['quantity in UCUM base units', 'Observation', 'value-quantity=gt1|http://unitsofmeasure.org|/s'],
+  ['token :of-type', 'Patient', 'identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|1'],
+  ['token :below', 'Observation', 'code:below=http://loinc.org|vitals'],
+  ['token :above', 'Observation', 'code:above=http://loinc.org|8867-4'],
+  ['reference :below', 'Observation', 'subject:below=http://other.example.org/fhir'],
+  ['_text', 'Patient', '_text=smith'],
+  ['_content', 'Observation', '_content=heart'],
 ];
 
 describe('search plans', () => {
@@ -49,6 +56,10 @@ describe('search plans', () => {
       write({
         resourceType: 'Patient',
         id: 'p1',
+        text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">John Smith</div>' },
+        identifier: [
+          { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, value: '1' },
+        ],
         name: [{ family: 'Smith' }],
         link: [{ other: { reference: 'Patient/p2' }, type: 'seealso' }],
       });
@@ -71,6 +82,13 @@ describe('search plans', () => {
         subject: { identifier: { system: 'urn:mrn', value: '1' } },
       });
       write({
+        resourceType: 'Observation',
+        id: 'o3',
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+        subject: { reference: 'http://other.example.org/fhir/Patient/x1' },
+      });
+      write({
         resourceType: 'RiskAssessment',
         id: 'r1',
         status: 'final',
@@ -78,6 +96,14 @@ describe('search plans', () => {
         prediction: [{ probabilityDecimal: 0.25 }],
       });
       write({ resourceType: 'Questionnaire', id: 'q1', status: 'active', url: 'http://example.org/q' });
+      write({
+        resourceType: 'CodeSystem',
+        id: 'loinc-part',
+        url: 'http://loinc.org',
+        status: 'active',
+        content: 'fragment',
+        concept: [{ code: 'vitals', concept: [{ code: '8867-4' }] }],
+      });
       write({
         resourceType: 'List',
         id: 'l1',
@@ -100,9 +126,11 @@ describe('search plans', () => {
     expect(driver).toBeDefined();
     const steps = explain(db.db, driver);
     const indexTables = steps.filter((detail) => /\bidx_\w+\b/.test(detail) || /\bresource\b/.test(detail));
-    expect(indexTables.length).toBeGreaterThan(0);
+    expect(indexTables.length + steps.filter(isFullTextStep).length).toBeGreaterThan(0);
     // Every step over an index table or the resource table is an index search, never a full scan.
     for (const detail of indexTables) expect(detail).toMatch(INDEX_SEARCH);
+    // The full-text table is read through its MATCH index (FTS5's plan names 'M' for a MATCH constraint).
+    for (const detail of steps.filter(isFullTextStep)) expect(detail).toMatch(FULL_TEXT_MATCH);
   });
 
   // Every statement a search runs, for a small result (a filter drives, its matches sorted in full) and a
@@ -146,6 +174,7 @@ describe('search plans', () => {
         const steps = explain(db.db, { text, params });
         for (const detail of steps.filter((step) => /\b(idx_\w+|resource|resource_version)\b/.test(step)))
           expect(`${detail} in ${text}`).toMatch(INDEX_SEARCH);
+        for (const detail of steps.filter(isFullTextStep)) expect(`${detail} in ${text}`).toMatch(FULL_TEXT_MATCH);
         // A probe (a correlated subquery) looks up the rows of the one resource it is given, by its key.
         for (const detail of correlatedSteps(db.db, { text, params }))
           expect(`${detail} in ${text}`).toMatch(/\b(rid|rowid|id|tid)=\?/);
@@ -170,6 +199,9 @@ describe('search plans', () => {
   });
 });
 
+/** A step over a virtual table other than `json_each` (bound value lists): the full-text table. */
+const isFullTextStep = (step: string) => step.includes('VIRTUAL TABLE') && !step.includes('json_each');
+const FULL_TEXT_MATCH = /VIRTUAL TABLE INDEX \d+:\S*M/;
 const INDEX_SEARCH = /^SEARCH \S+ (EXISTS )?USING (COVERING INDEX|INDEX|PRIMARY KEY|INTEGER PRIMARY KEY)/;
 
 function explain(db: DatabaseSync, query: { text: string; params: SQLInputValue[] }): string[] {

@@ -14,8 +14,16 @@ export type FilterExpr =
   | { kind: 'param'; name: string; param: ParamDef; modifier?: string; values: string[] }
   | { kind: 'id'; name: string; resourceType: string; values: string[]; not?: boolean }
   | { kind: 'list'; name: string; resourceType: string; listIds: string[] }
+  | { kind: 'text'; name: string; resourceType: string; field: FullTextField; values: string[] }
   | { kind: 'chain'; name: string; param: ParamDef; links: { type: string; next: FilterExpr }[] }
   | { kind: 'has'; name: string; targetType: string; sourceType: string; param: ParamDef; next: FilterExpr };
+
+/** What `_text` (the narrative) and `_content` (the whole resource) search: columns of the full-text table. */
+export type FullTextField = 'narrative' | 'content';
+const FULL_TEXT_PARAMS = new Map<string, FullTextField>([
+  ['_text', 'narrative'],
+  ['_content', 'content'],
+]);
 
 export interface SortKey {
   code: string;
@@ -270,6 +278,11 @@ export function parseFilter(resourceType: string, name: string, value: string, d
     return { kind: 'id', name, resourceType, values: splitOr(value), not: modifier === 'not' };
   }
   if (code === '_list') return parseList(resourceType, name, modifier, value);
+  const field = FULL_TEXT_PARAMS.get(code);
+  if (field) {
+    if (modifier !== undefined) throw invalid(name, 'takes no modifier');
+    return { kind: 'text', name, resourceType, field, values: splitOr(value) };
+  }
   const param = searchParams(resourceType).get(code);
   if (!param) throw unknown(name, resourceType);
   return { kind: 'param', name, param, modifier, values: splitOr(value) };
@@ -309,7 +322,10 @@ function parseChain(resourceType: string, name: string, dot: number, value: stri
   const candidates = typeModifier ? [typeModifier] : param.targets;
   const nextCode = rest.split(/[.:]/)[0];
   const links = candidates
-    .filter((type) => nextCode === '_id' || nextCode === '_has' || searchParams(type).has(nextCode))
+    .filter(
+      (type) =>
+        nextCode === '_id' || nextCode === '_has' || FULL_TEXT_PARAMS.has(nextCode) || searchParams(type).has(nextCode),
+    )
     .map((type) => ({ type, next: parseFilter(type, rest, value, depth + 1) }));
   if (links.length === 0) throw unknown(name, resourceType);
   return { kind: 'chain', name, param, links };

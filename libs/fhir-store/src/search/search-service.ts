@@ -10,6 +10,7 @@ import { searchBundle } from './search-bundle';
 import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortWalk } from './search-plan';
 import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
 import { Sql, list, raw, sql } from './sql';
+import { Subsumption } from './subsumption';
 
 /** Included resources per page, at most. */
 export const MAX_INCLUDES = 1000;
@@ -86,7 +87,7 @@ export class SearchService {
 
   /** Compiles a parsed search to a plan. */
   plan(query: SearchQuery, scope: SearchScope = {}): SearchPlan {
-    const compiler = new FilterCompiler((key) => this.db.knownParamId(key));
+    const compiler = new FilterCompiler((key) => this.db.knownParamId(key), Date.now(), new Subsumption(this.db.db));
     const base =
       query.resourceType !== '*'
         ? sql`r.type = ${query.resourceType} AND r.deleted = 0`

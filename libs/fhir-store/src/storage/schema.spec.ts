@@ -2,9 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { FhirStore } from '../fhir-store';
 import { SCHEMA_VERSION } from './schema';
+import { StoreDatabase } from './store-database';
+
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'fhir-store-schema-')), 'store.sqlite');
 
@@ -37,6 +40,19 @@ function firstFormatFile(): string {
   return path;
 }
 
+/**
+ * Turns a current store file back into the given earlier version: without the
+ * version 4 tables and `:of-type` rows (and, for version 2, the number high-bound index).
+ */
+function toPreviousFormat(path: string, version: 2 | 3): void {
+  const db = new DatabaseSync(path);
+  db.exec(`DROP TABLE idx_ucum; DROP TABLE idx_code_parent; DROP TABLE fts_resource;
+    DELETE FROM idx_token WHERE sp IN (SELECT sp FROM search_param WHERE key LIKE '%:of-type');
+    PRAGMA user_version = ${version}`);
+  if (version === 2) db.exec('DROP INDEX idx_number_hi');
+  db.close();
+}
+
 describe('store schema migrations', () => {
   it('migrates a first-format file: current versions indexed, deleted ones not, history kept', async () => {
     const path = firstFormatFile();
@@ -55,20 +71,86 @@ describe('store schema migrations', () => {
     const db = new DatabaseSync(path, { readOnly: true });
     expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
     db.close();
-  });
+  }, 60_000);
 
   it('adds the number high-bound index to a version 2 file', async () => {
     const path = file();
-    await new FhirStore({ path }).close();
-    const before = new DatabaseSync(path);
-    before.exec('DROP INDEX idx_number_hi; PRAGMA user_version = 2');
-    before.close();
+    new StoreDatabase(path).close();
+    toPreviousFormat(path, 2);
     await new FhirStore({ path }).close();
     const db = new DatabaseSync(path, { readOnly: true });
     expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'idx_number_hi'").all()).toHaveLength(1);
     db.close();
   }, 60_000);
+
+  it('migrates a version 3 file: canonical quantities, identifier types, CodeSystem hierarchies and full text backfilled', async () => {
+    const path = file();
+    const database = new StoreDatabase(path);
+    // More patients than one backfill batch (500), each with a narrative.
+    const resources: Resource[] = Array.from({ length: 1201 }, (_, i) => ({
+      resourceType: 'Patient',
+      id: `p${i}`,
+      text: {
+        status: 'generated',
+        div: `<div xmlns="http://www.w3.org/1999/xhtml">Backfilled patient <b>${i}</b></div>`,
+      },
+    }));
+    resources.push(
+      {
+        resourceType: 'Patient',
+        id: 'mr',
+        identifier: [{ type: { coding: [{ system: V2_0203, code: 'MR' }] }, system: 'urn:mrn', value: '12345' }],
+      },
+      {
+        resourceType: 'Observation',
+        id: 'glucose',
+        status: 'final',
+        code: { coding: [{ system: 'urn:test:labs', code: 'glucose-fasting' }], text: 'Fasting glucose' },
+        valueQuantity: { value: 150, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
+      },
+      {
+        resourceType: 'CodeSystem',
+        id: 'labs',
+        url: 'urn:test:labs',
+        status: 'active',
+        content: 'complete',
+        concept: [{ code: 'glucose', concept: [{ code: 'glucose-fasting' }] }],
+      },
+    );
+    database.atomically(() =>
+      resources.forEach((resource) =>
+        database.write({
+          resourceType: resource.resourceType,
+          id: resource.id!,
+          version: 1,
+          lastUpdated: '2025-01-01T00:00:00.000Z',
+          deleted: false,
+          resource,
+        }),
+      ),
+    );
+    database.close();
+    toPreviousFormat(path, 3);
+
+    const store = new FhirStore({ path });
+    try {
+      const ids = async (query: string) =>
+        ((await store.request({ method: 'GET', path: query })).body as Bundle).entry?.map((e) => e.resource?.id);
+      expect(await ids('Observation?value-quantity=gt1%7Chttp://unitsofmeasure.org%7Cg/L')).toEqual(['glucose']);
+      expect(await ids(`Patient?identifier:of-type=${V2_0203}%7CMR%7C12345`)).toEqual(['mr']);
+      expect(await ids('Observation?code:below=urn:test:labs%7Cglucose')).toEqual(['glucose']);
+      expect(await ids('Observation?_content=fasting')).toEqual(['glucose']);
+      const counted = (await store.request({ method: 'GET', path: 'Patient?_text=backfilled&_summary=count' }))
+        .body as Bundle;
+      expect(counted.total).toBe(1201);
+    } finally {
+      await store.close();
+    }
+    const db = new DatabaseSync(path, { readOnly: true });
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    db.close();
+  }, 120_000);
 
   it('refuses a file from a newer build, saying how to move the data', () => {
     const path = file();

@@ -1,13 +1,17 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { Resource } from '@medplum/fhirtypes';
 
 /**
  * The store's schema, as numbered migrations recorded in `PRAGMA user_version`.
  * Version 1 is the first format (every version in `resource_version`, searched
  * in memory); version 2 adds the current-resource table and the per-type index
  * tables; version 3 an index on the high bound of numbers (`gt`, `ge`, `ap`,
- * descending sorts). A file from a newer build is refused rather than guessed at.
+ * descending sorts); version 4 canonical UCUM quantities, CodeSystem
+ * hierarchies (token `:above`/`:below`) and the full-text table (`_text`,
+ * `_content`), backfilled from the current resources. A file from a newer
+ * build is refused rather than guessed at.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Index tables, one per search-parameter type; each row belongs to one resource (`rid`). */
 export const INDEX_TABLES = [
@@ -18,6 +22,8 @@ export const INDEX_TABLES = [
   'idx_quantity',
   'idx_reference',
   'idx_uri',
+  'idx_ucum',
+  'idx_code_parent',
 ] as const;
 export type IndexTable = (typeof INDEX_TABLES)[number];
 
@@ -67,14 +73,36 @@ const V2 = `
 
 const V3 = `CREATE INDEX IF NOT EXISTS idx_number_hi ON idx_number (sp, hi);`;
 
+/** The full-text table: one row per live resource, its `rowid` the resource's `rid`. */
+export const FULL_TEXT_TABLE = 'fts_resource';
+
+// idx_ucum: quantities with a UCUM unit that converts, in base units (`unit` is `g.m-3`...).
+// idx_code_parent: the is-a hierarchy of stored CodeSystems, one row per (code, parent), '' for a root.
+// fts_resource keeps no copy of the text (contentless), and deletes by rowid (contentless_delete).
+const V4 = `
+  CREATE TABLE idx_ucum (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, value REAL NOT NULL,
+    unit TEXT NOT NULL, PRIMARY KEY (rid, sp, grp, value, unit)) WITHOUT ROWID;
+  CREATE INDEX idx_ucum_value ON idx_ucum (sp, unit, value);
+  CREATE TABLE idx_code_parent (rid INTEGER NOT NULL, sp INTEGER NOT NULL, grp INTEGER NOT NULL, system TEXT NOT NULL,
+    code TEXT NOT NULL, parent TEXT NOT NULL, PRIMARY KEY (rid, sp, grp, system, code, parent)) WITHOUT ROWID;
+  CREATE INDEX idx_code_parent_down ON idx_code_parent (system, parent, code);
+  CREATE INDEX idx_code_parent_up ON idx_code_parent (system, code, parent);
+  CREATE VIRTUAL TABLE ${FULL_TEXT_TABLE} USING fts5(narrative, content, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2');
+`;
+
+/** Current resources read per batch by the version 4 backfill (its memory is bounded by one batch). */
+const BACKFILL_BATCH = 500;
+
 export class StoreFormatError extends Error {}
 
 /**
  * Brings a store file to the current schema. `reindex` fills the version 2
- * tables from the stored versions (it needs the search-parameter definitions,
- * which live outside the storage layer).
+ * tables from the stored versions, `index` writes the index rows of one current
+ * resource (rows it already has are kept): both need the search-parameter
+ * definitions, which live outside the storage layer.
  */
-export function migrate(db: DatabaseSync, reindex: () => void): void {
+export function migrate(db: DatabaseSync, reindex: () => void, index: (rid: number, resource: Resource) => void): void {
   const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   if (version > SCHEMA_VERSION) {
     throw new StoreFormatError(
@@ -87,16 +115,34 @@ export function migrate(db: DatabaseSync, reindex: () => void): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     if (version < 1) db.exec(V1);
-    if (version < 2) {
-      db.exec(V2);
-      if (hadData) reindex();
-    }
+    if (version < 2) db.exec(V2);
     db.exec(V3);
+    if (version < 4) db.exec(V4);
+    if (version < 2 && hadData) reindex();
+    else if (version < 4 && hadData) backfill(db, index);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
     throw error;
+  }
+}
+
+/** Indexes every current resource again, in `rid` order, one batch at a time (rows already there are kept). */
+function backfill(db: DatabaseSync, index: (rid: number, resource: Resource) => void): void {
+  const batch = db.prepare(
+    `SELECT r.rid, v.content FROM resource r JOIN resource_version v
+       ON v.resource_type = r.type AND v.id = r.id AND v.version = r.version
+     WHERE r.rid > ? AND r.deleted = 0 ORDER BY r.rid LIMIT ${BACKFILL_BATCH}`,
+  );
+  let after = 0;
+  for (;;) {
+    const rows = batch.all(after);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      if (row.content) index(Number(row.rid), JSON.parse(String(row.content)) as Resource);
+    }
+    after = Number(rows[rows.length - 1].rid);
   }
 }
 

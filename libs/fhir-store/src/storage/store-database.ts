@@ -1,6 +1,7 @@
 import { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Resource } from '@medplum/fhirtypes';
 import { IndexRows, extractIndexRows } from '../indexing/extract-index-rows';
+import { deleteFullText, insertFullText } from './full-text-table';
 import { openDatabase } from './open-database';
 import { INDEX_TABLES, IndexTable, migrate } from './schema';
 
@@ -22,6 +23,8 @@ const COLUMNS: Record<IndexTable, string[]> = {
   idx_quantity: ['value', 'system', 'code'],
   idx_reference: ['ttype', 'tid', 'url'],
   idx_uri: ['value'],
+  idx_ucum: ['value', 'unit'],
+  idx_code_parent: ['system', 'code', 'parent'],
 };
 
 /**
@@ -37,7 +40,11 @@ export class StoreDatabase {
 
   constructor(readonly path: string) {
     this.db = openDatabase(path);
-    migrate(this.db, () => this.reindexAll());
+    migrate(
+      this.db,
+      () => this.reindexAll(),
+      (rid, resource) => this.addRows(rid, resource),
+    );
     this.loadParamIds();
   }
 
@@ -120,6 +127,7 @@ export class StoreDatabase {
     ).get(version.resourceType, version.id, version.version, version.lastUpdated, version.deleted ? 1 : 0)!;
     if (version.version > 1) {
       for (const table of INDEX_TABLES) this.statement(`DELETE FROM ${table} WHERE rid = ?`).run(rid);
+      deleteFullText(this, Number(rid));
     }
     if (version.resource && !version.deleted) this.insertRows(Number(rid), extractIndexRows(version.resource));
   }
@@ -134,6 +142,13 @@ export class StoreDatabase {
         insert.run(rid, this.paramId(key), grp, ...(values as SQLInputValue[]));
       }
     }
+    insertFullText(this, rid, rows.fullText);
+  }
+
+  /** Adds the index rows a current resource lacks (a migration adding row kinds), with the stored parameter ids. */
+  private addRows(rid: number, resource: Resource): void {
+    if (this.paramIds.size === 0) this.loadParamIds();
+    this.insertRows(rid, extractIndexRows(resource));
   }
 
   /** Rebuilds `resource` and the index tables from the stored versions (migration from the first format). */
