@@ -1,11 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { FhirError, FhirGateway } from '@ehr-gateway/fhir';
+import { FhirError, FhirGateway, LargeBodySlots, UpstreamFhirBackend, resolveSource } from '@ehr-gateway/fhir';
 import request from 'supertest';
-import { LargeBodySlots } from '../libs/fhir/src/client/large-body-slots';
-import { UpstreamFhirBackend } from '../libs/fhir/src/client/upstream-backend';
-import { resolveSource } from '../libs/fhir/src/sources/source-definition';
 import { EventLogModule, eventsOf, payloadOf } from './support/event-log';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';

@@ -8,8 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { UpstreamFhirBackend } from '../../libs/fhir/src/client/upstream-backend';
-import type { SourceDefinition } from '../../libs/fhir/src/sources/source-definition';
+import { type SourceDefinition, UpstreamFhirBackend } from '@ehr-gateway/fhir';
 
 const BODY_MB = 45;
 
