@@ -337,6 +337,19 @@ describe('red-team findings, upstream side (e2e)', () => {
     });
   });
 
+  describe('unconfirmed, confirmed: _summary and _elements on reads were dropped', () => {
+    it('passes _summary and _elements of a read or vread on, and nothing else', async () => {
+      await start();
+      const server = app.getHttpServer();
+      await request(server).get('/fhir/up/Patient/p1?_summary=true&name=x');
+      await request(server).get('/fhir/up/Patient/p1/_history/7?_elements=name,gender');
+      expect(ehr.fhirRequests.map((r) => r.url)).toEqual([
+        'Patient/p1?_summary=true',
+        'Patient/p1/_history/7?_elements=name%2Cgender',
+      ]);
+    });
+  });
+
   describe('finding 24: error diagnostics never echo submitted values', () => {
     it('says "unknown source", "unknown resource type" and "does not match" without the values', async () => {
       await start();
