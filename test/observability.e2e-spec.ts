@@ -277,8 +277,16 @@ describe('metrics and readiness (e2e)', () => {
       });
       const ready = await request(app.getHttpServer()).get('/health/ready').expect(503);
       expect(ready.body.status).toBe('error');
-      expect(ready.body.info).toMatchObject({ store: { status: 'up' }, 'source:epic': { status: 'up', auth: 'none' } });
-      expect(ready.body.error).toMatchObject({ 'source:gone': { status: 'down' } });
+      expect(ready.body.info).toMatchObject({ store: { status: 'up' }, 'source:epic': { status: 'up' } });
+      // Public: up or down with a fixed message, no auth mode, no error text.
+      expect(Object.keys(ready.body.info['source:epic']).sort()).toEqual(['responseTime', 'status']);
+      expect(ready.body.error).toEqual({
+        'source:gone': {
+          status: 'down',
+          message: 'the source did not answer its metadata',
+          responseTime: expect.any(Number),
+        },
+      });
       expect(ehr.fhirRequests.map((r) => r.url)).toContain('metadata');
     });
 

@@ -9,6 +9,12 @@ import { createLocalJWKSet, JSONWebKeySet, jwtVerify } from 'jose';
  * Services JWT assertion verified against a JWKS) and `GET /fhir/R4/Patient/{id}`
  * behind a bearer token.
  */
+export interface RawAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
 export class MockEhrServer {
   readonly tokenRequests: Array<{
     clientAuth: 'secret' | 'jwt';
@@ -17,6 +23,16 @@ export class MockEhrServer {
   readonly fhirRequests: Array<{ method: string; url: string; authorization?: string }> = [];
   /** Answers queued for the next FHIR requests (status, headers), before normal service. */
   readonly queuedFailures: Array<{ status: number; headers?: Record<string, string> }> = [];
+  /**
+   * Raw answers queued per path (after the token check), served in order
+   * before normal service: what a careless or hostile upstream sends (HTML
+   * error pages, redirects, foreign links, huge bodies).
+   */
+  readonly rawAnswers = new Map<string, RawAnswer[]>();
+  /** Replaces the token endpoint's answer while set (a redirect, a failure). */
+  tokenAnswer?: RawAnswer;
+  /** Every request the token endpoint received, answered or not. */
+  tokenEndpointCalls = 0;
   /** Paths that never answer. */
   readonly hangingPaths = new Set<string>();
   tokenLifetimeSeconds = 3600;
@@ -57,7 +73,11 @@ export class MockEhrServer {
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => resolve(text));
     });
-    if (req.method === 'POST' && req.url === '/oauth2/token') return this.token(new URLSearchParams(body), res);
+    if (req.method === 'POST' && req.url === '/oauth2/token') {
+      this.tokenEndpointCalls++;
+      if (this.tokenAnswer) return this.raw(res, this.tokenAnswer);
+      return this.token(new URLSearchParams(body), res);
+    }
     if (req.url?.startsWith('/fhir/R4/')) return this.fhir(req, res);
     this.json(res, 404, { error: 'not found' });
   }
@@ -119,6 +139,8 @@ export class MockEhrServer {
         });
       }
     }
+    const raw = this.rawAnswers.get(path)?.shift();
+    if (raw) return this.raw(res, raw);
     const failure = this.queuedFailures.shift();
     if (failure) {
       return this.json(
@@ -151,6 +173,11 @@ export class MockEhrServer {
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'error', code: 'not-found', diagnostics: `${path} not found` }],
     });
+  }
+
+  private raw(res: ServerResponse, answer: RawAnswer): void {
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -176,6 +176,7 @@ export class GatewayModule {
             new Readiness(indicators, sources, moduleRef, {
               storeSource: LOCAL_SOURCE,
               redisUrl: config.cds.jwt.replayRedisUrl,
+              cacheMs: config.gateway.healthReadyCacheMs,
             }),
           inject: [HealthIndicatorService, FhirSources, ModuleRef],
         },

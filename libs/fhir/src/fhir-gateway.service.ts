@@ -225,10 +225,7 @@ export class FhirGateway {
   private async expect<T>(source: string | undefined, operation: FhirOperation): Promise<T> {
     const response = await this.execute(source, operation);
     if (response.status >= 400) {
-      throw new FhirError(
-        response.status,
-        isOperationOutcome(response.body) ? response.body : `FHIR source answered HTTP ${response.status}`,
-      );
+      throw FhirError.fromAnswer(response.status, response.body);
     }
     return response.body as T;
   }

@@ -2,10 +2,12 @@ import {
   ConfigValidationError,
   defineConfigNamespace,
   envBoolean,
+  envInteger,
   envJsonObject,
   envRoutePath,
 } from '@ehr-gateway/config';
 import { z } from 'zod';
+import { DEFAULT_LARGE_BODY_SLOTS } from './client/large-body-slots';
 import { FHIR_DEFAULTS } from './constants';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { SourceConfigError, resolveSource } from './sources/source-definition';
@@ -51,6 +53,11 @@ export const fhirConfig = defineConfigNamespace({
       .optional()
       .describe('The source used when a call names none. Default: the embedded store (`local`).'),
     FHIR_ALLOW_INSECURE_HTTP: envBoolean().default(false).describe('Allow `http://` to hosts other than loopback.'),
+    FHIR_UPSTREAM_LARGE_BODIES: envInteger(1, 1000)
+      .default(DEFAULT_LARGE_BODY_SLOTS)
+      .describe(
+        'Upstream answers over 1 MiB the gateway buffers and parses at once, all sources together; one more gets 503 with Retry-After. Each source bounds its own answers with `max_response_mb` in its connection string (default 16).',
+      ),
     FHIR_EVENTS_INCLUDE_RESOURCE: envBoolean()
       .default(false)
       .describe('Put the resource itself (PHI) in FHIR events; by default events carry references.'),
@@ -62,5 +69,6 @@ export const fhirConfig = defineConfigNamespace({
       defaultSource: keys.FHIR_DEFAULT_SOURCE,
       allowInsecureHttp: keys.FHIR_ALLOW_INSECURE_HTTP,
       includeResourceInEvents: keys.FHIR_EVENTS_INCLUDE_RESOURCE,
+      largeUpstreamBodies: keys.FHIR_UPSTREAM_LARGE_BODIES,
     }) satisfies FhirModuleOptions & { basePath: string },
 });

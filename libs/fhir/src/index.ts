@@ -7,6 +7,8 @@ export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gatewa
 export { FhirModule } from './fhir.module';
 export { InjectFhirOptions, type FhirModuleExtras } from './fhir.module-definition';
 export { FhirSources } from './sources/fhir-sources';
+export { UpstreamFhirBackend } from './client/upstream-backend';
+export { LargeBodySlots } from './client/large-body-slots';
 export {
   resolveSource,
   SourceConfigError,

@@ -54,6 +54,14 @@ export function searchesWholeCompartment(operation: FhirOperation): boolean {
   );
 }
 
+/** The parameters a read takes (R4 3.1.1.5.8-9): `_summary` and `_elements`; absent when none. */
+function readParameters(query: string | undefined): string | undefined {
+  if (query === undefined) return undefined;
+  const params = new URLSearchParams(query);
+  const kept = new URLSearchParams([...params].filter(([name]) => name === '_summary' || name === '_elements'));
+  return kept.toString() || undefined;
+}
+
 /** The REST request that performs an operation. */
 export function toFhirRequest(operation: FhirOperation): FhirRequest {
   const { interaction, resourceType, id, versionId, query, body, headers } = operation;
@@ -68,7 +76,9 @@ export function toFhirRequest(operation: FhirOperation): FhirRequest {
       interaction === 'history' ||
       (id === undefined && ['update', 'delete'].includes(interaction))
         ? query
-        : undefined,
+        : interaction === 'read' || interaction === 'vread'
+          ? readParameters(query)
+          : undefined,
   });
   const request: FhirRequest = { method, path, headers, body };
   return interaction === 'patch'

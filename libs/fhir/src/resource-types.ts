@@ -5,7 +5,8 @@ import { loadFhirDefinitions } from './definitions';
 /** Throws a 404 `FhirError` unless `resourceType` is a FHIR R4 resource type. */
 export function assertResourceType(resourceType: string): void {
   loadFhirDefinitions();
-  if (!isResourceType(resourceType)) throw FhirError.notFound(`Unknown resource type '${resourceType}'`);
+  // Never repeated back: a path segment may carry anything, PHI included.
+  if (!isResourceType(resourceType)) throw FhirError.notFound('Unknown resource type');
 }
 
 /** Every FHIR R4 resource type, sorted. */

@@ -121,6 +121,11 @@ export const gatewayConfig = defineConfigNamespace({
     HEALTH_MAX_RSS_MB: envInteger(64, 1_048_576)
       .default(1536)
       .describe('Resident memory above which the liveness check (`/health`) answers 503, MiB.'),
+    HEALTH_READY_CACHE_MS: envInteger(0, 300_000)
+      .default(5000)
+      .describe(
+        'How long a readiness check result (`/health/ready`) is reused, ms: callers within it share one check of each upstream, store and broker. 0: every call checks (concurrent calls still share one).',
+      ),
     GATEWAY_TRANSPORT: z
       .string()
       .regex(/^nats:\/\/\S+$/, 'must be a nats:// URL')
@@ -155,6 +160,7 @@ export const gatewayConfig = defineConfigNamespace({
     jsonMaxDepth: keys.JSON_MAX_DEPTH,
     rateLimit: { requests: keys.RATE_LIMIT_REQUESTS, windowSeconds: keys.RATE_LIMIT_WINDOW_SECONDS },
     healthMaxRssBytes: keys.HEALTH_MAX_RSS_MB * 1024 ** 2,
+    healthReadyCacheMs: keys.HEALTH_READY_CACHE_MS,
     transport: keys.GATEWAY_TRANSPORT
       ? {
           url: keys.GATEWAY_TRANSPORT,

@@ -12,6 +12,8 @@ export interface ReadinessOptions {
   storeSource: string;
   /** Checked with PING when set (the CDS JWT replay store). */
   redisUrl?: string;
+  /** How long a check's result is reused (concurrent callers share one run whatever it is), ms. */
+  cacheMs: number;
 }
 
 class DownError extends Error {}
@@ -19,8 +21,11 @@ class DownError extends Error {}
 /**
  * The terminus indicators `/health/ready` runs: the embedded store answers a
  * search, the broker is connected (when configured), each upstream source
- * answers its CapabilityStatement, Redis answers PING (when configured). Each
- * names what it checked, never a URL with credentials or a token.
+ * answers its CapabilityStatement, Redis answers PING (when configured).
+ * `/health/ready` is public and unthrottled, so each result is cached for
+ * `cacheMs` (a flood of calls makes one upstream request per interval), and
+ * says up or down with a fixed message only: no auth mode, token state,
+ * status code or error text (`/fhir/status`, behind authentication, has those).
  */
 @Injectable()
 export class Readiness implements OnApplicationShutdown {
@@ -38,10 +43,9 @@ export class Readiness implements OnApplicationShutdown {
     const broker = brokerOf(this.moduleRef);
     if (broker) {
       checks.push(() => {
-        const { connected, outboxSize } = broker.stats();
-        return connected
-          ? this.indicators.check('broker').up({ outboxDepth: outboxSize })
-          : this.indicators.check('broker').down({ message: 'not connected to NATS', outboxDepth: outboxSize });
+        return broker.stats().connected
+          ? this.indicators.check('broker').up()
+          : this.indicators.check('broker').down({ message: 'not connected to NATS' });
       });
     }
     for (const name of this.sources.names()) {
@@ -60,10 +64,11 @@ export class Readiness implements OnApplicationShutdown {
     return this.indicators
       .check('store')
       .attempt(async () => {
-        const response = await backend.request({ method: 'GET', path: 'Patient?_count=1' });
-        if (response.status >= 500) throw new DownError(`search answered HTTP ${response.status}`);
+        const response = await backend.request({ method: 'GET', path: 'Patient?_count=1' }).catch(() => undefined);
+        if (!response || response.status >= 500) throw new DownError('the store did not answer a search');
       })
-      .withTimeout(CHECK_TIMEOUT_MS);
+      .withTimeout(CHECK_TIMEOUT_MS)
+      .cacheFor(this.options.cacheMs);
   }
 
   private upstream(name: string) {
@@ -71,11 +76,10 @@ export class Readiness implements OnApplicationShutdown {
     return this.indicators
       .check(`source:${name}`)
       .attempt(async () => {
-        const status = await backend.status();
-        if (!status.reachable) throw new DownError(status.error ?? 'unreachable');
-        return { auth: status.auth, token: status.token?.state };
+        if (!(await backend.status()).reachable) throw new DownError('the source did not answer its metadata');
       })
-      .withTimeout(CHECK_TIMEOUT_MS);
+      .withTimeout(CHECK_TIMEOUT_MS)
+      .cacheFor(this.options.cacheMs);
   }
 
   private ping() {
@@ -94,6 +98,7 @@ export class Readiness implements OnApplicationShutdown {
           throw new DownError('Redis (CDS_JWT_REPLAY_REDIS_URL) did not answer PING');
         }
       })
-      .withTimeout(CHECK_TIMEOUT_MS);
+      .withTimeout(CHECK_TIMEOUT_MS)
+      .cacheFor(this.options.cacheMs);
   }
 }

@@ -8,6 +8,8 @@ import type { UpstreamObserver } from '../interfaces/upstream-observer.interface
 const REFRESH_MARGIN_MS = 60_000;
 const DEFAULT_TOKEN_LIFETIME_S = 300;
 const ASSERTION_LIFETIME_S = 240;
+/** After a failed refresh, callers get that failure for this long instead of a new token request each. */
+export const TOKEN_FAILURE_BACKOFF_MS = 5_000;
 
 interface CachedToken {
   accessToken: string;
@@ -21,11 +23,14 @@ export type TokenState = { state: 'none' | 'valid' | 'expired'; expiresAt?: stri
  * credentials, with a client secret or a SMART Backend Services JWT
  * assertion). Concurrent callers share one refresh. Never logs or exposes the
  * token or the credentials: errors name only the token endpoint's status.
- * Each refresh, successful or not, is told to the observer.
+ * Each refresh, successful or not, is told to the observer. A failed refresh
+ * is remembered for `TOKEN_FAILURE_BACKOFF_MS`, so that a failing token
+ * endpoint gets one request per interval, not one per caller.
  */
 export class TokenProvider {
   private cached?: CachedToken;
   private refreshing?: Promise<CachedToken>;
+  private failure?: { error: unknown; until: number };
 
   constructor(
     private readonly auth: Exclude<SourceAuth, { type: 'none' }>,
@@ -36,6 +41,7 @@ export class TokenProvider {
 
   async token(): Promise<string> {
     if (this.cached && this.cached.expiresAt - REFRESH_MARGIN_MS > Date.now()) return this.cached.accessToken;
+    if (this.failure && this.failure.until > Date.now()) throw this.failure.error;
     this.refreshing ??= this.observedRefresh().finally(() => (this.refreshing = undefined));
     this.cached = await this.refreshing;
     return this.cached.accessToken;
@@ -57,9 +63,11 @@ export class TokenProvider {
   private async observedRefresh(): Promise<CachedToken> {
     try {
       const token = await this.fetchToken();
+      this.failure = undefined;
       this.observer?.tokenRefresh(this.sourceName, 'success');
       return token;
     } catch (error) {
+      this.failure = { error, until: Date.now() + TOKEN_FAILURE_BACKOFF_MS };
       this.observer?.tokenRefresh(this.sourceName, 'failure');
       throw error;
     }
@@ -82,14 +90,15 @@ export class TokenProvider {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form,
+        // A redirected POST would carry the client secret or assertion to wherever the Location points.
+        redirect: 'error',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new FhirError(
-        timedOut ? 504 : 502,
-        `FHIR source '${this.sourceName}': token endpoint ${timedOut ? 'timed out' : 'unreachable'}`,
-      );
+      const redirected = ((error as Error).cause as Error | undefined)?.message === 'unexpected redirect';
+      const problem = timedOut ? 'timed out' : redirected ? 'answered with a redirect (not followed)' : 'unreachable';
+      throw new FhirError(timedOut ? 504 : 502, `FHIR source '${this.sourceName}': token endpoint ${problem}`);
     }
     const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown };
     if (!response.ok || typeof body.access_token !== 'string') {

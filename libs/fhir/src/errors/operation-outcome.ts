@@ -15,15 +15,30 @@ export function isOperationOutcome(value: unknown): value is OperationOutcome {
 
 /**
  * An outcome's problems without any submitted value or stored content: each
- * issue's code and the element paths it names (`invalid at Patient.gender`).
+ * issue's code and the element paths it names (`invalid at Patient.gender`);
+ * an expression that is more than an element path is left out.
  * Diagnostics are free text (an upstream server may quote the data), so they
  * never reach events or logs.
  */
 export function describeOutcome(outcome: OperationOutcome): string {
-  const issues = (outcome.issue ?? []).map(
-    (issue) => `${issue.code}${issue.expression?.length ? ` at ${issue.expression.join(', ')}` : ''}`,
-  );
+  const issues = (outcome.issue ?? []).map((issue) => {
+    const paths = (issue.expression ?? []).filter(isElementPath);
+    return `${issue.code}${paths.length ? ` at ${paths.join(', ')}` : ''}`;
+  });
   return issues.length > 0 ? issues.join('; ') : 'no issue given';
+}
+
+/**
+ * A FHIRPath expression that only names an element (`Patient.name[0].given[1]`,
+ * `Bundle.entry[2].resource.ofType(Patient)`): a type name, then dotted names with indexes and
+ * type filters, no literal or function call that could carry a value
+ * (`Patient.identifier.where(value='123-45-6789')`, `Patient.name[0] = John Smith`).
+ */
+const ELEMENT_PATH =
+  /^[A-Z][A-Za-z0-9]*(\[\d{1,6}\])?(\.([A-Za-z][A-Za-z0-9_]*(\[\d{1,6}\])?|ofType\([A-Za-z][A-Za-z0-9]*\)))*$/;
+
+function isElementPath(expression: string): boolean {
+  return expression.length <= 256 && ELEMENT_PATH.test(expression);
 }
 
 /** The issue code that fits an HTTP status. */

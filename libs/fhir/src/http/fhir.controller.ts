@@ -49,15 +49,13 @@ function queryOf(request: Request): string | undefined {
 function checkResourceBody(body: unknown, resourceType: string, id?: string): void {
   const resource = body as Resource | undefined;
   if (!resource || typeof resource !== 'object' || Array.isArray(resource)) {
-    throw FhirError.badRequest(`The body must be a ${resourceType} resource`);
+    throw FhirError.badRequest("The body must be a resource of the URL's type");
   }
   if (resource.resourceType !== resourceType) {
-    throw FhirError.badRequest(
-      `Resource type '${String(resource.resourceType)}' does not match the URL's '${resourceType}'`,
-    );
+    throw FhirError.badRequest("The body's resourceType does not match the URL's type");
   }
   if (id !== undefined && resource.id !== id) {
-    throw FhirError.badRequest(`The resource id '${String(resource.id)}' does not match the URL's '${id}'`);
+    throw FhirError.badRequest("The body's id does not match the URL's id");
   }
 }
 
@@ -77,7 +75,12 @@ function operationOf(request: Request, segments: string[]): FhirOperation {
       return { interaction, resourceType, id, body: request.body, headers };
     case 'search-form': {
       assertJsonBody(request, true);
-      const form = new URLSearchParams(request.body as Record<string, string>).toString();
+      // A repeated parameter is sent once per value (AND), exactly as in a GET query.
+      const form = new URLSearchParams(
+        Object.entries(request.body as Record<string, string | string[]>).flatMap(([name, value]) =>
+          (Array.isArray(value) ? value : [value]).map((item): [string, string] => [name, item]),
+        ),
+      ).toString();
       return { interaction, resourceType, query: [query, form].filter(Boolean).join('&') || undefined, headers };
     }
     case 'bundle': {
@@ -138,7 +141,7 @@ export class FhirController {
     @Res() response: Response,
   ): Promise<void> {
     const handler = this.handlers.transforms.get(type);
-    if (!handler) throw FhirError.notFound(`No @FhirTransform handler for '${type}'`);
+    if (!handler) throw FhirError.notFound('No @FhirTransform handler for this resource type');
     if (source !== undefined) this.sources.get(source);
     const resource = await handler(checkId(id), source ?? this.sources.defaultSource);
     response.status(200).type(FHIR_JSON).send(JSON.stringify(resource));
@@ -155,7 +158,7 @@ export class FhirController {
     @Res() response: Response,
   ): Promise<void> {
     const handler = this.handlers.aggregates.get(type);
-    if (!handler) throw FhirError.notFound(`No @FhirAggregate handler for '${type}'`);
+    if (!handler) throw FhirError.notFound('No @FhirAggregate handler for this resource type');
     if (typeof id !== 'string' || id === '') throw FhirError.badRequest('aggregate needs an id parameter');
     const names = sources === undefined ? this.sources.names() : Array.isArray(sources) ? sources : [sources];
     names.forEach((name) => this.sources.get(name));

@@ -62,21 +62,37 @@ describe('rewriteLinks', () => {
     expect(rewritten.body).toBe(resource);
   });
 
-  it('keeps URLs that point elsewhere (another server, a look-alike prefix)', () => {
+  it('finding 15: drops links, full URLs and locations leaving the base (another host, a look-alike prefix, ..)', () => {
     const rewritten = rewriteLinks(
       {
         status: 200,
-        headers: { location: 'https://other.example.org/fhir/Patient/1' },
+        headers: { location: 'https://other.example.org/fhir/Patient/1', 'content-location': '//evil.example/x' },
         body: {
           resourceType: 'Bundle',
-          type: 'searchset',
-          link: [{ relation: 'next', url: 'https://ehr.example.org/fhir/R45/Patient?page=2' }],
+          type: 'transaction-response',
+          link: [
+            { relation: 'next', url: 'https://ehr.example.org/fhir/R45/Patient?page=2' },
+            { relation: 'previous', url: `${BACKEND}/../R5/Patient?page=0` },
+            { relation: 'self', url: 'Patient?page=1' },
+          ],
+          entry: [
+            { fullUrl: 'urn:uuid:0b3b1c3e-8d5e-4a53-a4a8-7a1b0b8c1d2e', response: { status: '201 Created' } },
+            { fullUrl: 'javascript:alert(1)', response: { status: '200 OK', location: 'http://evil.example/P/1' } },
+          ],
         },
       },
       BACKEND,
       GATEWAY,
     );
-    expect(rewritten.headers.location).toBe('https://other.example.org/fhir/Patient/1');
-    expect(rewritten.body).toMatchObject({ link: [{ url: 'https://ehr.example.org/fhir/R45/Patient?page=2' }] });
+    expect(rewritten.headers).toEqual({});
+    expect(rewritten.body).toEqual({
+      resourceType: 'Bundle',
+      type: 'transaction-response',
+      link: [{ relation: 'self', url: 'http://gateway.local/fhir/epic/Patient?page=1' }],
+      entry: [
+        { fullUrl: 'urn:uuid:0b3b1c3e-8d5e-4a53-a4a8-7a1b0b8c1d2e', response: { status: '201 Created' } },
+        { response: { status: '200 OK' } },
+      ],
+    });
   });
 });

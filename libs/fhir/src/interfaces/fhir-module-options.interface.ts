@@ -16,6 +16,8 @@ export interface FhirModuleOptions {
   includeResourceInEvents?: boolean;
   /** `false` turns this module's events off. Default true. */
   events?: boolean;
+  /** Upstream answers over 1 MiB held (buffered and parsed) at once, all sources together; more get 503. Default 2. */
+  largeUpstreamBodies?: number;
   /** Upper bound on pages fetched when a search follows `next` links. Default 10. */
   maxSearchPages?: number;
   /** Inbound authorization of every operation (`@ehr-gateway/auth`); absent: every operation is allowed. */

@@ -3,7 +3,7 @@ import type { FhirInteraction } from '../interaction';
 import type { HttpMethod } from '../interfaces/fhir-backend.interface';
 
 /** A FHIR logical id or version id (R4 §2.1.0 "id": 1 to 64 of `A-Z a-z 0-9 - .`). */
-const FHIR_ID = '[A-Za-z0-9\\-.]{1,64}';
+const FHIR_ID = '(?!\\.+$)[A-Za-z0-9\\-.]{1,64}';
 export const FHIR_ID_PATTERN = new RegExp(`^${FHIR_ID}$`);
 
 /** A relative reference `Type/id`, to one of `types` when given. */

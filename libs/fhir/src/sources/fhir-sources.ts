@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { LargeBodySlots } from '../client/large-body-slots';
 import { UpstreamFhirBackend } from '../client/upstream-backend';
 import { FhirError } from '../errors/fhir-error';
 import { InjectFhirOptions } from '../fhir.module-definition';
@@ -12,9 +13,11 @@ export class FhirSources implements OnApplicationShutdown {
   private readonly backends = new Map<string, FhirBackend>();
   /** The upstream backends this registry created, and so closes. */
   private readonly upstreams: UpstreamFhirBackend[] = [];
+  private readonly largeBodies: LargeBodySlots;
   readonly defaultSource: string;
 
   constructor(@InjectFhirOptions() private readonly options: FhirModuleOptions) {
+    this.largeBodies = new LargeBodySlots(options.largeUpstreamBodies);
     for (const [name, backend] of Object.entries(options.backends ?? {})) this.addBackend(name, backend);
     for (const [name, config] of Object.entries(options.sources ?? {})) this.addSource(name, config);
     const defaultSource = options.defaultSource ?? this.backends.keys().next().value;
@@ -30,6 +33,7 @@ export class FhirSources implements OnApplicationShutdown {
     const upstream = new UpstreamFhirBackend(
       resolveSource(name, config, this.options.allowInsecureHttp),
       this.options.upstreamObserver,
+      this.largeBodies,
     );
     this.addBackend(name, upstream);
     this.upstreams.push(upstream);
@@ -45,7 +49,8 @@ export class FhirSources implements OnApplicationShutdown {
   get(name?: string): { name: string; backend: FhirBackend } {
     const resolved = name ?? this.defaultSource;
     const backend = this.backends.get(resolved);
-    if (!backend) throw FhirError.notFound(`Unknown FHIR source '${resolved}'`);
+    // The name came from the caller: never repeated back (it may be anything, PHI included).
+    if (!backend) throw FhirError.notFound('Unknown FHIR source');
     return { name: resolved, backend };
   }
 

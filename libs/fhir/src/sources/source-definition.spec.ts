@@ -21,7 +21,9 @@ describe('resolveSource', () => {
       timeoutMs: 15_000,
       maxRetries: 2,
       verifySsl: false,
+      maxResponseBytes: 16_777_216,
     });
+    expect(resolveSource('f', 'https://x.example/fhir?max_response_mb=4').maxResponseBytes).toBe(4_194_304);
   });
 
   it('accepts https anywhere, http on loopback, and http elsewhere only when allowed', () => {

@@ -32,6 +32,8 @@ export interface SourceDefinition {
   /** Retries of idempotent requests on 429/502/503/504. */
   maxRetries: number;
   verifySsl: boolean;
+  /** Largest response body accepted from this source, bytes; a larger one is a 502. */
+  maxResponseBytes: number;
 }
 
 /** A source as configured: a connection string or an object. */
@@ -41,8 +43,11 @@ export type SourceConfig =
 export class SourceConfigError extends Error {}
 
 const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const MIB = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 2;
+/** Default `max_response_mb`: a page of a search, not a bulk export (FHIR Bulk Data is the way for those). */
+export const DEFAULT_MAX_RESPONSE_MB = 16;
 
 export function validateSourceName(name: string): void {
   if (!SOURCE_NAME.test(name)) {
@@ -59,6 +64,22 @@ function checkScheme(name: string, url: URL, allowInsecureHttp: boolean): void {
     url.protocol === 'http:'
       ? `FHIR source '${name}': http:// is allowed only for loopback hosts unless allowInsecureHttp is set`
       : `FHIR source '${name}': unsupported scheme ${url.protocol} (use https://, http:// or fhir://)`,
+  );
+}
+
+/** The token endpoint receives the client secret or assertion: https, or http on loopback (elsewhere only when allowed). */
+function checkTokenUrl(name: string, value: string, allowInsecureHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SourceConfigError(`FHIR source '${name}': token_url is not a URL`);
+  }
+  if (isHttpsOrLoopbackHttp(url) || (url.protocol === 'http:' && allowInsecureHttp)) return url.toString();
+  throw new SourceConfigError(
+    url.protocol === 'http:'
+      ? `FHIR source '${name}': token_url may use http:// only for loopback hosts unless allowInsecureHttp is set`
+      : `FHIR source '${name}': token_url has an unsupported scheme ${url.protocol} (use https://)`,
   );
 }
 
@@ -82,7 +103,7 @@ function readPrivateKey(name: string, path: string): string {
 
 /**
  * HealthChain's connection string:
- * `fhir://host[:port]/path?client_id=&client_secret=&token_url=&scope=&audience=&key_id=&timeout=&verify_ssl=&use_jwt_assertion=`.
+ * `fhir://host[:port]/path?client_id=&client_secret=&token_url=&scope=&audience=&key_id=&timeout=&verify_ssl=&use_jwt_assertion=&max_response_mb=`.
  * `fhir://` means https; with `use_jwt_assertion=true`, `client_secret` (or `private_key_path`) names a PEM key file.
  * Plain `https://` (and loopback `http://`) base URLs are accepted too, with the same query options.
  */
@@ -105,7 +126,7 @@ function parseConnectionString(name: string, value: string, allowInsecureHttp: b
   for (const key of [...params.keys()]) base.searchParams.delete(key);
 
   const clientId = option('client_id');
-  const tokenUrl = option('token_url');
+  const tokenUrl = option('token_url') && checkTokenUrl(name, option('token_url')!, allowInsecureHttp);
   let auth: SourceAuth = { type: 'none' };
   if (clientId) {
     if (!tokenUrl) throw new SourceConfigError(`FHIR source '${name}': client_id needs token_url`);
@@ -137,6 +158,7 @@ function parseConnectionString(name: string, value: string, allowInsecureHttp: b
     timeoutMs: timeoutSeconds * 1000,
     maxRetries: positiveInt(name, 'max_retries', option('max_retries'), DEFAULT_RETRIES),
     verifySsl: option('verify_ssl') !== 'false',
+    maxResponseBytes: positiveInt(name, 'max_response_mb', option('max_response_mb'), DEFAULT_MAX_RESPONSE_MB) * MIB,
   };
 }
 
@@ -145,11 +167,14 @@ export function resolveSource(name: string, config: SourceConfig, allowInsecureH
   validateSourceName(name);
   if (typeof config === 'string') return parseConnectionString(name, config, allowInsecureHttp);
   const definition = parseConnectionString(name, config.baseUrl, allowInsecureHttp);
+  const auth = config.auth ?? definition.auth;
+  if (auth.type !== 'none') checkTokenUrl(name, auth.tokenUrl, allowInsecureHttp);
   return {
     ...definition,
-    auth: config.auth ?? definition.auth,
+    auth,
     timeoutMs: config.timeoutMs ?? definition.timeoutMs,
     maxRetries: config.maxRetries ?? definition.maxRetries,
     verifySsl: config.verifySsl ?? definition.verifySsl,
+    maxResponseBytes: config.maxResponseBytes ?? definition.maxResponseBytes,
   };
 }
