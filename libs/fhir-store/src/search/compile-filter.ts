@@ -26,6 +26,8 @@ export interface CompiledFilter {
   ordered?: boolean;
   /** `ridSet` yields each resource once. */
   unique?: boolean;
+  /** A query of one row, `n`, counting the matches from maintained counts (`token-counts.ts`); no row means none. */
+  count?: Sql;
 }
 
 /** Rows of one index table meeting a condition (`cond` is written against the alias it is given). */
@@ -34,6 +36,8 @@ interface Leaf {
   cond: (alias: string) => Sql;
   /** An equality on every index column before `rid`: the rows come in `rid` order. */
   ordered?: boolean;
+  /** See `CompiledFilter.count`. */
+  count?: Sql;
 }
 
 /** Leaves joined on `rid` and `grp` (the components of one composite value); a plain filter has one. */
@@ -296,7 +300,11 @@ export class FilterCompiler {
     const parts = splitEscaped(value, '|');
     if (parts.length > 2) throw invalid(name, "has more than one '|'");
     if (parts.length === 1)
-      return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${parts[0]}` };
+      return {
+        table: 'idx_token',
+        cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${parts[0]}`,
+        count: sql`SELECT n FROM token_code_count WHERE sp = ${sp} AND code = ${parts[0]}`,
+      };
     const [system, code] = parts;
     if (code === '')
       return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.system = ${system}` };
@@ -304,6 +312,7 @@ export class FilterCompiler {
       table: 'idx_token',
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
       ordered: true,
+      count: sql`SELECT n FROM token_count WHERE sp = ${sp} AND code = ${code} AND system = ${system}`,
     };
   }
 
@@ -465,6 +474,7 @@ export class FilterCompiler {
       ordered: alternatives.length === 1 && alternatives[0][0].ordered === true,
       // UNION removes repeats; one equality leaf has one row per resource.
       unique: alternatives.length > 1 || (!composite && alternatives[0][0].ordered === true),
+      count: alternatives.length === 1 && !composite ? alternatives[0][0].count : undefined,
       probe: (a) =>
         sql`(${join(
           rendered.map(

@@ -1,13 +1,15 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { TOKEN_COUNTS } from './token-counts';
 
 /**
  * The store's schema, as numbered migrations recorded in `PRAGMA user_version`.
  * Version 1 is the first format (every version in `resource_version`, searched
  * in memory); version 2 adds the current-resource table and the per-type index
  * tables; version 3 an index on the high bound of numbers (`gt`, `ge`, `ap`,
- * descending sorts). A file from a newer build is refused rather than guessed at.
+ * descending sorts); version 4 the per-value token counts (`token-counts.ts`).
+ * A file from a newer build is refused rather than guessed at.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Index tables, one per search-parameter type; each row belongs to one resource (`rid`). */
 export const INDEX_TABLES = [
@@ -92,6 +94,7 @@ export function migrate(db: DatabaseSync, reindex: () => void): void {
       if (hadData) reindex();
     }
     db.exec(V3);
+    if (version < 4) db.exec(TOKEN_COUNTS);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
