@@ -14,6 +14,8 @@
  * is the resource's first row with the value, a delete only when it was the
  * last. `_id` tokens (one value per resource) are not counted: `_id` is
  * searched on the resource table, and their counts would add a row per resource.
+ * The triggers look for the resource's other rows by `rid` alone (unary `+` on
+ * the other columns): on `(sp, code)` SQLite would read every row of the value.
  * The step rebuilds the counts from `idx_token` whenever it runs (it can run again).
  */
 export const TOKEN_COUNTS = `
@@ -35,21 +37,21 @@ export const TOKEN_COUNTS = `
   WHEN NOT EXISTS (SELECT 1 FROM search_param p WHERE p.sp = NEW.sp AND p.key GLOB '*._id')
   BEGIN
     INSERT INTO token_count (sp, code, system, n) SELECT NEW.sp, NEW.code, NEW.system, 1
-      WHERE NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = NEW.rid AND t.sp = NEW.sp AND t.grp <> NEW.grp
-        AND t.system = NEW.system AND t.code = NEW.code)
+      WHERE NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = NEW.rid AND +t.sp = NEW.sp AND +t.grp <> NEW.grp
+        AND +t.system = NEW.system AND +t.code = NEW.code)
       ON CONFLICT (sp, code, system) DO UPDATE SET n = n + 1;
     INSERT INTO token_code_count (sp, code, n) SELECT NEW.sp, NEW.code, 1
-      WHERE NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = NEW.rid AND t.sp = NEW.sp AND t.code = NEW.code
-        AND (t.grp <> NEW.grp OR t.system <> NEW.system))
+      WHERE NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = NEW.rid AND +t.sp = NEW.sp AND +t.code = NEW.code
+        AND (+t.grp <> NEW.grp OR +t.system <> NEW.system))
       ON CONFLICT (sp, code) DO UPDATE SET n = n + 1;
   END;
   CREATE TRIGGER idx_token_uncounted AFTER DELETE ON idx_token
   WHEN NOT EXISTS (SELECT 1 FROM search_param p WHERE p.sp = OLD.sp AND p.key GLOB '*._id')
   BEGIN
     UPDATE token_count SET n = n - 1 WHERE sp = OLD.sp AND code = OLD.code AND system = OLD.system
-      AND NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = OLD.rid AND t.sp = OLD.sp AND t.system = OLD.system
-        AND t.code = OLD.code);
+      AND NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = OLD.rid AND +t.sp = OLD.sp AND +t.system = OLD.system
+        AND +t.code = OLD.code);
     UPDATE token_code_count SET n = n - 1 WHERE sp = OLD.sp AND code = OLD.code
-      AND NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = OLD.rid AND t.sp = OLD.sp AND t.code = OLD.code);
+      AND NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rid = OLD.rid AND +t.sp = OLD.sp AND +t.code = OLD.code);
   END;
 `;
