@@ -26,6 +26,11 @@ export interface CompiledFilter {
   ordered?: boolean;
   /** `ridSet` yields each resource once. */
   unique?: boolean;
+  /**
+   * The probe matches only resources that have index rows, which only live resources have: a chain
+   * through it need not read the target's row to check that it is not deleted.
+   */
+  live?: boolean;
   /** A query of one row, `n`, counting the matches from maintained counts (`token-counts.ts`); no row means none. */
   count?: Sql;
 }
@@ -150,6 +155,7 @@ export class FilterCompiler {
     );
     return {
       ridSet,
+      live: true,
       inner: links.flatMap(({ inner }) => [...(inner.inner ?? []), inner.ridSet]),
       probe: (a) =>
         sql`(${join(
@@ -157,7 +163,9 @@ export class FilterCompiler {
             const t = this.alias('c');
             const target = this.alias('ct');
             // The resource's own references first (primary key), then each target: CROSS JOIN keeps that order.
-            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} CROSS JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND +${raw(t)}.ttype = ${type} AND +${raw(target)}.deleted = 0 AND ${next.probe(target)})`;
+            // The target's rid comes from the (type, id) index; its row is read only to check `deleted`.
+            const live = next.live ? sql`` : sql`+${raw(target)}.deleted = 0 AND `;
+            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} CROSS JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND +${raw(t)}.ttype = ${type} AND ${live}${next.probe(target)})`;
           }),
           ' OR ',
         )})`,
@@ -226,7 +234,7 @@ export class FilterCompiler {
     const sp = this.sp(key);
     const present = (a: string) => sql`EXISTS (SELECT 1 FROM ${table} m WHERE m.rid = ${raw(a)}.rid AND m.sp = ${sp})`;
     if (values[0] === 'true') return { probe: (a) => sql`NOT ${present(a)}` };
-    return { probe: present, ridSet: sql`SELECT DISTINCT m.rid FROM ${table} m WHERE m.sp = ${sp}` };
+    return { probe: present, live: true, ridSet: sql`SELECT DISTINCT m.rid FROM ${table} m WHERE m.sp = ${sp}` };
   }
 
   private composite(name: string, param: ParamDef, key: string, value: string): Alternative {
@@ -470,6 +478,7 @@ export class FilterCompiler {
     );
     return {
       ridSet,
+      live: true,
       inner: composite ? [firstLeaves] : undefined,
       ordered: alternatives.length === 1 && alternatives[0][0].ordered === true,
       // UNION removes repeats; one equality leaf has one row per resource.
