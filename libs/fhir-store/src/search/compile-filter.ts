@@ -38,6 +38,8 @@ export interface CompiledFilter {
 /** Rows of one index table meeting a condition (`cond` is written against the alias it is given). */
 interface Leaf {
   table: IndexTable;
+  /** The parameter id its rows are under (`cond` tests it too). */
+  sp: number;
   cond: (alias: string) => Sql;
   /** An equality on every index column before `rid`: the rows come in `rid` order. */
   ordered?: boolean;
@@ -276,17 +278,19 @@ export class FilterCompiler {
   private string(key: string, modifier: string | undefined, value: string): Leaf {
     const sp = this.sp(key);
     if (modifier === 'exact')
-      return { table: 'idx_string', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.exact = ${value}` };
+      return { table: 'idx_string', sp, cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.exact = ${value}` };
     const folded = foldString(value);
     if (modifier === 'contains') {
       const pattern = `%${folded.replace(/[\\%_]/g, '\\$&')}%`;
       return {
         table: 'idx_string',
+        sp,
         cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value LIKE ${pattern} ESCAPE '\\'`,
       };
     }
     return {
       table: 'idx_string',
+      sp,
       cond: (t) =>
         sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value >= ${folded} AND ${raw(t)}.value < ${prefixUpperBound(folded)}`,
     };
@@ -301,6 +305,7 @@ export class FilterCompiler {
       const pairs = JSON.stringify(codes.map(({ system, code }) => [system, code]));
       return {
         table: 'idx_token',
+        sp,
         cond: (t) =>
           sql`${raw(t)}.sp = ${sp} AND (${raw(t)}.system, ${raw(t)}.code) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${pairs}))`,
       };
@@ -310,14 +315,16 @@ export class FilterCompiler {
     if (parts.length === 1)
       return {
         table: 'idx_token',
+        sp,
         cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${parts[0]}`,
         count: sql`SELECT n FROM token_code_count WHERE sp = ${sp} AND code = ${parts[0]}`,
       };
     const [system, code] = parts;
     if (code === '')
-      return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.system = ${system}` };
+      return { table: 'idx_token', sp, cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.system = ${system}` };
     return {
       table: 'idx_token',
+      sp,
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
       ordered: true,
       count: sql`SELECT n FROM token_count WHERE sp = ${sp} AND code = ${code} AND system = ${system}`,
@@ -347,7 +354,7 @@ export class FilterCompiler {
       ap: (t) =>
         sql`${t}.lo <= ${Math.min(high + margin, DATE_MAX)} AND ${t}.hi >= ${Math.max(low - margin, DATE_MIN)}`,
     };
-    return { table: 'idx_date', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${conditions[prefix](raw(t))}` };
+    return { table: 'idx_date', sp, cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${conditions[prefix](raw(t))}` };
   }
 
   private number(name: string, key: string, value: string): Leaf {
@@ -357,6 +364,7 @@ export class FilterCompiler {
     const sp = this.sp(key);
     return {
       table: 'idx_number',
+      sp,
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${numberCondition(prefix, range, raw(`${t}.lo`), raw(`${t}.hi`))}`,
     };
   }
@@ -372,6 +380,7 @@ export class FilterCompiler {
       join([...(system ? [sql`${t}.system = ${system}`] : []), ...(code ? [sql`${t}.code = ${code}`] : [])], ' AND ');
     return {
       table: 'idx_quantity',
+      sp,
       cond: (t) => {
         const units = unit(raw(t));
         const compare = numberCondition(prefix, range, raw(`${t}.value`), raw(`${t}.value`));
@@ -413,7 +422,7 @@ export class FilterCompiler {
 
   private referenceLeaf(param: ParamDef, cond: (alias: string) => Sql, ordered = false): Leaf {
     const sp = this.sp(paramKey(param.resourceType, param.code));
-    return { table: 'idx_reference', cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}`, ordered };
+    return { table: 'idx_reference', sp, cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}`, ordered };
   }
 
   private uri(key: string, modifier: string | undefined, value: string): Leaf {
@@ -421,6 +430,7 @@ export class FilterCompiler {
     if (modifier === 'below') {
       return {
         table: 'idx_uri',
+        sp,
         cond: (t) =>
           sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value >= ${value} AND ${raw(t)}.value < ${prefixUpperBound(value)}`,
       };
@@ -428,10 +438,16 @@ export class FilterCompiler {
     if (modifier === 'above') {
       return {
         table: 'idx_uri',
+        sp,
         cond: (t) => sql`${raw(t)}.sp = ${sp} AND substr(${value}, 1, length(${raw(t)}.value)) = ${raw(t)}.value`,
       };
     }
-    return { table: 'idx_uri', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}`, ordered: true };
+    return {
+      table: 'idx_uri',
+      sp,
+      cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}`,
+      ordered: true,
+    };
   }
 
   /** OR of alternatives; each alternative's leaves joined on the resource and the composite group. */
@@ -453,11 +469,12 @@ export class FilterCompiler {
         leaves.map((leaf, i) => leaf.cond(aliases[i])),
         ' AND ',
       );
-      // A probe looks up one resource's rows by the primary key (rid first). SQLite cannot see that
+      // A probe looks up one resource's rows by the primary key (rid, sp first). SQLite cannot see that
       // `rid = outer.rid` selects a few rows and may prefer a range on the value (every matching row of
-      // the table, for each probe): unary `+` takes the value terms out of its choice.
+      // the table, for each probe): unary `+` takes the value terms out of its choice, and the bare
+      // `sp` equality beside them lets the key's second column narrow the resource's rows to the parameter's.
       const probeWhere = join(
-        leaves.map((leaf, i) => leaf.cond(`+${aliases[i]}`)),
+        leaves.map((leaf, i) => sql`${raw(aliases[i])}.sp = ${leaf.sp} AND ${leaf.cond(`+${aliases[i]}`)}`),
         ' AND ',
       );
       return { from, where, probeWhere, first: aliases[0] };
