@@ -30,14 +30,25 @@ export interface CompiledFilter {
   ordered?: boolean;
   /** `ridSet` yields each resource once. */
   unique?: boolean;
+  /**
+   * The probe matches only resources that have index rows, which only live resources have: a chain
+   * through it need not read the target's row to check that it is not deleted.
+   */
+  live?: boolean;
+  /** A query of one row, `n`, counting the matches from maintained counts (`token-counts.ts`); no row means none. */
+  count?: Sql;
 }
 
 /** Rows of one index table meeting a condition (`cond` is written against the alias it is given). */
 interface Leaf {
   table: IndexTable;
+  /** The parameter id its rows are under (`cond` tests it too). */
+  sp: number;
   cond: (alias: string) => Sql;
   /** An equality on every index column before `rid`: the rows come in `rid` order. */
   ordered?: boolean;
+  /** See `CompiledFilter.count`. */
+  count?: Sql;
 }
 
 /** Leaves joined on `rid` and `grp` (the components of one composite value); a plain filter has one. */
@@ -179,6 +190,7 @@ export class FilterCompiler {
     );
     return {
       ridSet,
+      live: true,
       inner: links.flatMap(({ inner }) => [...(inner.inner ?? []), inner.ridSet]),
       probe: (a) =>
         sql`(${join(
@@ -186,7 +198,9 @@ export class FilterCompiler {
             const t = this.alias('c');
             const target = this.alias('ct');
             // The resource's own references first (primary key), then each target: CROSS JOIN keeps that order.
-            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} CROSS JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND +${raw(t)}.ttype = ${type} AND +${raw(target)}.deleted = 0 AND ${next.probe(target)})`;
+            // The target's rid comes from the (type, id) index; its row is read only to check `deleted`.
+            const live = next.live ? sql`` : sql`+${raw(target)}.deleted = 0 AND `;
+            return sql`EXISTS (SELECT 1 FROM idx_reference ${raw(t)} CROSS JOIN resource ${raw(target)} ON ${raw(target)}.type = ${raw(t)}.ttype AND ${raw(target)}.id = ${raw(t)}.tid WHERE ${raw(t)}.rid = ${raw(a)}.rid AND ${raw(t)}.sp = ${sp} AND +${raw(t)}.ttype = ${type} AND ${live}${next.probe(target)})`;
           }),
           ' OR ',
         )})`,
@@ -255,7 +269,7 @@ export class FilterCompiler {
     const sp = this.sp(key);
     const present = (a: string) => sql`EXISTS (SELECT 1 FROM ${table} m WHERE m.rid = ${raw(a)}.rid AND m.sp = ${sp})`;
     if (values[0] === 'true') return { probe: (a) => sql`NOT ${present(a)}` };
-    return { probe: present, ridSet: sql`SELECT DISTINCT m.rid FROM ${table} m WHERE m.sp = ${sp}` };
+    return { probe: present, live: true, ridSet: sql`SELECT DISTINCT m.rid FROM ${table} m WHERE m.sp = ${sp}` };
   }
 
   private composite(name: string, param: ParamDef, key: string, value: string): Alternative {
@@ -297,17 +311,19 @@ export class FilterCompiler {
   private string(key: string, modifier: string | undefined, value: string): Leaf {
     const sp = this.sp(key);
     if (modifier === 'exact')
-      return { table: 'idx_string', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.exact = ${value}` };
+      return { table: 'idx_string', sp, cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.exact = ${value}` };
     const folded = foldString(value);
     if (modifier === 'contains') {
       const pattern = `%${folded.replace(/[\\%_]/g, '\\$&')}%`;
       return {
         table: 'idx_string',
+        sp,
         cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value LIKE ${pattern} ESCAPE '\\'`,
       };
     }
     return {
       table: 'idx_string',
+      sp,
       cond: (t) =>
         sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value >= ${folded} AND ${raw(t)}.value < ${prefixUpperBound(folded)}`,
     };
@@ -324,6 +340,7 @@ export class FilterCompiler {
       const pairs = JSON.stringify(codes.map(({ system, code }) => [system, code]));
       return {
         table: 'idx_token',
+        sp,
         cond: (t) =>
           sql`${raw(t)}.sp = ${sp} AND (${raw(t)}.system, ${raw(t)}.code) IN (SELECT value ->> 0, value ->> 1 FROM json_each(${pairs}))`,
       };
@@ -331,14 +348,21 @@ export class FilterCompiler {
     const parts = splitEscaped(value, '|');
     if (parts.length > 2) throw invalid(name, "has more than one '|'");
     if (parts.length === 1)
-      return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${parts[0]}` };
+      return {
+        table: 'idx_token',
+        sp,
+        cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${parts[0]}`,
+        count: sql`SELECT n FROM token_code_count WHERE sp = ${sp} AND code = ${parts[0]}`,
+      };
     const [system, code] = parts;
     if (code === '')
-      return { table: 'idx_token', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.system = ${system}` };
+      return { table: 'idx_token', sp, cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.system = ${system}` };
     return {
       table: 'idx_token',
+      sp,
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
       ordered: true,
+      count: sql`SELECT n FROM token_count WHERE sp = ${sp} AND code = ${code} AND system = ${system}`,
     };
   }
 
@@ -352,6 +376,7 @@ export class FilterCompiler {
     const code = ofTypeCode(typeCode, identifier);
     return {
       table: 'idx_token',
+      sp,
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code = ${code} AND ${raw(t)}.system = ${system}`,
       ordered: true,
     };
@@ -367,6 +392,7 @@ export class FilterCompiler {
     const sp = this.sp(key);
     return {
       table: 'idx_token',
+      sp,
       cond: (t) =>
         sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code IN (SELECT value FROM json_each(${codes})) AND ${raw(t)}.system = ${system}`,
     };
@@ -395,7 +421,7 @@ export class FilterCompiler {
       ap: (t) =>
         sql`${t}.lo <= ${Math.min(high + margin, DATE_MAX)} AND ${t}.hi >= ${Math.max(low - margin, DATE_MIN)}`,
     };
-    return { table: 'idx_date', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${conditions[prefix](raw(t))}` };
+    return { table: 'idx_date', sp, cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${conditions[prefix](raw(t))}` };
   }
 
   private number(name: string, key: string, value: string): Leaf {
@@ -405,6 +431,7 @@ export class FilterCompiler {
     const sp = this.sp(key);
     return {
       table: 'idx_number',
+      sp,
       cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${numberCondition(prefix, range, raw(`${t}.lo`), raw(`${t}.hi`))}`,
     };
   }
@@ -421,6 +448,7 @@ export class FilterCompiler {
     if (canonical) {
       return {
         table: 'idx_ucum',
+        sp,
         cond: (t) =>
           sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.unit = ${canonical.unit} AND ${numberCondition(prefix, canonical.range, raw(`${t}.value`), raw(`${t}.value`))}`,
       };
@@ -429,6 +457,7 @@ export class FilterCompiler {
       join([...(system ? [sql`${t}.system = ${system}`] : []), ...(code ? [sql`${t}.code = ${code}`] : [])], ' AND ');
     return {
       table: 'idx_quantity',
+      sp,
       cond: (t) => {
         const units = unit(raw(t));
         const compare = numberCondition(prefix, range, raw(`${t}.value`), raw(`${t}.value`));
@@ -478,7 +507,7 @@ export class FilterCompiler {
 
   private referenceLeaf(param: ParamDef, cond: (alias: string) => Sql, ordered = false): Leaf {
     const sp = this.sp(paramKey(param.resourceType, param.code));
-    return { table: 'idx_reference', cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}`, ordered };
+    return { table: 'idx_reference', sp, cond: (t) => sql`${cond(t)} AND ${raw(t)}.sp = ${sp}`, ordered };
   }
 
   private uri(key: string, modifier: string | undefined, value: string): Leaf {
@@ -486,10 +515,16 @@ export class FilterCompiler {
     if (modifier === 'above' || modifier === 'below') {
       return {
         table: 'idx_uri',
+        sp,
         cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${urlHierarchy(raw(`${t}.value`), modifier, value)}`,
       };
     }
-    return { table: 'idx_uri', cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}`, ordered: true };
+    return {
+      table: 'idx_uri',
+      sp,
+      cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.value = ${value}`,
+      ordered: true,
+    };
   }
 
   /** OR of alternatives; each alternative's leaves joined on the resource and the composite group. */
@@ -511,11 +546,12 @@ export class FilterCompiler {
         leaves.map((leaf, i) => leaf.cond(aliases[i])),
         ' AND ',
       );
-      // A probe looks up one resource's rows by the primary key (rid first). SQLite cannot see that
+      // A probe looks up one resource's rows by the primary key (rid, sp first). SQLite cannot see that
       // `rid = outer.rid` selects a few rows and may prefer a range on the value (every matching row of
-      // the table, for each probe): unary `+` takes the value terms out of its choice.
+      // the table, for each probe): unary `+` takes the value terms out of its choice, and the bare
+      // `sp` equality beside them lets the key's second column narrow the resource's rows to the parameter's.
       const probeWhere = join(
-        leaves.map((leaf, i) => leaf.cond(`+${aliases[i]}`)),
+        leaves.map((leaf, i) => sql`${raw(aliases[i])}.sp = ${leaf.sp} AND ${leaf.cond(`+${aliases[i]}`)}`),
         ' AND ',
       );
       return { from, where, probeWhere, first: aliases[0] };
@@ -536,10 +572,12 @@ export class FilterCompiler {
     );
     return {
       ridSet,
+      live: true,
       inner: composite ? [firstLeaves] : undefined,
       ordered: alternatives.length === 1 && alternatives[0][0].ordered === true,
       // UNION removes repeats; one equality leaf has one row per resource.
       unique: alternatives.length > 1 || (!composite && alternatives[0][0].ordered === true),
+      count: alternatives.length === 1 && !composite ? alternatives[0][0].count : undefined,
       probe: (a) =>
         sql`(${join(
           rendered.map(

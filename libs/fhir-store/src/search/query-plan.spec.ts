@@ -188,6 +188,16 @@ describe('search plans', () => {
     });
   });
 
+  it.each([
+    ['category=vital-signs', 'token_code_count'],
+    ['code=http://loinc.org|8867-4', 'token_count'],
+  ])('_total=accurate on %s alone reads its kept count, not the index', (query, table) => {
+    const plan = { ...service.plan(service.parse('Observation', `${query}&_total=accurate&_count=0`)), driverLimit: 0 };
+    // Counting statements other than the executor's bounded estimates (`LIMIT`).
+    const counts = statementsOf(db.db, plan).filter(({ text }) => /count/.test(text) && !/LIMIT/.test(text));
+    expect(counts.map(({ text }) => text)).toEqual([expect.stringContaining(`FROM ${table} WHERE`)]);
+  });
+
   it('reads a large result page by page: the page query stops at _count + 1', () => {
     const plan = {
       ...service.plan(service.parse('Observation', 'code=http://loinc.org|8867-4&_count=1')),

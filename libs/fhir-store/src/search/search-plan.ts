@@ -26,6 +26,8 @@ export interface Candidate {
   boundedByInner: boolean;
   /** `ridSet` may be many times its inner set (a chain: each target is referenced by several resources). */
   fansOut: boolean;
+  /** Its matches counted from maintained counts: one row `n`, or none for no match (see `CompiledFilter.count`). */
+  count?: Sql;
 }
 
 /** A chain's inner matches are each referenced by about this many resources (patients by their records). */
@@ -311,12 +313,14 @@ const withRids = (ids: number[]): Source => ({
 });
 
 /**
- * `accurate`: counted in SQL, from the index alone for one filter, else from
- * the smallest filter's index with the others probing (or the type's rows when
- * there is no filter). `auto` (no `_total`): only when free or nearly so: the
- * first page holds every match, one filter has at most `driverLimit` matches, or
- * the type has at most that many resources. `estimate`: also a count over a
- * driving filter of at most `driverLimit` rows.
+ * `accurate`: read from the maintained counts for one token equality alone
+ * (whatever `_total`, as it costs one row), else counted in SQL, from the index
+ * alone for one filter, else from the smallest filter's index with the others
+ * probing (or the type's rows when there is no filter). `auto` (no `_total`):
+ * only when free or nearly so: the first page holds every match, a maintained
+ * count, one filter has at most `driverLimit` matches, or the type has at most
+ * that many resources. `estimate`: also a count over a driving filter of at
+ * most `driverLimit` rows.
  */
 function total(
   db: DatabaseSync,
@@ -334,6 +338,7 @@ function total(
   // One filter and nothing else: its index rows are those of the type's live resources, counted without them.
   const [only] = plan.candidates;
   const alone = plan.candidates.length === 1 && plan.probes.length === 0 && only.exact;
+  if (alone && only.count) return count(db, sql`SELECT coalesce((${only.count}), 0) AS n`);
   if (alone && from.strategy === 'small' && only.unique && !only.boundedByInner) return estimates[0];
   const distinct = () => count(db, sql`SELECT count(*) AS n FROM (SELECT DISTINCT rid FROM (${only.ridSet}))`);
   if (alone && plan.total !== 'auto')

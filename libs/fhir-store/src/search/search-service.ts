@@ -112,6 +112,7 @@ export class SearchService {
           unique: compiled.unique ?? false,
           boundedByInner: filter.kind === 'has',
           fansOut: filter.kind === 'chain',
+          count: compiled.count,
         });
       else probes.push(compiled.probe('r'));
     }

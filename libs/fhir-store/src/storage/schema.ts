@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Resource } from '@medplum/fhirtypes';
+import { TOKEN_COUNTS } from './token-counts';
 
 /**
  * The store's schema, as numbered migrations recorded in `PRAGMA user_version`.
@@ -8,10 +9,11 @@ import type { Resource } from '@medplum/fhirtypes';
  * tables; version 3 an index on the high bound of numbers (`gt`, `ge`, `ap`,
  * descending sorts); version 4 canonical UCUM quantities, CodeSystem
  * hierarchies (token `:above`/`:below`) and the full-text table (`_text`,
- * `_content`), backfilled from the current resources. A file from a newer
+ * `_content`), backfilled from the current resources; version 5 the per-value
+ * token counts (`token-counts.ts`), built from the index. A file from a newer
  * build is refused rather than guessed at.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Index tables, one per search-parameter type; each row belongs to one resource (`rid`). */
 export const INDEX_TABLES = [
@@ -120,6 +122,7 @@ export function migrate(db: DatabaseSync, reindex: () => void, index: (rid: numb
     if (version < 4) db.exec(V4);
     if (version < 2 && hadData) reindex();
     else if (version < 4 && hadData) backfill(db, index);
+    if (version < 5) db.exec(TOKEN_COUNTS);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
