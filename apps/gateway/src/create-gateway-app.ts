@@ -14,7 +14,7 @@ import { GatewayModule, type GatewayExtensions } from './gateway.module';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
-import { limitJsonDepth } from './security/json-depth';
+import { checkJsonBody } from './security/json-depth';
 import { BootstrapQuietLogger } from '@ehr-gateway/common';
 import { StartupFailure } from '@ehr-gateway/config';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
@@ -33,7 +33,8 @@ const answerBodyParserErrors =
   (config: GatewayConfig) =>
   (error: unknown, request: Request, response: Response, next: NextFunction): void => {
     const parserError = error as { status?: number; type?: string; message?: string };
-    if (typeof parserError?.type !== 'string' || !parserError.type.startsWith('entity.')) return next(error);
+    if (typeof parserError?.type !== 'string') return next(error);
+    if (!parserError.type.startsWith('entity.') && parserError.type !== 'charset.unsupported') return next(error);
     if (request.path === `/${config.notereader.path}`) {
       const reason =
         parserError.type === 'entity.too.large' ? 'The SOAP message exceeds the size limit' : 'Unreadable SOAP message';
@@ -80,7 +81,7 @@ export async function createGatewayApp(
     json({
       limit: config.gateway.bodyLimit,
       type: JSON_MEDIA_TYPES,
-      verify: limitJsonDepth(config.gateway.jsonMaxDepth),
+      verify: checkJsonBody(config.gateway.jsonMaxDepth),
     }),
   );
   app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });

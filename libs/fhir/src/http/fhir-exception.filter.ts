@@ -44,6 +44,8 @@ export function bodyParserOutcome(error: { status?: number; type?: string; messa
       ? 'Request body exceeds the size limit'
       : error.type === 'entity.too.deep'
         ? (error.message ?? 'The JSON body nests too deep')
-        : 'Malformed JSON body';
+        : error.type === 'charset.unsupported'
+          ? 'Unsupported charset in Content-Type'
+          : 'Malformed JSON body';
   return { status, outcome: operationOutcome(issueCodeForStatus(status), diagnostics) };
 }
