@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EHREvent, OnBrokerEvent } from '@ehr-gateway/events';
 import { toBalpAuditEvent } from './balp-audit-event';
 
+
 export interface AuditConsumerConfig {
   /** The gateway whose FHIR API the AuditEvents are written through. */
   gatewayUrl: string;
@@ -9,6 +10,8 @@ export interface AuditConsumerConfig {
   source: string;
   /** Name of the audited gateway, as observer. */
   gatewayName: string;
+  /** An API key of the gateway (`GATEWAY_API_KEYS`), sent as `X-API-Key`. */
+  apiKey?: string;
 }
 
 export const AUDIT_CONSUMER_CONFIG = Symbol('AUDIT_CONSUMER_CONFIG');
@@ -27,7 +30,11 @@ export class AuditWriter {
     if (!audit) return;
     const response = await fetch(`${this.config.gatewayUrl}/fhir/${this.config.source}/AuditEvent`, {
       method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', 'if-none-exist': `entity-name=${event.id}` },
+      headers: {
+        'content-type': 'application/fhir+json',
+        'if-none-exist': `entity-name=${event.id}`,
+        ...(this.config.apiKey ? { 'x-api-key': this.config.apiKey } : {}),
+      },
       body: JSON.stringify({
         ...audit,
         entity: [...(audit.entity ?? []), { name: event.id, description: 'EHR event id' }],
@@ -36,4 +43,5 @@ export class AuditWriter {
     });
     if (!response.ok) throw new Error(`writing the AuditEvent for ${event.id} answered HTTP ${response.status}`);
   }
+
 }
