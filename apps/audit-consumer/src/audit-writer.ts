@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EHREvent, OnBrokerEvent } from '@ehr-gateway/events';
 import { toBalpAuditEvent } from './balp-audit-event';
 
-
 export interface AuditConsumerConfig {
   /** The gateway whose FHIR API the AuditEvents are written through. */
   gatewayUrl: string;
@@ -43,5 +42,4 @@ export class AuditWriter {
     });
     if (!response.ok) throw new Error(`writing the AuditEvent for ${event.id} answered HTTP ${response.status}`);
   }
-
 }
