@@ -32,7 +32,9 @@ describe('audit consumer start-up failures: one line naming the key, exit code 7
   }, 60_000);
 });
 
-describeWithService('NATS', 'audit consumer (e2e)', () => {
+const API_KEY = `audit-${randomUUID()}`;
+
+describeWithService('NATS', 'audit consumer (e2e, against a gateway that asks for an API key)', () => {
   let gateway: INestApplication;
   let consumer: INestApplicationContext;
   const prefix = `ehra${randomUUID().slice(0, 8)}`;
@@ -40,6 +42,8 @@ describeWithService('NATS', 'audit consumer (e2e)', () => {
 
   beforeAll(async () => {
     gateway = await createTestGateway({
+      GATEWAY_AUTH: 'api-key',
+      GATEWAY_API_KEYS: API_KEY,
       EVENTS_BROKER_URL: NATS_URL,
       EVENTS_BROKER_STREAM: stream,
       EVENTS_BROKER_SUBJECT_PREFIX: prefix,
@@ -55,6 +59,7 @@ describeWithService('NATS', 'audit consumer (e2e)', () => {
         gatewayUrl: await gateway.getUrl(),
         source: 'local',
         gatewayName: 'ehr-gateway-test',
+        apiKey: API_KEY,
       }),
       { logger: false },
     );
@@ -73,6 +78,7 @@ describeWithService('NATS', 'audit consumer (e2e)', () => {
     for (;;) {
       const response = await request(gateway.getHttpServer())
         .get(`/fhir/local/AuditEvent?patient=Patient/${patientId}&_sort=date`)
+        .set('X-API-Key', API_KEY)
         .expect(200);
       const found = ((response.body as Bundle).entry ?? []).map((entry) => entry.resource as AuditEvent);
       if (found.length >= expected || Date.now() > deadline) return found;
@@ -120,10 +126,14 @@ describeWithService('NATS', 'audit consumer (e2e)', () => {
 
   it('writes BALP-shaped AuditEvents that a FHIR search by patient and date finds', async () => {
     const server = gateway.getHttpServer();
-    const search = await request(server).get('/fhir/local/Patient?_count=1').expect(200);
+    const search = await request(server).get('/fhir/local/Patient?_count=1').set('X-API-Key', API_KEY).expect(200);
     const patientId = search.body.entry[0].resource.id as string;
-    await request(server).get(`/fhir/local/Patient/${patientId}`).set('X-Request-Id', 'audit-req-1').expect(200);
-    await request(server).get('/fhir/local/Patient/does-not-exist').expect(404);
+    await request(server)
+      .get(`/fhir/local/Patient/${patientId}`)
+      .set('X-API-Key', API_KEY)
+      .set('X-Request-Id', 'audit-req-1')
+      .expect(200);
+    await request(server).get('/fhir/local/Patient/does-not-exist').set('X-API-Key', API_KEY).expect(404);
     await gateway.get(EventDispatcher).idle();
     await gateway.get(EventBrokerPublisher).flushed();
 
@@ -152,6 +162,7 @@ describeWithService('NATS', 'audit consumer (e2e)', () => {
     const today = new Date().toISOString().slice(0, 10);
     const byDate = await request(server)
       .get(`/fhir/local/AuditEvent?patient=Patient/${patientId}&date=${today}`)
+      .set('X-API-Key', API_KEY)
       .expect(200);
     expect((byDate.body as Bundle).total).toBeGreaterThanOrEqual(1);
   });

@@ -261,7 +261,7 @@ describe('CDS Hooks (e2e)', () => {
         "hook 'patient-view' does not match service 'allergy-check', which answers 'order-sign'",
       ]);
       const unknown = await invoke('no-such-service', patientView(patient.id!)).expect(404);
-      expect(unknown.body).toEqual({ error: 'Not Found', message: "No CDS service 'no-such-service'", details: [] });
+      expect(unknown.body).toEqual({ error: 'Not Found', message: 'No CDS service with this id', details: [] });
       await events();
     });
 

@@ -325,7 +325,8 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
         e.payload.status,
       ]);
       expect(failures).toEqual([
-        ['nowhere', 'Patient', 'failure', 404],
+        // A name no source has is never recorded: it could be anything the caller typed.
+        ['unknown', 'Patient', 'failure', 404],
         ['local', 'Patinet', 'failure', 404],
         ['local', 'Patient', 'failure', 404],
       ]);

@@ -33,4 +33,13 @@ describe('per-client rate limit (RATE_LIMIT_REQUESTS)', () => {
   it('never limits the health check', async () => {
     for (let i = 0; i < 5; i++) await request(app.getHttpServer()).get('/health').expect(200);
   });
+
+  // Last: it uses up the budget of the suite's one client IP.
+  it('counts requests refused by authentication, by IP: over the budget, 429 before any credential is checked', async () => {
+    const refusal = () => request(app.getHttpServer()).get('/metrics').set('x-api-key', 'not-a-key-of-this-gateway');
+    for (let i = 0; i < 3; i++) await refusal().expect(401);
+    const refused = await refusal().expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await request(app.getHttpServer()).get('/metrics').expect(429);
+  });
 });

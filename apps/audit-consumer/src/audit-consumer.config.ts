@@ -22,12 +22,19 @@ export const auditConfig = defineConfigNamespace({
       .regex(/^[A-Za-z0-9_-]+$/, 'must be a JetStream consumer name')
       .default(AUDIT_DURABLE_NAME)
       .describe('Durable consumer name; instances with the same name share the work.'),
+    AUDIT_GATEWAY_API_KEY: z
+      .string()
+      .min(20)
+      .optional()
+      .meta({ secret: true })
+      .describe('An API key of the gateway (`GATEWAY_API_KEYS`), sent as `X-API-Key` with every AuditEvent.'),
   },
   values: (keys) => ({
     gatewayUrl: keys.AUDIT_GATEWAY_URL,
     source: keys.AUDIT_SOURCE,
     gatewayName: keys.AUDIT_GATEWAY_NAME,
     durableName: keys.AUDIT_DURABLE_NAME,
+    apiKey: keys.AUDIT_GATEWAY_API_KEY,
   }),
 });
 

@@ -9,6 +9,8 @@ export interface AuditConsumerConfig {
   source: string;
   /** Name of the audited gateway, as observer. */
   gatewayName: string;
+  /** An API key of the gateway (`GATEWAY_API_KEYS`), sent as `X-API-Key`. */
+  apiKey?: string;
 }
 
 export const AUDIT_CONSUMER_CONFIG = Symbol('AUDIT_CONSUMER_CONFIG');
@@ -27,7 +29,11 @@ export class AuditWriter {
     if (!audit) return;
     const response = await fetch(`${this.config.gatewayUrl}/fhir/${this.config.source}/AuditEvent`, {
       method: 'POST',
-      headers: { 'content-type': 'application/fhir+json', 'if-none-exist': `entity-name=${event.id}` },
+      headers: {
+        'content-type': 'application/fhir+json',
+        'if-none-exist': `entity-name=${event.id}`,
+        ...(this.config.apiKey ? { 'x-api-key': this.config.apiKey } : {}),
+      },
       body: JSON.stringify({
         ...audit,
         entity: [...(audit.entity ?? []), { name: event.id, description: 'EHR event id' }],

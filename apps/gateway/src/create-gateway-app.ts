@@ -14,7 +14,7 @@ import { GatewayModule, type GatewayExtensions } from './gateway.module';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
-import { limitJsonDepth } from './security/json-depth';
+import { checkJsonBody } from './security/json-depth';
 import { BootstrapQuietLogger } from '@ehr-gateway/common';
 import { StartupFailure } from '@ehr-gateway/config';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
@@ -90,7 +90,7 @@ export async function createGatewayApp(
     json({
       limit: config.gateway.bodyLimit,
       type: JSON_MEDIA_TYPES,
-      verify: limitJsonDepth(config.gateway.jsonMaxDepth),
+      verify: checkJsonBody(config.gateway.jsonMaxDepth),
     }),
   );
   app.useBodyParser('urlencoded', { limit: config.gateway.bodyLimit, extended: false });

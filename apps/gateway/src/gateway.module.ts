@@ -2,6 +2,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { APP_GUARD, ModuleRef, Reflector, RouterModule } from '@nestjs/core';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
 import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
@@ -11,7 +12,8 @@ import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
 import { FhirStore, FhirStoreModule, fhirStoreConfig } from '@ehr-gateway/fhir-store';
 import { LoggerModule } from 'nestjs-pino';
 import { InboundGuard } from './auth/inbound.guard';
-import { type Authenticate, consoleAuthentication, operatorAuthentication } from './auth/operator-authentication';
+import { inboundRules } from './auth/inbound-rules';
+import { consoleAuthentication, operatorAuthentication } from './auth/operator-authentication';
 import { GATEWAY_CONFIG_NAMESPACES, GatewayConfig, LOCAL_SOURCE, authOptions } from './config/gateway-config';
 import { SampleCdsServicesModule } from './cds/sample-cds-services.module';
 import { ConsoleModule } from './console/console.module';
@@ -24,44 +26,43 @@ import { GatewayMetrics } from './observability/gateway-metrics';
 import { MetricsController } from './observability/metrics.controller';
 import { ObservabilityModule } from './observability/observability.module';
 import { Readiness } from './observability/readiness';
+import { AuthRefusals } from './rate-limit/auth-refusals';
 import { rateLimit } from './rate-limit/rate-limit';
 
 const acceptsSmart = (config: GatewayConfig) => config.gateway.auth.includes('smart');
 
-/** Paths answered by their protocol's own credential check, not the deployment's inbound credential. */
-function ownCheckPaths(config: GatewayConfig): (path: string) => boolean {
-  const prefixes = [
-    ...(config.cds.jwt.enabled ? [`/${config.cds.basePath}`] : []),
-    // Epic's outgoing SOAP call carries its own credential (HTTP Basic or WS-Security), not an API key.
-    ...(config.notereader.credentials ? [`/${config.notereader.path}`] : []),
-    // FHIR interactions are checked by the FhirAuthorizer, per operation; the sources' status is the console's.
-    ...(acceptsSmart(config) ? [`/${config.fhir.basePath}`] : []),
-  ];
-  const underPrefix = (path: string) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-  return (path) => underPrefix(path) && path !== `/${config.fhir.basePath}/status`;
-}
-
-/** The console's routes (and the sources' status it lists) take a clinician's credential; the other routes an operator's. */
-function byPath(config: GatewayConfig, operator: Authenticate, console: Authenticate): Authenticate {
-  const consolePrefixes = ['/events', '/console', `/${config.fhir.basePath}/status`];
-  const forConsole = (path: string) =>
-    consolePrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-  return (request) => (forConsole(request.path) ? console : operator)(request);
-}
-
 function inboundGuard(config: GatewayConfig): Provider[] {
-  if (!config.gateway.auth.includes('api-key') && !acceptsSmart(config)) return [];
+  const { auth } = config.gateway;
+  const credentials = auth.includes('api-key') || acceptsSmart(config);
+  // Without a transport or a credential to ask for, the guard has nothing to do.
+  if (!credentials && !config.gateway.transport) return [];
+  const limit = config.gateway.rateLimit;
   return [
     {
       provide: APP_GUARD,
-      useFactory: (reflector: Reflector, requestContext: RequestContextService, authenticator?: InboundAuthenticator) =>
-        new InboundGuard(
-          byPath(config, operatorAuthentication(config, authenticator), consoleAuthentication(config, authenticator)),
-          reflector,
-          requestContext,
-          ownCheckPaths(config),
-        ),
-      inject: [Reflector, RequestContextService, { token: InboundAuthenticator, optional: true }],
+      useFactory: (
+        reflector: Reflector,
+        requestContext: RequestContextService,
+        authenticator?: InboundAuthenticator,
+        throttlerStorage?: ThrottlerStorage,
+      ) =>
+        new InboundGuard(reflector, requestContext, {
+          authenticate: credentials
+            ? {
+                operator: operatorAuthentication(config, authenticator),
+                console: consoleAuthentication(config, authenticator),
+              }
+            : undefined,
+          ruleOf: inboundRules(config),
+          trustedTransport: config.auth.trustedTransport ?? false,
+          refusals: throttlerStorage && limit.requests > 0 ? new AuthRefusals(throttlerStorage, limit) : undefined,
+        }),
+      inject: [
+        Reflector,
+        RequestContextService,
+        { token: InboundAuthenticator, optional: true },
+        { token: ThrottlerStorage, optional: true },
+      ],
     },
   ];
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { RESERVED_SOURCE_NAMES, UNKNOWN_SOURCE } from '@ehr-gateway/fhir';
 import type { Params } from 'nestjs-pino';
-import type { GatewayConfig } from './config/gateway-config';
+import { type GatewayConfig, LOCAL_SOURCE } from './config/gateway-config';
 
 /** Header and field paths whose values never reach a log line. */
 export const REDACTED_PATHS = [
@@ -15,6 +16,20 @@ export const REDACTED_PATHS = [
   '*.apiKey',
   '*.password',
 ];
+
+/**
+ * The path a request line logs: without its query string (it can hold PHI such as a name search), and with a FHIR
+ * source name no source has replaced by `unknown` (it could be anything a caller typed). Sources added at runtime
+ * (`FhirGateway.addSource`) log as `unknown` too.
+ */
+export function loggedPath(url: string, config: GatewayConfig): string {
+  const path = url.split('?')[0];
+  const prefix = `/${config.fhir.basePath}/`;
+  if (path.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return path;
+  const [name, ...rest] = path.slice(prefix.length).split('/');
+  const known = [LOCAL_SOURCE, ...Object.keys(config.fhir.sources), ...RESERVED_SOURCE_NAMES, '.well-known', ''];
+  return known.includes(name) ? path : [`${prefix}${UNKNOWN_SOURCE}`, ...rest].join('/');
+}
 
 /** JSON logs in production; readable lines (pino-pretty) in development when it is installed. */
 export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMessage) => string): Params {
@@ -33,7 +48,7 @@ export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMe
         req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: loggedPath(req.url, config),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -30,7 +30,7 @@ export class CdsInvoker {
 
   async invoke(id: string, body: unknown): Promise<CdsResponse> {
     const service = this.services.get(id);
-    if (!service) throw new CdsError(404, `No CDS service '${id}'`);
+    if (!service) throw new CdsError(404, 'No CDS service with this id');
     const validated = this.validate(service.definition, body);
     const { prefetch, fetched } = await this.prefetch.complete(service.definition, validated);
     this.facts.add({ prefetchFetched: fetched });

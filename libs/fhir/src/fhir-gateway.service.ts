@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OperationEvents } from '@ehr-gateway/events';
 import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import { UNKNOWN_SOURCE } from './constants';
 import { FhirError } from './errors/fhir-error';
 import { describeOutcome, isOperationOutcome } from './errors/operation-outcome';
 import { InjectFhirOptions } from './fhir.module-definition';
@@ -8,6 +9,7 @@ import { EVENT_TYPE_OF, FhirOperation, entryOperation, searchesWholeCompartment,
 import type { FhirBackend, FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { assertResourceType } from './resource-types';
+import { FHIR_ID_PATTERN } from './routes/fhir-routes';
 import { FhirSources } from './sources/fhir-sources';
 import type { SourceConfig } from './sources/source-definition';
 
@@ -29,6 +31,27 @@ function toQuery(params: SearchParams | undefined): string | undefined {
     for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
   }
   return query.toString() || undefined;
+}
+
+/**
+ * The ids an operation carries (from HTTP, a message or code), checked against the route table's id pattern:
+ * an id is one path segment, never a query (`?name=smith` would make a conditional delete) or a path.
+ */
+function checkIds(operation: FhirOperation): void {
+  for (const [field, value] of [
+    ['id', operation.id],
+    ['version id', operation.versionId],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'string' || !FHIR_ID_PATTERN.test(value))) {
+      throw FhirError.badRequest(`The ${field} is not a valid FHIR id`);
+    }
+  }
+}
+
+/** An id an interaction on one resource needs: absent, it would become an interaction on the type. */
+function requiredId(id: unknown): string {
+  if (typeof id !== 'string') throw FhirError.badRequest('The operation needs an id');
+  return id;
 }
 
 function versionFromEtag(etag: string | undefined): string | undefined {
@@ -64,19 +87,21 @@ export class FhirGateway {
 
   /** Performs an operation and returns the source's raw answer (any status); transport failures throw `FhirError`. */
   async execute(sourceName: string | undefined, operation: FhirOperation): Promise<FhirResponse> {
-    let name = sourceName ?? this.sources.defaultSource;
+    const resolved = this.resolve(sourceName);
+    // A name no source has is never recorded (events, metrics, audit): it could be anything a caller typed.
+    const name = resolved?.name ?? UNKNOWN_SOURCE;
     const started = performance.now();
     const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
     try {
-      const resolved = this.sources.get(sourceName);
-      name = resolved.name;
+      checkIds(operation);
       if (operation.resourceType !== undefined && !searchesWholeCompartment(operation)) {
         assertResourceType(operation.resourceType);
       }
-      const { backend } = resolved;
+      // The caller is authenticated (and asked about) before learning whether the source exists.
       const grant = await this.options.accessControl?.authorize(name, operation, (resourceType, id) =>
-        readQuietly(backend, resourceType, id),
+        resolved ? readQuietly(resolved.backend, resourceType, id) : Promise.resolve(undefined),
       );
+      const { backend } = resolved ?? this.sources.get(sourceName);
       const answer = await backend.request(toFhirRequest(grant?.operation ?? operation));
       const response = grant ? await grant.checkResponse(answer) : answer;
       await this.recordResponse(name, operation, response, durationMs());
@@ -88,8 +113,13 @@ export class FhirGateway {
     }
   }
 
+  private resolve(sourceName: string | undefined): ReturnType<FhirSources['get']> | undefined {
+    const name = sourceName ?? this.sources.defaultSource;
+    return this.sources.names().includes(name) ? this.sources.get(name) : undefined;
+  }
+
   async read<T extends Resource = Resource>(resourceType: string, id: string, options: SourceOption = {}): Promise<T> {
-    return this.expect<T>(options.source, { interaction: 'read', resourceType, id });
+    return this.expect<T>(options.source, { interaction: 'read', resourceType, id: requiredId(id) });
   }
 
   async vread<T extends Resource = Resource>(
@@ -98,7 +128,12 @@ export class FhirGateway {
     versionId: string,
     options: SourceOption = {},
   ): Promise<T> {
-    return this.expect<T>(options.source, { interaction: 'vread', resourceType, id, versionId });
+    return this.expect<T>(options.source, {
+      interaction: 'vread',
+      resourceType,
+      id: requiredId(id),
+      versionId: requiredId(versionId),
+    });
   }
 
   /**
@@ -189,11 +224,17 @@ export class FhirGateway {
     options: SourceOption & { ifMatch?: string } = {},
   ): Promise<T> {
     const headers = options.ifMatch ? { 'if-match': options.ifMatch } : undefined;
-    return this.expect<T>(options.source, { interaction: 'patch', resourceType, id, body: operations, headers });
+    return this.expect<T>(options.source, {
+      interaction: 'patch',
+      resourceType,
+      id: requiredId(id),
+      body: operations,
+      headers,
+    });
   }
 
   async delete(resourceType: string, id: string, options: SourceOption = {}): Promise<void> {
-    await this.expect(options.source, { interaction: 'delete', resourceType, id });
+    await this.expect(options.source, { interaction: 'delete', resourceType, id: requiredId(id) });
   }
 
   async history(

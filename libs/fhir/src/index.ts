@@ -1,4 +1,4 @@
-export { FHIR_JSON, FHIR_VERSION, RESERVED_SOURCE_NAMES } from './constants';
+export { FHIR_JSON, FHIR_VERSION, RESERVED_SOURCE_NAMES, UNKNOWN_SOURCE } from './constants';
 export { FhirError } from './errors/fhir-error';
 export { isOperationOutcome, issueCodeForStatus, operationOutcome } from './errors/operation-outcome';
 export { loadFhirDefinitions, validateFhirResource } from './definitions';

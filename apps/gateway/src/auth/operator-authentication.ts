@@ -6,17 +6,28 @@ import {
   MissingCredentialError,
 } from '@ehr-gateway/auth';
 import type { Caller } from '@ehr-gateway/auth';
+import type { PresentedCredentials } from '@ehr-gateway/events';
 import type { Request } from 'express';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ApiKeys } from './api-keys';
 
-/** Authenticates the caller of a route that is no FHIR interaction: its label (`api-key#1`, a token's user or client). */
-export type Authenticate = (request: Request) => Promise<string>;
+/**
+ * Authenticates the caller of a route or message pattern that is no FHIR interaction: its label (`api-key#1`, a
+ * token's user or client).
+ */
+export type Authenticate = (presented: PresentedCredentials) => Promise<string>;
 
 const header = (request: Request, name: string) => {
   const value = request.headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
+
+/** What an HTTP request presents: its `Authorization` and `X-API-Key` headers. */
+export const presentedOverHttp = (request: Request): PresentedCredentials => ({
+  transport: 'http',
+  authorization: header(request, 'authorization'),
+  apiKey: header(request, 'x-api-key'),
+});
 
 /**
  * The credential the routes that are no FHIR interaction need (metrics, docs,
@@ -30,42 +41,41 @@ export function operatorAuthentication(config: GatewayConfig, authenticator?: In
   return withHttpErrors((presented) => authenticator.authenticateOperator(presented));
 }
 
+export const CONSOLE_SCOPE_RULE =
+  'The console needs read on every resource type in a user/ or system/ scope (user/*.rs, system/*.rs) and no patient in context';
+
 /**
  * The console's routes (its event stream, CDA mapping and the sources' status it
- * lists): like `operatorAuthentication`, but a clinician's `user/` token is
- * enough; a patient-level token is refused, since the console shows every
- * patient's events.
+ * lists): like `operatorAuthentication`, but a clinician's token is enough if it
+ * could read every patient's data itself, since the console shows every
+ * patient's events: a `user/` or `system/` scope granting read on every
+ * resource type without a restriction (`user/*.rs`), and no patient in context.
  */
 export function consoleAuthentication(config: GatewayConfig, authenticator?: InboundAuthenticator): Authenticate {
   if (!config.gateway.auth.includes('smart') || !authenticator) return apiKeyAuthentication(config);
   return withHttpErrors(async (presented) => {
     const caller = await authenticator.authenticate(presented);
-    if (caller.credential === 'smart' && !seesEveryPatient(caller)) {
-      throw new ForbiddenException(
-        'The console needs a user/ or system/ scope such as user/*.rs or system/*.rs (a patient-level token sees one patient)',
-      );
-    }
+    if (caller.credential === 'smart' && !readsEveryPatient(caller)) throw new ForbiddenException(CONSOLE_SCOPE_RULE);
     return caller;
   });
 }
 
-const seesEveryPatient = (caller: Caller) => caller.scopes.some((scope) => scope.context !== 'patient');
+const readsEveryPatient = (caller: Caller) =>
+  caller.patient === undefined &&
+  caller.scopes.some(
+    (scope) =>
+      scope.context !== 'patient' && scope.resourceType === '*' && !scope.restriction && scope.permissions.has('r'),
+  );
 
 function apiKeyAuthentication(config: GatewayConfig): Authenticate {
   const keys = new ApiKeys(config.gateway.apiKeys);
-  return async (request) => keys.authenticate(request);
+  return async (presented) => keys.authenticate(presented);
 }
 
-type PresentedCredentials = Parameters<InboundAuthenticator['authenticate']>[0];
-
 function withHttpErrors(check: (presented: PresentedCredentials) => Promise<Caller>): Authenticate {
-  return async (request) => {
+  return async (presented) => {
     try {
-      const caller = await check({
-        transport: 'http',
-        authorization: header(request, 'authorization'),
-        apiKey: header(request, 'x-api-key'),
-      });
+      const caller = await check(presented);
       return caller.user ?? caller.clientId ?? caller.credential;
     } catch (error) {
       if (error instanceof InsufficientScopeError) throw new ForbiddenException(error.message);

@@ -115,7 +115,7 @@ export const gatewayConfig = defineConfigNamespace({
     RATE_LIMIT_REQUESTS: envInteger(0)
       .default(0)
       .describe(
-        'Requests a client may make per window (`429` beyond, with `Retry-After`); 0: no limit. A client is its authenticated identity, else its IP address. Counted per instance, in memory.',
+        'Requests a client may make per window (`429` beyond, with `Retry-After`); 0: no limit. A client is its authenticated identity, else its IP address; requests refused by authentication count against their IP. Counted per instance, in memory.',
       ),
     RATE_LIMIT_WINDOW_SECONDS: envInteger(1, 86_400).default(60).describe('The rate-limit window, seconds.'),
     HEALTH_MAX_RSS_MB: envInteger(64, 1_048_576)

@@ -2,9 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EHREvent, EventDispatcher, familyOf } from '@ehr-gateway/events';
+import { CdsServicesExplorer } from '@ehr-gateway/cds';
+import { FhirSources, UNKNOWN_SOURCE } from '@ehr-gateway/fhir';
 import type { HttpMethod, UpstreamFailure, UpstreamObserver } from '@ehr-gateway/fhir';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { brokerOf } from './broker-of';
+
+const NOTEREADER_SYSTEM = 'notereader';
 
 /** Seconds, from sub-millisecond store reads to slow upstream calls. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -65,6 +69,9 @@ export class GatewayMetrics implements OnModuleInit, UpstreamObserver {
     registers: [this.registry],
   });
 
+  /** Where the configured systems are listed (sources can be added at runtime, so asked per event). */
+  private systems?: { sources: FhirSources; services: CdsServicesExplorer };
+
   constructor(
     private readonly dispatcher: EventDispatcher,
     private readonly moduleRef: ModuleRef,
@@ -109,9 +116,25 @@ export class GatewayMetrics implements OnModuleInit, UpstreamObserver {
     this.events.inc({ type: event.eventType, outcome });
     if (typeof durationMs !== 'number') return;
     this.operationDuration.observe(
-      { family: familyOf(event.eventType), system: event.sourceSystem, operation, outcome },
+      { family: familyOf(event.eventType), system: this.systemLabel(event.sourceSystem), operation, outcome },
       durationMs / 1000,
     );
+  }
+
+  /**
+   * A configured system's name (a FHIR source, a CDS service, `notereader`), else `unknown`: labels come only from
+   * configuration, so a made-up name in a request neither lands in /metrics nor adds series.
+   */
+  private systemLabel(system: string): string {
+    this.systems ??= {
+      sources: this.moduleRef.get(FhirSources, { strict: false }),
+      services: this.moduleRef.get(CdsServicesExplorer, { strict: false }),
+    };
+    const known =
+      system === NOTEREADER_SYSTEM ||
+      this.systems.sources.names().includes(system) ||
+      this.systems.services.get(system) !== undefined;
+    return known ? system : UNKNOWN_SOURCE;
   }
 
   exchange(source: string, method: HttpMethod, result: number | UpstreamFailure, seconds: number): void {

@@ -14,7 +14,8 @@ export interface RateLimitOptions {
  * A per-client rate limit on HTTP routes (`@nestjs/throttler`): a client is
  * the caller the authentication put in the request context, else its IP
  * address. Message patterns are not limited (their callers are services).
- * The guard is registered after the authentication guard, so the caller is known.
+ * The guard is registered after the authentication guard, so the caller is known;
+ * the requests that guard refuses are counted by `AuthRefusals`.
  */
 export function rateLimit(options: RateLimitOptions): { imports: DynamicModule[]; guards: Provider[] } {
   if (options.requests === 0) return { imports: [], guards: [] };

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { HttpException } from '@nestjs/common';
 import { InboundAuthenticator } from '@ehr-gateway/auth';
 import type { NextFunction, Request, Response } from 'express';
-import { operatorAuthentication } from '../auth/operator-authentication';
+import { operatorAuthentication, presentedOverHttp } from '../auth/operator-authentication';
 import type { GatewayConfig } from '../config/gateway-config';
 
 const DOCS_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
@@ -18,7 +18,7 @@ export function guardApiDocs(app: INestApplication, config: GatewayConfig): void
   const authenticator = auth.includes('smart') ? app.get(InboundAuthenticator, { strict: false }) : undefined;
   const authenticate = operatorAuthentication(config, authenticator);
   app.use(DOCS_PATHS, (request: Request, response: Response, next: NextFunction) => {
-    authenticate(request).then(
+    authenticate(presentedOverHttp(request)).then(
       () => next(),
       (error: unknown) => {
         const status = error instanceof HttpException ? error.getStatus() : 401;

@@ -26,10 +26,23 @@ export function exceedsJsonDepth(json: Uint8Array, maxDepth: number): boolean {
   return false;
 }
 
-/** A body-parser `verify` hook: a body nested deeper than `maxDepth` is refused with 400 before parsing. */
-export const limitJsonDepth =
+/**
+ * A body-parser `verify` hook run on the raw body before it is decoded and
+ * parsed. Only UTF-8 is accepted (FHIR requires it, RFC 8259 too): body-parser
+ * itself decodes any `utf-*` charset, whose bytes the depth scan would misread
+ * (in UTF-16LE, U+0122 is the bytes of a quote). Another charset is refused with
+ * 415 as body-parser refuses the rest (`charset.unsupported`); a body nested
+ * deeper than `maxDepth` with 400.
+ */
+export const checkJsonBody =
   (maxDepth: number) =>
-  (_request: IncomingMessage, _response: unknown, body: Buffer): void => {
+  (_request: IncomingMessage, _response: unknown, body: Buffer, encoding: string): void => {
+    if (!UTF_8.has(encoding.toLowerCase())) {
+      throw Object.assign(new Error('Only UTF-8 JSON bodies are accepted'), {
+        status: 415,
+        type: 'charset.unsupported',
+      });
+    }
     if (exceedsJsonDepth(body, maxDepth)) {
       throw Object.assign(new Error(`The JSON body nests deeper than ${maxDepth} levels`), {
         status: 400,
@@ -37,3 +50,5 @@ export const limitJsonDepth =
       });
     }
   };
+
+const UTF_8 = new Set(['utf-8', 'utf8']);

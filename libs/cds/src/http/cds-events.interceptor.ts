@@ -8,7 +8,7 @@ import {
   OperationDescriptor,
   OperationEvents,
 } from '@ehr-gateway/events';
-import { FHIR_ID_PATTERN, fhirReferencePattern } from '@ehr-gateway/fhir';
+import { FHIR_ID_PATTERN, UNKNOWN_SOURCE, fhirReferencePattern } from '@ehr-gateway/fhir';
 import type { Request } from 'express';
 import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsServicesExplorer } from '../cds-services.explorer';
@@ -71,9 +71,13 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor<CdsCallEventT
   }
 
   protected describe(context: ExecutionContext): OperationDescriptor<CdsCallEventType> | null {
-    const { serviceId, body, isFeedback } = callOf(context);
-    if (!serviceId) return null;
-    const hook = this.services.get(serviceId)?.definition.hook ?? 'unknown';
+    const call = callOf(context);
+    if (!call.serviceId) return null;
+    const service = this.services.get(call.serviceId);
+    // An id no service has is recorded as `unknown`: it could be anything a caller typed.
+    const serviceId = service ? call.serviceId : UNKNOWN_SOURCE;
+    const { body, isFeedback } = call;
+    const hook = service?.definition.hook ?? 'unknown';
     const request = (body && typeof body === 'object' ? body : {}) as {
       hookInstance?: unknown;
       context?: Record<string, unknown>;

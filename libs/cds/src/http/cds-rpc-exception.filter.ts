@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
 import { CdsError, statusText } from './cds-errors';
 
@@ -23,6 +24,12 @@ export class CdsRpcExceptionFilter implements RpcExceptionFilter {
     if (exception instanceof CdsError) {
       const { status, message, details } = exception;
       return throwError((): CdsRpcError => ({ status, error: statusText(status), message, details }));
+    }
+    // The gateway's inbound guard refuses a message (401, 403) with `{ status, message }`.
+    const refusal = exception instanceof RpcException ? (exception.getError() as Partial<CdsRpcError>) : undefined;
+    if (typeof refusal?.status === 'number' && typeof refusal.message === 'string') {
+      const { status, message } = refusal;
+      return throwError((): CdsRpcError => ({ status, error: statusText(status), message, details: [] }));
     }
     this.logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
     return throwError((): CdsRpcError => ({

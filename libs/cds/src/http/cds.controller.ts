@@ -53,7 +53,7 @@ export class CdsController {
   @HttpCode(200)
   async feedback(@Param('id') id: string, @Body() body: unknown, @Req() request: Request): Promise<{ stored: number }> {
     await this.authenticate(request);
-    if (!this.services.get(id)) throw new CdsError(404, `No CDS service '${id}'`);
+    if (!this.services.get(id)) throw new CdsError(404, 'No CDS service with this id');
     const problems = problemsOf(FeedbackDto, body);
     if (problems.length > 0) throw new CdsError(400, 'Invalid feedback', problems);
     return { stored: this.feedbackStore.save(id, (body as FeedbackDto).feedback) };
