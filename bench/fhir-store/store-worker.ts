@@ -47,8 +47,11 @@ async function load(store: FhirStore, patients: number, concurrency: number) {
     return bundle.entry!.length;
   };
   const first: Bundle[] = [];
-  for (let next = bundles.next(); !next.done && first.length < concurrency; next = bundles.next())
+  while (first.length < concurrency) {
+    const next = bundles.next();
+    if (next.done) break;
     first.push(next.value);
+  }
   await Promise.all(first.map(send));
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
