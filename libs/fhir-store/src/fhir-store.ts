@@ -13,6 +13,7 @@ import { InProcessRunner, PlanRunner, WorkerRunner } from './search/plan-runner'
 import { SearchScope, SearchService } from './search/search-service';
 import { StoreDatabase } from './storage/store-database';
 import { StoreEngine, currentVersion, lenient, searchCallOf } from './store-engine';
+import { DEFAULT_WRITE_WORKERS, WritePreparer } from './writer/write-preparer';
 import { InProcessWriter, WorkerWriter, Writer } from './writer/writer';
 
 export interface FhirStoreOptions {
@@ -26,6 +27,8 @@ export interface FhirStoreOptions {
   searchWorkers?: number;
   /** Largest number of entries in a transaction or batch Bundle. */
   maxBundleEntries?: number;
+  /** Worker threads that validate and index transactions ahead of the writer (file stores; default 2). */
+  writeWorkers?: number;
 }
 
 /**
@@ -63,7 +66,10 @@ export class FhirStore implements FhirBackend {
         budgetMs,
         options.searchWorkers ?? FHIR_STORE_DEFAULTS.searchWorkers,
       );
-      this.writer = new WorkerWriter({ path: options.path, options: engineOptions });
+      this.writer = new WorkerWriter(
+        { path: options.path, options: engineOptions },
+        new WritePreparer(options.writeWorkers ?? DEFAULT_WRITE_WORKERS),
+      );
     }
     this.searches = new SearchService(this.database, this.runner, this.baseUrl);
   }

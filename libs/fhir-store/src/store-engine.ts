@@ -19,7 +19,8 @@ import { validateWrite } from './rules/write-validation';
 import { InProcessRunner, runWithin } from './search/plan-runner';
 import { searchBundle } from './search/search-bundle';
 import { SearchScope, SearchService } from './search/search-service';
-import { StoreDatabase, StoredVersion } from './storage/store-database';
+import { StoreDatabase, StoredVersion, type PreparedVersion } from './storage/store-database';
+import { WritePreparation, assignReferences, createdType, rewriteReferences, storedForm } from './writer/prepare-write';
 
 const etag = (version: number) => `W/"${version}"`;
 
@@ -37,18 +38,14 @@ function versionHeaders(stored: StoredVersion, baseUrl: string): Record<string, 
 
 export const lenient = (headers: Record<string, string>) => /handling\s*=\s*lenient/i.test(headers.prefer ?? '');
 
-/** Replaces every string equal to a key of `map` (the `urn:uuid:` references of a transaction). */
-function rewriteReferences<T>(value: T, map: Map<string, string>): T {
-  if (typeof value === 'string') return (map.get(value) ?? value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => rewriteReferences(item, map)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteReferences(v, map)])) as T;
-  }
-  return value;
-}
-
 /** The order a transaction processes its entries in (FHIR R4 3.1.0.11.2). */
 const METHOD_ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+
+/** A version prepared before the writer (see `WritePreparation`), and the `lastUpdated` it was prepared with. */
+interface PreparedWrite {
+  version: PreparedVersion;
+  lastUpdated: string;
+}
 
 /** What the engine needs besides its database. */
 export interface StoreEngineOptions {
@@ -92,24 +89,26 @@ export class StoreEngine {
   /**
    * Several requests in one SQLite transaction, committed once: the answer of
    * each, in order (an `Error` for a failure that is not a FHIR outcome).
+   * `preparations[i]`, when given, is `prepareWrite(requests[i])`.
    */
-  handleAll(requests: FhirRequest[]): (FhirResponse | Error)[] {
-    return this.database.atomically(() =>
-      requests.map((request) => {
+  handleAll(requests: FhirRequest[], preparations: (WritePreparation | undefined)[] = []): (FhirResponse | Error)[] {
+    const all = () =>
+      requests.map((request, i) => {
         try {
-          return this.handle(request);
+          return this.handle(request, preparations[i]);
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
-      }),
-    );
+      });
+    // Without savepoints first; if a request failed half-way, again with one per request.
+    return this.database.optimistically(all) ?? this.database.atomically(all);
   }
 
   /** One request, atomically (a savepoint inside `handleAll`); a FHIR error becomes its OperationOutcome. */
-  handle(request: FhirRequest): FhirResponse {
+  handle(request: FhirRequest, preparation?: WritePreparation): FhirResponse {
     try {
       const route = parseRoute(request.path);
-      if (route.kind === 'base' && request.method === 'POST') return this.bundle(request.body);
+      if (route.kind === 'base' && request.method === 'POST') return this.bundle(request.body, preparation);
       return this.database.atomically(() => this.perform(request));
     } catch (error) {
       if (error instanceof FhirError) return { status: error.status, headers: error.headers, body: error.outcome };
@@ -345,35 +344,42 @@ export class StoreEngine {
     return result.matches.map((row) => row.id);
   }
 
-  private write(resource: Resource, previous: StoredVersion | undefined): StoredVersion {
+  /**
+   * Validates, indexes and stores a new version. A version `prepared` before
+   * (validated and indexed in another thread) is used only if the resource to
+   * store is exactly the one prepared: same JSON, so the same validation and rows.
+   */
+  private write(resource: Resource, previous: StoredVersion | undefined, prepared?: PreparedWrite): StoredVersion {
     const version = (previous?.version ?? 0) + 1;
-    const lastUpdated = new Date().toISOString();
-    const { resourceType, id, meta, ...content } = resource;
-    const stored = {
-      resourceType,
-      id,
-      meta: { ...meta, versionId: String(version), lastUpdated },
-      ...content,
-    } as Resource;
-    validateWrite(stored);
+    // A version is never older than the one it replaces.
+    const lastUpdated =
+      prepared && (!previous || previous.lastUpdated <= prepared.lastUpdated)
+        ? prepared.lastUpdated
+        : new Date().toISOString();
+    const stored = storedForm(resource, version, lastUpdated);
+    const json = JSON.stringify(stored);
+    const ready = prepared?.version.json === json ? prepared.version : undefined;
+    if (!ready) validateWrite(stored);
     const entry: StoredVersion = {
-      resourceType,
-      id: id!,
+      resourceType: stored.resourceType,
+      id: stored.id!,
       version,
       lastUpdated,
       deleted: false,
       resource: stored,
     };
-    this.database.write(entry);
+    this.database.write(entry, ready ?? { json });
     return entry;
   }
 
-  private bundle(body: unknown): FhirResponse {
+  private bundle(body: unknown, preparation?: WritePreparation): FhirResponse {
     const entries = checkBundle(body, this.options.maxBundleEntries);
     const bundle = body as Bundle;
     const type = bundle.type === 'transaction' ? 'transaction-response' : 'batch-response';
     const responses =
-      bundle.type === 'transaction' ? this.atomically(() => this.transaction(entries)) : this.batch(entries);
+      bundle.type === 'transaction'
+        ? this.atomically(() => this.transaction(entries, preparation))
+        : this.batch(entries);
     return {
       status: 200,
       headers: { 'content-type': FHIR_JSON },
@@ -392,13 +398,9 @@ export class StoreEngine {
     });
   }
 
-  private transaction(entries: BundleEntry[]): BundleEntry[] {
-    const references = new Map<string, string>();
-    for (const entry of entries) {
-      if (entry.request!.method === 'POST' && entry.fullUrl?.startsWith('urn:uuid:') && entry.resource) {
-        references.set(entry.fullUrl, `${entry.resource.resourceType}/${randomUUID()}`);
-      }
-    }
+  private transaction(entries: BundleEntry[], preparation?: WritePreparation): BundleEntry[] {
+    const prepared = preparation?.entries.length === entries.length ? preparation : undefined;
+    const references = prepared ? new Map(prepared.references) : assignReferences(entries);
     const order = entries
       .map((_, i) => i)
       .sort((a, b) => METHOD_ORDER[entries[a].request!.method] - METHOD_ORDER[entries[b].request!.method]);
@@ -406,7 +408,14 @@ export class StoreEngine {
     for (const i of order) {
       const entry = rewriteReferences(entries[i], references);
       try {
-        responses[i] = toResponseEntry(this.performEntry(entry, references.get(entries[i].fullUrl ?? '')));
+        const version = prepared?.entries[i];
+        responses[i] = toResponseEntry(
+          this.performEntry(
+            entry,
+            references.get(entries[i].fullUrl ?? ''),
+            version && prepared ? { version, lastUpdated: prepared.lastUpdated } : undefined,
+          ),
+        );
       } catch (error) {
         if (error instanceof FhirError) {
           throw new FhirError(
@@ -428,21 +437,22 @@ export class StoreEngine {
   }
 
   /** One Bundle entry; `assignedReference` is the `Type/id` a `urn:uuid` POST was given. */
-  private performEntry(entry: BundleEntry, assignedReference?: string): FhirResponse {
+  private performEntry(entry: BundleEntry, assignedReference?: string, prepared?: PreparedWrite): FhirResponse {
     const request = entry.request!;
     const headers: Record<string, string> = {};
     if (request.ifNoneExist) headers['if-none-exist'] = request.ifNoneExist;
     if (request.ifMatch) headers['if-match'] = request.ifMatch;
     if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
     if (request.method === 'POST' && assignedReference && entry.resource && !request.url.includes('_search')) {
-      const resourceType = request.url.split('?')[0];
+      const resourceType = createdType(entry);
       const resource = this.checkBody(resourceType, entry.resource);
       if (request.ifNoneExist) {
         const existing = this.conditionalMatches(resourceType, request.ifNoneExist, 2);
         if (existing.length > 1) throw new FhirError(412, 'ifNoneExist matches more than one resource');
         if (existing.length === 1) return respond(200, this.current(resourceType, existing[0]), this.baseUrl);
       }
-      return respond(201, this.write({ ...resource, id: assignedReference.split('/')[1] }, undefined), this.baseUrl);
+      const id = assignedReference.split('/')[1];
+      return respond(201, this.write({ ...resource, id }, undefined, prepared), this.baseUrl);
     }
     return this.perform({
       method: request.method,

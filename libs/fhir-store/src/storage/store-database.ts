@@ -15,6 +15,12 @@ export interface StoredVersion {
   resource?: Resource;
 }
 
+/** A version's resource as stored (its JSON) and its index rows, computed before the write. */
+export interface PreparedVersion {
+  json: string;
+  rows: IndexRows;
+}
+
 const COLUMNS: Record<IndexTable, string[]> = {
   idx_string: ['value', 'exact'],
   idx_token: ['system', 'code'],
@@ -37,6 +43,10 @@ export class StoreDatabase {
   private readonly paramIds = new Map<string, number>();
   private readonly statements = new Map<string, StatementSync>();
   private depth = 0;
+  /** Inside `optimistically`: nested `atomically` calls take no savepoint. */
+  private optimistic = false;
+  /** Inside `optimistically`: a nested call failed after changing the database. */
+  private spoiled = false;
 
   constructor(readonly path: string) {
     this.db = openDatabase(path);
@@ -103,8 +113,11 @@ export class StoreDatabase {
     );
   }
 
-  /** Records a new version and makes it current, replacing the resource's index rows. */
-  write(version: StoredVersion): void {
+  /**
+   * Records a new version and makes it current, replacing the resource's index
+   * rows; `prepared` holds the JSON of `version.resource`, and its index rows if already extracted.
+   */
+  write(version: StoredVersion, prepared?: { json: string; rows?: IndexRows }): void {
     this.statement(
       'INSERT INTO resource_version (resource_type, id, version, last_updated, deleted, content) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(
@@ -113,12 +126,12 @@ export class StoreDatabase {
       version.version,
       version.lastUpdated,
       version.deleted ? 1 : 0,
-      version.resource ? JSON.stringify(version.resource) : null,
+      version.resource ? (prepared?.json ?? JSON.stringify(version.resource)) : null,
     );
-    this.makeCurrent(version);
+    this.makeCurrent(version, prepared?.rows);
   }
 
-  private makeCurrent(version: StoredVersion): void {
+  private makeCurrent(version: StoredVersion, rows?: IndexRows): void {
     const { rid } = this.statement(
       `INSERT INTO resource (type, id, version, last_updated, deleted) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, last_updated = excluded.last_updated,
@@ -129,7 +142,7 @@ export class StoreDatabase {
       for (const table of INDEX_TABLES) this.statement(`DELETE FROM ${table} WHERE rid = ?`).run(rid);
       deleteFullText(this, Number(rid));
     }
-    if (version.resource && !version.deleted) this.insertRows(Number(rid), extractIndexRows(version.resource));
+    if (version.resource && !version.deleted) this.insertRows(Number(rid), rows ?? extractIndexRows(version.resource));
   }
 
   private insertRows(rid: number, rows: IndexRows): void {
@@ -166,6 +179,7 @@ export class StoreDatabase {
    * runs in a savepoint of the outer transaction: its failure undoes its own work only.
    */
   atomically<T>(work: () => T): T {
+    if (this.optimistic && this.depth > 0) return this.unguarded(work);
     const savepoint = `s${this.depth}`;
     this.db.exec(this.depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
     this.depth++;
@@ -180,6 +194,60 @@ export class StoreDatabase {
     } finally {
       this.depth--;
     }
+  }
+
+  /**
+   * Runs `work` in one SQLite transaction in which nested `atomically` calls
+   * take no savepoint: a savepoint journals every page its work changes, which
+   * cost a third of a write. If a nested call fails after changing the
+   * database, everything is rolled back and undefined is answered: the caller
+   * then runs the work again with `atomically`, whose savepoints undo a failure alone.
+   */
+  optimistically<T>(work: () => T): T | undefined {
+    this.optimistic = true;
+    this.spoiled = false;
+    try {
+      return this.atomically(() => {
+        const result = work();
+        if (this.spoiled) throw new Spoiled();
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof Spoiled) return undefined;
+      throw error;
+    } finally {
+      this.optimistic = false;
+    }
+  }
+
+  private unguarded<T>(work: () => T): T {
+    const changes = this.totalChanges();
+    try {
+      return work();
+    } catch (error) {
+      if (this.totalChanges() !== changes) this.spoiled = true;
+      throw error;
+    }
+  }
+
+  private totalChanges(): number {
+    return Number(this.statement('SELECT total_changes() AS n').get()!.n);
+  }
+
+  /**
+   * A checkpoint for when the writer has nothing to do. SQLite's automatic
+   * checkpoints cannot start the WAL over while a reader still uses it, so
+   * under long searches it grew without bound; this one copies the WAL into the
+   * database without waiting for readers (PASSIVE), then, when everything was
+   * copied and no reader is left, empties the WAL file (TRUNCATE).
+   */
+  checkpoint(): CheckpointResult {
+    const passive = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get() as unknown as CheckpointRow;
+    const frames = Number(passive.log);
+    const copied = Number(passive.checkpointed);
+    if (Number(passive.busy) !== 0 || copied < frames) return { frames, copied, truncated: false };
+    const truncate = this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as unknown as CheckpointRow;
+    return { frames, copied, truncated: Number(truncate.busy) === 0 };
   }
 
   /** Parameter ids as stored (after a rollback, ids handed out inside the transaction are gone). */
@@ -197,6 +265,22 @@ export class StoreDatabase {
     }
   }
 }
+
+interface CheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+/** What an idle checkpoint did: WAL frames before it, frames copied to the database, and whether the WAL was emptied. */
+export interface CheckpointResult {
+  frames: number;
+  copied: number;
+  truncated: boolean;
+}
+
+/** Thrown to roll back an optimistic transaction that a failure spoiled. */
+class Spoiled extends Error {}
 
 export interface VersionRow {
   resource_type: string;

@@ -11,17 +11,21 @@ import type { FhirRequest } from '@ehr-gateway/fhir';
 import type { Bundle } from '@medplum/fhirtypes';
 import { StoreEngine } from '../store-engine';
 import { StoreDatabase } from '../storage/store-database';
-import type { WriterData, WriterReply } from './writer';
+import type { WritePreparation } from './prepare-write';
+import type { WriterData, WriterMessage, WriterReply } from './writer';
 
 /** Bundle entries (or single requests) committed together at most. */
 const GROUP_ENTRIES = 1000;
+/** The writer is idle (and checkpoints) when no request came for this long after its queue emptied. */
+const IDLE_MS = 200;
 
 const { path, options } = workerData as WriterData;
 const database = new StoreDatabase(path);
 const engine = new StoreEngine(database, options);
-const queue: { id: number; request: FhirRequest }[] = [];
+const queue: { id: number; request: FhirRequest; preparation?: WritePreparation }[] = [];
 let scheduled = false;
 let closing = false;
+let idle: NodeJS.Timeout | undefined;
 
 const size = (request: FhirRequest) => {
   const entries = (request.body as Bundle | undefined)?.entry;
@@ -40,7 +44,10 @@ function drain(): void {
     const group = queue.splice(0, count);
     let answers: ReturnType<StoreEngine['handleAll']>;
     try {
-      answers = engine.handleAll(group.map((job) => job.request));
+      answers = engine.handleAll(
+        group.map((job) => job.request),
+        group.map((job) => job.preparation),
+      );
     } catch (error) {
       answers = group.map(() => error as Error);
     }
@@ -53,11 +60,20 @@ function drain(): void {
   if (closing) {
     database.close();
     parentPort!.close();
+  } else {
+    idle = setTimeout(checkpoint, IDLE_MS);
   }
 }
 
+/** The idle checkpoint (`StoreDatabase.checkpoint`), reported to the parent thread. */
+function checkpoint(): void {
+  const reply: WriterReply = { checkpoint: database.checkpoint() };
+  parentPort!.postMessage(reply);
+}
+
 parentPort!.postMessage({ ready: true });
-parentPort!.on('message', (message: { id: number; request: FhirRequest } | { close: true }) => {
+parentPort!.on('message', (message: WriterMessage) => {
+  clearTimeout(idle);
   if ('close' in message) closing = true;
   else queue.push(message);
   if (!scheduled) {

@@ -1,7 +1,10 @@
 import { FhirError, FhirRequest, FhirResponse } from '@ehr-gateway/fhir';
 import type { Worker } from 'node:worker_threads';
+import type { CheckpointResult } from '../storage/store-database';
 import type { StoreEngine, StoreEngineOptions } from '../store-engine';
 import { startThread } from '../worker-thread';
+import type { WritePreparation } from './prepare-write';
+import { WritePreparer } from './write-preparer';
 
 /** Runs the store's non-search requests (reads by id, history, writes, Bundles) on the connection that writes. */
 export interface Writer {
@@ -26,8 +29,12 @@ export class InProcessWriter implements Writer {
   async close(): Promise<void> {}
 }
 
-/** A message from the writer thread: the answer to request `id`. */
-export type WriterReply = { id: number; response: FhirResponse } | { id: number; error: string };
+/** A message to the writer thread: a request (and what was prepared of it), or the order to close. */
+export type WriterMessage = { id: number; request: FhirRequest; preparation?: WritePreparation } | { close: true };
+
+/** A message from the writer thread: the answer to request `id`, or what its idle checkpoint did. */
+export type WriterReply =
+  { id: number; response: FhirResponse } | { id: number; error: string } | { checkpoint: CheckpointResult };
 
 interface Pending {
   resolve: (response: FhirResponse) => void;
@@ -39,6 +46,8 @@ interface Pending {
  * validation, index extraction and SQLite writes never hold the event loop,
  * whatever the size of a transaction. Requests are answered in order; the
  * thread commits the ones that queued up together (see `writer-worker.ts`).
+ * Transactions are first prepared (validated, indexed) by a `WritePreparer`'s
+ * threads, several at a time, and reach the writer in the order they came.
  */
 export class WorkerWriter implements Writer {
   private worker: Worker;
@@ -50,8 +59,15 @@ export class WorkerWriter implements Writer {
   private exited = false;
   /** Why the writer cannot run (its thread failed while opening the store). */
   private failure?: Error;
+  /** Waiting for the next idle checkpoint (`idleCheckpoint`). */
+  private checkpointWaiters: ((result: CheckpointResult) => void)[] = [];
+  /** Settles once the last request was handed to the writer thread (requests go in the order they came). */
+  private sent: Promise<void> = Promise.resolve();
 
-  constructor(private readonly data: WriterData) {
+  constructor(
+    private readonly data: WriterData,
+    private readonly preparer = new WritePreparer(),
+  ) {
     this.worker = this.spawn();
   }
 
@@ -63,17 +79,40 @@ export class WorkerWriter implements Writer {
       this.pending.set(id, { resolve, reject });
       // Kept alive while a request is in flight, so that awaiting one never lets the process end.
       this.worker.ref();
-      this.worker.postMessage({ id, request });
+      const preparation = this.preparer.prepare(request);
+      this.sent = this.sent.then(async () => {
+        try {
+          this.post({ id, request, preparation: await preparation });
+        } catch (error) {
+          this.pending.delete(id);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
     });
+  }
+
+  /**
+   * What the writer thread's next idle checkpoint did: it runs once no request
+   * came for a moment after its queue emptied (see `writer-worker.ts`).
+   */
+  idleCheckpoint(): Promise<CheckpointResult> {
+    return new Promise((resolve) => this.checkpointWaiters.push(resolve));
+  }
+
+  private post(message: WriterMessage): void {
+    this.worker.postMessage(message);
   }
 
   /** Answers what is queued, then closes the connection and ends the thread. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      if (this.exited) return resolve();
-      this.worker.ref();
-      this.worker.once('exit', () => resolve());
-      this.worker.postMessage({ close: true });
+    this.closing ??= this.sent.then(async () => {
+      await new Promise<void>((resolve) => {
+        if (this.exited) return resolve();
+        this.worker.ref();
+        this.worker.once('exit', () => resolve());
+        this.post({ close: true });
+      });
+      await this.preparer.close();
     });
     return this.closing;
   }
@@ -85,6 +124,10 @@ export class WorkerWriter implements Writer {
     worker.on('message', (reply: WriterReply | { ready: true }) => {
       if ('ready' in reply) {
         this.started = true;
+        return;
+      }
+      if ('checkpoint' in reply) {
+        for (const resolve of this.checkpointWaiters.splice(0)) resolve(reply.checkpoint);
         return;
       }
       const pending = this.pending.get(reply.id);
