@@ -55,8 +55,13 @@ export class CallgrindServer {
     return { instructions: this.lastTotal(), result };
   }
 
-  stop(): void {
-    this.process.kill();
+  /** Ends the server and removes its dumps (once valgrind has written its last one, at exit). */
+  async stop(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      const exited = new Promise((resolve) => this.process.once('exit', resolve));
+      this.process.kill();
+      await exited;
+    }
     rmSync(this.outDir, { recursive: true, force: true });
   }
 
