@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
-import { CdsError, statusText } from './cds-errors';
+import { CdsError, errorBody } from './cds-errors';
 
 /** The error a `cds.invoke` caller receives. */
 export interface CdsRpcError {
@@ -22,14 +22,9 @@ export class CdsRpcExceptionFilter implements RpcExceptionFilter {
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     if (exception instanceof CdsError) {
       const { status, message, details } = exception;
-      return throwError((): CdsRpcError => ({ status, error: statusText(status), message, details }));
+      return throwError((): CdsRpcError => ({ status, ...errorBody(status, message, details) }));
     }
     this.logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
-    return throwError((): CdsRpcError => ({
-      status: 500,
-      error: statusText(500),
-      message: 'The CDS service failed',
-      details: [],
-    }));
+    return throwError((): CdsRpcError => ({ status: 500, ...errorBody(500, 'The CDS service failed') }));
   }
 }
