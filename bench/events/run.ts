@@ -11,7 +11,8 @@ import { Injectable, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { EHREvent, EventDispatcher, EventsModule } from '@ehr-gateway/events';
-import { LoadResult, load, mean, ratio } from '../support/autocannon';
+import { LoadResult, load, mean, ratio, sendRequests } from '../support/autocannon';
+import { CallgrindServer, callgrindAvailable } from '../support/instructions';
 import { sampleReadEvent } from '../support/sample-event';
 import { pinToCpu } from '../support/cpu';
 import { CpuPerRequest } from '../support/server-cpu';
@@ -19,6 +20,11 @@ import { CpuPerRequest } from '../support/server-cpu';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const HTTP_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Requests per callgrind count (0: no instruction counts); each server is counted twice. */
+const CALLGRIND_REQUESTS = Number(process.env.BENCH_CALLGRIND_REQUESTS ?? 1000);
+const CALLGRIND_WARMUP = 3000;
+/** Which parts to run (`dispatcher,http,instructions` by default). */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'dispatcher,http,instructions').split(','));
 
 let delivered = 0;
 
@@ -93,6 +99,7 @@ function startServer(eventsEnabled: boolean): Promise<{ url: string; process: Ch
 }
 
 type Server = 'off' | 'offAgain' | 'on';
+const ROUTE = '/ops/fhir.read/Patient/1';
 
 async function httpComparison(): Promise<Record<Server, LoadResult & { cpuPerRequest: number }>> {
   const servers = { off: await startServer(false), offAgain: await startServer(false), on: await startServer(true) };
@@ -100,15 +107,14 @@ async function httpComparison(): Promise<Record<Server, LoadResult & { cpuPerReq
   const pinned = Object.values(servers).every((server) => pinToCpu(server.process.pid!, 1)) && pinToCpu(process.pid, 0);
   if (!pinned) console.log('(processes not pinned to CPUs: expect more noise)');
   try {
-    const path = '/ops/fhir.read/Patient/1';
     const runs: Record<Server, LoadResult[]> = { off: [], offAgain: [], on: [] };
     const cpu = { off: new CpuPerRequest(), offAgain: new CpuPerRequest(), on: new CpuPerRequest() };
     const run = async (which: Server, seconds: number) =>
       runs[which].push(
-        await cpu[which].measure(servers[which].process, seconds, () => load(servers[which].url + path, 50, seconds)),
+        await cpu[which].measure(servers[which].process, seconds, () => load(servers[which].url + ROUTE, 50, seconds)),
       );
     const order: Server[] = ['off', 'offAgain', 'on'];
-    for (const which of order) await load(servers[which].url + path, 50, 2); // warm-up
+    for (const which of order) await load(servers[which].url + ROUTE, 50, 2); // warm-up
     // Rotate which server goes first, so that drift in the machine's load hits all alike.
     for (let round = 0; round < HTTP_ROUNDS; round++) {
       for (let i = 0; i < order.length; i++) await run(order[(round + i) % order.length], HTTP_SECONDS);
@@ -120,7 +126,42 @@ async function httpComparison(): Promise<Record<Server, LoadResult & { cpuPerReq
   }
 }
 
+/**
+ * Instructions per request of each server, counted by callgrind over a fixed
+ * number of requests after an uncounted warm-up, one server at a time: the
+ * same work gives nearly the same count whatever else the machine runs.
+ */
+async function instructionCounts(): Promise<Record<Server, number[]>> {
+  const counts: Record<Server, number[]> = { off: [], on: [], offAgain: [] };
+  for (const which of ['off', 'on', 'offAgain'] as const) {
+    const server = new CallgrindServer(join(__dirname, 'http-server.ts'), {
+      BENCH_EVENTS_ENABLED: String(which === 'on'),
+    });
+    try {
+      const url = (await server.url) + ROUTE;
+      await sendRequests(url, 10, CALLGRIND_WARMUP);
+      // The first count after instrumentation starts runs high (the JIT settles again): counted, not kept.
+      await server.countInstructions(() => sendRequests(url, 10, CALLGRIND_REQUESTS / 2));
+      for (let round = 0; round < 2; round++) {
+        const { instructions, result: answered } = await server.countInstructions(() =>
+          sendRequests(url, 10, CALLGRIND_REQUESTS),
+        );
+        counts[which].push(instructions / answered);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return counts;
+}
+
 async function main() {
+  if (PHASES.has('dispatcher')) await dispatcherComparison();
+  if (PHASES.has('http')) await printHttpComparison();
+  if (PHASES.has('instructions') && CALLGRIND_REQUESTS > 0) await printInstructionCounts();
+}
+
+async function dispatcherComparison() {
   console.log(
     `EventDispatcher.emit vs EventEmitter2.emit, ${EVENTS} events of fhir.read (Patient), 'fhir.**' listeners`,
   );
@@ -132,7 +173,9 @@ async function main() {
       `| ${listeners} | ${Math.round(dispatcher)} | ${Math.round(emitter)} | ${ratio(dispatcher, emitter)} |`,
     );
   }
+}
 
+async function printHttpComparison() {
   const http = await httpComparison();
   console.log(
     `\nHTTP, autocannon 50 connections, ${HTTP_ROUNDS} rounds (rotating order) of ${HTTP_SECONDS} s, intercepted route`,
@@ -148,6 +191,29 @@ async function main() {
   row('events off', http.off);
   row('events off, again (A/A)', http.offAgain);
   row('events on, 1 listener (target >= 0.95)', http.on);
+}
+
+async function printInstructionCounts() {
+  if (!callgrindAvailable()) {
+    console.log('\n(valgrind not found: no instruction counts)');
+    return;
+  }
+  const counts = await instructionCounts();
+  console.log(
+    `\nInstructions per request (callgrind, ${CALLGRIND_REQUESTS} requests x 2 counts per server, 10 connections, after ${CALLGRIND_WARMUP} uncounted and ${CALLGRIND_REQUESTS / 2} counted but not kept)`,
+  );
+  console.log('| server | instructions/request, count 1 / count 2 | ratio (off/server, means) |');
+  console.log('| --- | --- | --- |');
+  const meanOf = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  for (const [label, which] of [
+    ['events off', 'off'],
+    ['events off, again (A/A)', 'offAgain'],
+    ['events on, 1 listener (target >= 0.95)', 'on'],
+  ] as const) {
+    console.log(
+      `| ${label} | ${counts[which].map((value) => Math.round(value).toLocaleString('en-US')).join(' / ')} | ${ratio(meanOf(counts.off), meanOf(counts[which]))} |`,
+    );
+  }
 }
 
 void main();

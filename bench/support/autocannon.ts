@@ -38,6 +38,16 @@ export async function load(
   };
 }
 
+/**
+ * `amount` GETs of `url` over `connections` connections (for counts that must
+ * not depend on time); resolves with how many were answered with a 2xx.
+ */
+export async function sendRequests(url: string, connections: number, amount: number): Promise<number> {
+  // Generous timeout: under callgrind the first requests after instrumentation starts are slow.
+  const result = await autocannon({ url, connections, amount, timeout: 120 });
+  return result['2xx'];
+}
+
 export function ratio(value: number, baseline: number): string {
   return (value / baseline).toFixed(2);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EHREvent, newEventId } from './ehr-event';
+import { EHREvent, isoTimestamp, newEventId } from './ehr-event';
 import type { EhrEventCreator, OperationContext } from './interfaces';
 
 /**
@@ -9,11 +9,12 @@ import type { EhrEventCreator, OperationContext } from './interfaces';
  */
 export function createEvent(context: OperationContext, metadata: Record<string, unknown> = {}): EHREvent {
   const { outcome } = context;
+  const now = Date.now();
   return {
-    id: newEventId(),
+    id: newEventId(now),
     eventType: context.eventType,
     sourceSystem: context.source,
-    timestamp: new Date().toISOString(),
+    timestamp: isoTimestamp(now),
     correlationId: context.request.requestId,
     payload: {
       ...context.details,

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EHREvent } from './ehr-event';
 import { EventDeliveryError, ListenerFailure } from './event-delivery.error';
 import { EventListener, EventListenerRegistry } from './event-listener.registry';
-import { eventSpanAttributes, inSpan, tracer } from './tracing';
+import { eventSpanAttributes, inSpan, tracer, tracingEnabled } from './tracing';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
@@ -73,10 +73,13 @@ export class EventDispatcher implements OnApplicationShutdown {
     const batch = this.queue;
     this.queue = [];
     this.drainScheduled = false;
+    const traced = tracingEnabled();
     for (const event of batch) {
-      const span = tracer.startSpan('ehr.event.deliver', { attributes: eventSpanAttributes(event) });
+      const span = traced
+        ? tracer.startSpan('ehr.event.deliver', { attributes: eventSpanAttributes(event) })
+        : undefined;
       for (const listener of this.registry.listenersFor(event)) this.deliverDetached(listener, event);
-      span.end();
+      span?.end();
     }
     this.settleIdleWaiters();
   };

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, HttpException, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Observable, catchError, from, mergeMap, tap } from 'rxjs';
+import { Observable, Observer, Subscriber, catchError, from, mergeMap } from 'rxjs';
 import type { EHREventType, EventDetails } from './ehr-event';
 import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
 import { problemOf } from './failure-problem';
@@ -17,14 +17,66 @@ export function statusOfError(error: unknown): number {
 /** The `@HttpCode` of each handler, read once (metadata is fixed when the class is declared). */
 const declaredStatus = new WeakMap<object, number | undefined>();
 
-/** The descriptor with more payload fields; later sources win. */
-function withDetails<T extends EHREventType>(
-  descriptor: OperationDescriptor<T>,
-  ...more: Array<OperationFactFields | Partial<EventDetails<T>> | undefined>
-): OperationDescriptor<T> {
-  let details: object = descriptor.details;
-  for (const fields of more) details = { ...details, ...fields };
-  return { ...descriptor, details };
+const NO_MILESTONES: readonly OperationDescriptor[] = [];
+
+/** One handled call on its way to its event. */
+interface OperationCall<T extends EHREventType> {
+  readonly context: ExecutionContext;
+  readonly descriptor: OperationDescriptor<T>;
+  /** What the operation's code adds while it runs (`OperationFacts`). */
+  readonly facts: OperationFactFields;
+  /** `performance.now()` when the call began. */
+  readonly started: number;
+}
+
+/** How a call ends, as the interceptor records it. */
+interface CallRecorder<T extends EHREventType> {
+  readonly succeeded: (call: OperationCall<T>, result: unknown) => void | Promise<void>;
+  readonly failed: (call: OperationCall<T>, error: unknown) => void | Promise<void>;
+}
+
+function hasFields(fields: object): boolean {
+  for (const _ in fields) return true;
+  return false;
+}
+
+/**
+ * Async mode's one observer per call: records the call's event as the
+ * handler's result or error passes, then passes it on (what `tap` does,
+ * without an operator chain and closures per call).
+ */
+class RecordingObserver<T extends EHREventType> implements Observer<unknown>, OperationCall<T> {
+  constructor(
+    private readonly recorder: CallRecorder<T>,
+    readonly context: ExecutionContext,
+    readonly descriptor: OperationDescriptor<T>,
+    readonly facts: OperationFactFields,
+    readonly started: number,
+    private readonly subscriber: Subscriber<unknown>,
+  ) {}
+
+  next(result: unknown): void {
+    if (this.recorded(this.recorder.succeeded, result)) this.subscriber.next(result);
+  }
+
+  error(error: unknown): void {
+    if (this.recorded(this.recorder.failed, error)) this.subscriber.error(error);
+  }
+
+  /** Whether recording went through; if it threw (a subclass's hook), the call fails with that error instead. */
+  private recorded(record: (call: OperationCall<T>, outcome: unknown) => unknown, outcome: unknown): boolean {
+    try {
+      record(this, outcome);
+      return true;
+    } catch (error) {
+      this.subscriber.error(error);
+      return false;
+    }
+  }
+
+  complete(): void {
+    this.subscriber.complete();
+  }
 }
 
 /**
@@ -59,8 +111,8 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
    * NoteReader call that parsed its note has also received a signed note).
    * They are milestones the operation reached: recorded as successes.
    */
-  protected milestones(_operation: OperationDescriptor<T>): OperationDescriptor[] {
-    return [];
+  protected milestones(_operation: OperationDescriptor<T>): readonly OperationDescriptor[] {
+    return NO_MILESTONES;
   }
 
   /** The module's own switch (`events: false` in its options turns its events off). */
@@ -80,44 +132,41 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
     return context.switchToHttp().getRequest<{ method?: string }>().method === 'POST' ? 201 : 200;
   }
 
+  /** Records a call's event from its result or its failure (shared by every call, so no closures per call). */
+  private readonly recorder: CallRecorder<T> = {
+    succeeded: (call, result) =>
+      this.finish(
+        call,
+        { outcome: 'success', status: this.successStatus(call.context), error: undefined, durationMs: undefined },
+        this.describeResult(result, call.context),
+      ),
+    failed: (call, error) =>
+      this.finish(
+        call,
+        { outcome: 'failure', status: statusOfError(error), error: problemOf(error), durationMs: undefined },
+        this.describeFailure(error, call.context),
+      ),
+  };
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.operationEvents.enabled || !this.eventsEnabled()) return next.handle();
     const descriptor = this.describe(context);
     if (!descriptor) return next.handle();
     const facts = this.operationEvents.facts.begin();
     const started = performance.now();
-    const finish = (outcome: OperationOutcomeInfo, fromOutcome: Partial<EventDetails<T>> | undefined) => {
-      const operation = withDetails(descriptor, facts, fromOutcome);
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      const milestones = this.milestones(operation);
-      if (milestones.length === 0) return this.operationEvents.record(operation, { ...outcome, durationMs });
-      const success = { outcome: 'success', status: this.successStatus(context) } as const;
-      return this.operationEvents.recordAll([
-        ...milestones.map((milestone) => [milestone, success] as const),
-        [operation, { ...outcome, durationMs }],
-      ]);
-    };
-    const succeeded = (result: unknown) =>
-      finish({ outcome: 'success', status: this.successStatus(context) }, this.describeResult(result, context));
-    const failed = (error: unknown) =>
-      finish(
-        { outcome: 'failure', status: statusOfError(error), error: problemOf(error) },
-        this.describeFailure(error, context),
-      );
+    const recorder = this.recorder;
 
     if (!this.operationEvents.strict) {
-      // Async mode: recording returns nothing and never throws, so a plain tap suffices.
-      return next.handle().pipe(
-        tap({
-          next: (result) => void succeeded(result),
-          error: (error) => void failed(error),
-        }),
+      // Async mode: recording returns nothing and never throws.
+      return new Observable((subscriber) =>
+        next.handle().subscribe(new RecordingObserver(recorder, context, descriptor, facts, started, subscriber)),
       );
     }
+    const call: OperationCall<T> = { context, descriptor, facts, started };
     return next.handle().pipe(
       catchError((error: unknown) =>
         from(
-          Promise.resolve(failed(error))
+          Promise.resolve(recorder.failed(call, error))
             .catch(() => undefined)
             .then(() => {
               throw error;
@@ -125,7 +174,33 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
         ),
       ),
       // After catchError, so that a delivery failure is not recorded as a second event.
-      mergeMap((result: unknown) => from(Promise.resolve(succeeded(result)).then(() => result))),
+      mergeMap((result: unknown) => from(Promise.resolve(recorder.succeeded(call, result)).then(() => result))),
     );
+  }
+
+  /** Records the call's event (after its milestones), with what the code and the outcome added and the duration. */
+  private finish(
+    call: OperationCall<T>,
+    outcome: OperationOutcomeInfo,
+    fromOutcome: Partial<EventDetails<T>> | undefined,
+  ): void | Promise<void> {
+    const { descriptor, facts } = call;
+    const operation =
+      fromOutcome === undefined && !hasFields(facts)
+        ? descriptor
+        : ({
+            eventType: descriptor.eventType,
+            operation: descriptor.operation,
+            source: descriptor.source,
+            details: { ...descriptor.details, ...facts, ...fromOutcome },
+          } as OperationDescriptor<T>);
+    outcome.durationMs = Math.round((performance.now() - call.started) * 10) / 10;
+    const milestones = this.milestones(operation);
+    if (milestones.length === 0) return this.operationEvents.record(operation, outcome);
+    const success = { outcome: 'success', status: this.successStatus(call.context) } as const;
+    return this.operationEvents.recordAll([
+      ...milestones.map((milestone) => [milestone, success] as const),
+      [operation, outcome],
+    ]);
   }
 }

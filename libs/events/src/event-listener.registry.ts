@@ -37,8 +37,9 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
   private readonly methodOf = new WeakMap<EmitterFunction, EventListener>();
   /** The dispatcher's view of each function a host registered on the emitter. */
   private readonly hostFunctions = new WeakMap<EmitterFunction, EventListener>();
-  /** `listenersFor` by the event's names, valid while the emitter's table is at `cachedVersion`. */
-  private readonly cache = new Map<string, EventListener[]>();
+  /** `listenersFor` by event type, then resource type (`''` for none); valid while the emitter's table is at `cachedVersion`. */
+  private readonly cache = new Map<string, Map<string, EventListener[]>>();
+  private cachedEntries = 0;
   private cachedVersion = -1;
 
   constructor(
@@ -78,16 +79,21 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
    * client sent.
    */
   listenersFor(event: EHREvent): EventListener[] {
-    if (this.cachedVersion !== this.emitter.listenerTableVersion || this.cache.size >= MAX_CACHED_NAMES) {
+    if (this.cachedVersion !== this.emitter.listenerTableVersion || this.cachedEntries >= MAX_CACHED_NAMES) {
       this.cache.clear();
+      this.cachedEntries = 0;
       this.cachedVersion = this.emitter.listenerTableVersion;
     }
-    const names = eventNames(event);
-    const key = names.join(' ');
-    let listeners = this.cache.get(key);
+    // The names depend on the event type and the resource type only: look those up without building the names.
+    const resourceType = (event.payload as { resourceType?: unknown }).resourceType;
+    const resourceKey = typeof resourceType === 'string' ? resourceType : '';
+    let byResourceType = this.cache.get(event.eventType);
+    if (!byResourceType) this.cache.set(event.eventType, (byResourceType = new Map<string, EventListener[]>()));
+    let listeners = byResourceType.get(resourceKey);
     if (!listeners) {
-      listeners = this.lookUp(names);
-      this.cache.set(key, listeners);
+      listeners = this.lookUp(eventNames(event));
+      byResourceType.set(resourceKey, listeners);
+      this.cachedEntries++;
     }
     return listeners;
   }

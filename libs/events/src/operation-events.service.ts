@@ -46,12 +46,15 @@ export class OperationEvents {
     outcome: OperationOutcomeInfo,
   ): void | Promise<void> {
     if (!this.enabled) return;
-    const context: OperationContext = {
-      ...descriptor,
+    const context = {
+      eventType: descriptor.eventType,
+      operation: descriptor.operation,
+      source: descriptor.source,
+      details: descriptor.details,
       family: familyOf(descriptor.eventType),
       outcome,
       request: this.requestContext.current(),
-    };
+    } as OperationContext;
     if (this.strict) return this.publish(context);
     try {
       const created = this.creator.create(context);

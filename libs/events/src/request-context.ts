@@ -37,8 +37,9 @@ export function messageRequestId(data: unknown): string {
  */
 export const UseMessageContext = () => UseInterceptors(ClsInterceptor);
 
-/** The context fields besides the request id (which is nestjs-cls's own id), kept as one object under a symbol key. */
+/** The context as one object under a symbol key; its `requestId` is nestjs-cls's own id when it was assigned. */
 const CONTEXT = Symbol('ehr-gateway:request-context');
+const NO_CONTEXT: Readonly<RequestContext> = Object.freeze({});
 const CREDENTIALS = Symbol('ehr-gateway:credentials');
 type ContextFields = Omit<RequestContext, 'requestId'>;
 
@@ -47,10 +48,20 @@ type ContextFields = Omit<RequestContext, 'requestId'>;
 export class RequestContextService {
   constructor(private readonly cls: ClsService) {}
 
-  current(): RequestContext {
-    if (!this.cls.isActive()) return {};
-    const fields: ContextFields | undefined = this.cls.get(CONTEXT);
-    return { requestId: this.cls.getId(), ...fields };
+  /**
+   * The context of the current request: one object per change, kept in the
+   * request context and shared by every reader (an event per operation reads
+   * it), so treat it as read-only.
+   */
+  current(): Readonly<RequestContext> {
+    if (!this.cls.isActive()) return NO_CONTEXT;
+    const requestId: string | undefined = this.cls.getId();
+    const context: RequestContext | undefined = this.cls.get(CONTEXT);
+    if (context && context.requestId === requestId) return context;
+    // First read, or the id changed since the fields were assigned.
+    const fresh: RequestContext = { ...context, requestId };
+    this.cls.set(CONTEXT, fresh);
+    return fresh;
   }
 
   /** Records the authenticated caller for the rest of this request. */
@@ -71,9 +82,14 @@ export class RequestContextService {
     return this.cls.isActive() ? this.cls.get<PresentedCredentials | undefined>(CREDENTIALS) : undefined;
   }
 
-  /** Runs `fn` in a fresh context, for operations that do not arrive over HTTP. */
+  /**
+   * Runs `fn` in a fresh context holding only `context` (a new request id when
+   * it has none), for operations that do not arrive over HTTP. Nothing of an
+   * enclosing request reaches it: not its presented credentials, not the facts
+   * of its operation in progress.
+   */
   run<T>(context: RequestContext, fn: () => T): T {
-    return this.cls.run(() => {
+    return this.cls.run({ ifNested: 'override' }, () => {
       this.cls.set(CLS_ID, context.requestId ?? randomUUID());
       const { requestId: _requestId, ...fields } = context;
       this.assign(fields);
@@ -83,7 +99,7 @@ export class RequestContextService {
 
   /** Adds fields to the context of the current request (the CLS middleware fills client IP and session). */
   assign(fields: ContextFields): void {
-    const current: ContextFields | undefined = this.cls.get(CONTEXT);
-    this.cls.set(CONTEXT, { ...current, ...fields });
+    const current: RequestContext | undefined = this.cls.get(CONTEXT);
+    this.cls.set(CONTEXT, { ...current, ...fields, requestId: this.cls.getId() });
   }
 }

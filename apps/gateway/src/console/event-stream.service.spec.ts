@@ -43,4 +43,36 @@ describe('EventStreamService', () => {
     service.onApplicationShutdown();
     server.close();
   });
+
+  it("serializes an event only when a viewer's patterns match it", async () => {
+    const service = new EventStreamService(
+      { replayCapacity: 10, maxBufferedBytes: 1024 * 1024, maxViewers: 5 },
+      new EventRates(),
+    );
+    let serialized = 0;
+    const countedEvent = (): EHREvent => ({
+      ...bigEvent(),
+      metadata: { counted: { toJSON: () => ++serialized } },
+    });
+    const server = express()
+      .get('/stream', (request, response) => service.attach(response, [request.query.pattern as string]))
+      .listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const viewer = (pattern: string) =>
+      fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/stream?pattern=${pattern}`);
+
+    service.publish(countedEvent()); // nobody watching
+    expect(serialized).toBe(0);
+    const cdsViewer = await viewer('cds.**');
+    service.publish(countedEvent()); // a fhir.read: no viewer's pattern matches
+    expect(serialized).toBe(0);
+    const fhirViewer = await viewer('fhir.*');
+    service.publish(countedEvent());
+    expect(serialized).toBe(1);
+
+    await cdsViewer.body?.cancel();
+    await fhirViewer.body?.cancel();
+    service.onApplicationShutdown();
+    server.close();
+  });
 });

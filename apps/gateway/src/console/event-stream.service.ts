@@ -4,10 +4,14 @@ import { EHREvent, EventPatternMatcher, withoutResource } from '@ehr-gateway/eve
 import type { Response } from 'express';
 import { EventRates } from './event-rates';
 
-/** One event as a server-sent-events frame, serialized once for every viewer. */
+/** One event and, once a viewer needs it, its server-sent-events frame (serialized once for every viewer). */
 interface StreamedEvent {
   event: EHREvent;
-  frame: string;
+  frame?: string;
+}
+
+function frameOf(streamed: StreamedEvent): string {
+  return (streamed.frame ??= `id: ${streamed.event.id}\nevent: ehr\ndata: ${JSON.stringify(streamed.event)}\n\n`);
 }
 
 export interface EventStreamOptions {
@@ -25,7 +29,8 @@ export class TooManyViewersError extends Error {}
 /**
  * Feeds the console's live event stream: an ordinary `@OnEvent('**')` listener
  * that keeps the last events (without resource bodies, as on the broker) for
- * resumes and writes each to the viewers whose pattern matches it. A viewer
+ * resumes and writes each to the viewers whose pattern matches it, serializing
+ * an event only when some viewer takes it. A viewer
  * that reads too slowly is disconnected rather than buffered without bound.
  */
 @Injectable()
@@ -50,11 +55,16 @@ export class EventStreamService implements OnApplicationShutdown {
   @OnEvent('**')
   publish(event: EHREvent): void {
     const shown = withoutResource(event);
-    const streamed = { event: shown, frame: `id: ${shown.id}\nevent: ehr\ndata: ${JSON.stringify(shown)}\n\n` };
+    const streamed: StreamedEvent = { event: shown };
     this.replay.push(streamed);
     if (this.replay.length > this.options.replayCapacity) this.replay.shift();
     this.rates.count(shown);
-    for (const viewer of this.viewers.matching(shown)) this.write(viewer, streamed.frame);
+    // Serialized only when a viewer's patterns match (or a resume replays it), not for every event.
+    if (this.open.size === 0) return;
+    const viewers = this.viewers.matching(shown);
+    if (viewers.length === 0) return;
+    const frame = frameOf(streamed);
+    for (const viewer of viewers) this.write(viewer, frame);
   }
 
   /**
@@ -91,7 +101,7 @@ export class EventStreamService implements OnApplicationShutdown {
     const missed = this.replay.slice(index + 1);
     const matcher = new EventPatternMatcher<true>();
     matcher.add(true, patterns);
-    for (const { event, frame } of missed) if (matcher.matching(event).length > 0) response.write(frame);
+    for (const streamed of missed) if (matcher.matching(streamed.event).length > 0) response.write(frameOf(streamed));
   }
 
   private write(viewer: Response, frame: string): void {

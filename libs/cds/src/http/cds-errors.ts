@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { problemOf, stackFramesOf } from '@ehr-gateway/events';
 import type { Response } from 'express';
+import type { CdsErrorDto } from '../dto/cds-error.dto';
 
 /** A CDS request that cannot be served, with the status and every problem to name. */
 export class CdsError extends Error {
@@ -36,19 +37,22 @@ export class CdsExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof CdsError) {
-      response
-        .status(exception.status)
-        .json({ error: statusText(exception.status), message: exception.message, details: exception.details });
+      response.status(exception.status).json(errorBody(exception.status, exception.message, exception.details));
       return;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      response.status(status).json({ error: statusText(status), message: exception.message, details: [] });
+      response.status(status).json(errorBody(status, exception.message));
       return;
     }
     this.logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
-    response.status(500).json({ error: 'Internal Server Error', message: 'The CDS service failed', details: [] });
+    response.status(500).json(errorBody(500, 'The CDS service failed'));
   }
+}
+
+/** The JSON body of a CDS error answer, in the shape `/docs` shows (`CdsErrorDto`). */
+export function errorBody(status: number, message: string, details: string[] = []): CdsErrorDto {
+  return { error: statusText(status), message, details };
 }
 
 export function statusText(status: number): string {

@@ -22,6 +22,11 @@ describe('CDS /docs schemas (generated from the DTOs the validator compiles)', (
     expect(schemas.PatientViewContextDto.required?.sort()).toEqual(['patientId', 'userId']);
   });
 
+  it('documents the error body the exception filters build', () => {
+    expect(schemas.CdsError.required?.sort()).toEqual(['details', 'error', 'message']);
+    expect(Object.keys(schemas.CdsError.properties!).sort()).toEqual(['details', 'error', 'message']);
+  });
+
   it('resolves every reference, and names no validator-only keyword', () => {
     const text = JSON.stringify(document);
     const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(([, name]) => name);

@@ -1,6 +1,7 @@
 import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagger';
 import { entryOperation } from '@ehr-gateway/fhir';
 import { CONTEXT_DTO, CdsRequestDto, FeedbackDto } from '../dto/cds-request.dto';
+import { CdsErrorDto } from '../dto/cds-error.dto';
 import { cdsDtoSchemas } from '../dto/compiled-schemas';
 import type { CdsServiceDefinition } from '../interfaces/cds.interfaces';
 
@@ -120,7 +121,8 @@ function errorResponses(codes: string[]): OperationObject['responses'] {
 /**
  * The request shapes as the validator checks them: the DTOs' JSON Schemas
  * (`cdsDtoSchemas`, the same generation the compiled validator uses), the
- * request and feedback bodies, each hook's context, and what they reference.
+ * request and feedback bodies, each hook's context, the error body the
+ * exception filters build (`errorBody`), and what they reference.
  */
 function requestSchemas(): Record<string, SchemaObject> {
   const generated = cdsDtoSchemas(SCHEMA_REF, () => ({ type: 'string', format: 'uri' })) as Record<
@@ -134,28 +136,18 @@ function requestSchemas(): Record<string, SchemaObject> {
     for (const [, referenced] of JSON.stringify(generated[name]).matchAll(/"#\/components\/schemas\/(\w+)"/g))
       visit(referenced);
   };
-  [CdsRequestDto, FeedbackDto, ...Object.values(CONTEXT_DTO)].forEach((dto) => visit(dto.name));
-  return Object.fromEntries([...names].map((name) => [name, generated[name]]));
+  [CdsRequestDto, FeedbackDto, CdsErrorDto, ...Object.values(CONTEXT_DTO)].forEach((dto) => visit(dto.name));
+  // The error body keeps its documented name.
+  return Object.fromEntries([...names].map((name) => [name === CdsErrorDto.name ? 'CdsError' : name, generated[name]]));
 }
 
-/** What the gateway answers: checked by `responseProblems`, not by DTOs, so described here. */
-const RESPONSE_SCHEMAS: Record<string, SchemaObject> = {
-  CdsResponse: {
-    type: 'object',
-    required: ['cards'],
-    properties: {
-      cards: { type: 'array', items: { type: 'object' } },
-      systemActions: { type: 'array', items: { type: 'object' } },
-    },
-  },
-  CdsError: {
-    type: 'object',
-    required: ['error', 'message', 'details'],
-    properties: {
-      error: { type: 'string' },
-      message: { type: 'string' },
-      details: { type: 'array', items: { type: 'string' } },
-    },
+/** What the gateway answers: checked by `responseProblems` (hand-written, for its messages), so described here. */
+const RESPONSE_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['cards'],
+  properties: {
+    cards: { type: 'array', items: { type: 'object' } },
+    systemActions: { type: 'array', items: { type: 'object' } },
   },
 };
 
@@ -251,6 +243,6 @@ export function cdsOpenApi(
         },
       },
     },
-    components: { schemas: { ...requestSchemas(), ...RESPONSE_SCHEMAS } },
+    components: { schemas: { ...requestSchemas(), CdsResponse: RESPONSE_SCHEMA } },
   };
 }

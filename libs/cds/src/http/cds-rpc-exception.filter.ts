@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { Observable, throwError } from 'rxjs';
-import { CdsError, statusText } from './cds-errors';
+import { CdsError, errorBody } from './cds-errors';
 
 /** The error a `cds.invoke` caller receives. */
 export interface CdsRpcError {
@@ -23,7 +23,7 @@ export class CdsRpcExceptionFilter implements RpcExceptionFilter {
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     if (exception instanceof CdsError) {
       const { status, message, details } = exception;
-      return throwError((): CdsRpcError => ({ status, error: statusText(status), message, details }));
+      return throwError((): CdsRpcError => ({ status, ...errorBody(status, message, details) }));
     }
     // The gateway's inbound guard refuses a message (401, 403) with `{ status, message }`.
     const refusal = exception instanceof RpcException ? (exception.getError() as Partial<CdsRpcError>) : undefined;
@@ -32,11 +32,6 @@ export class CdsRpcExceptionFilter implements RpcExceptionFilter {
       return throwError((): CdsRpcError => ({ status, error: statusText(status), message, details: [] }));
     }
     this.logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
-    return throwError((): CdsRpcError => ({
-      status: 500,
-      error: statusText(500),
-      message: 'The CDS service failed',
-      details: [],
-    }));
+    return throwError((): CdsRpcError => ({ status: 500, ...errorBody(500, 'The CDS service failed') }));
   }
 }

@@ -8,6 +8,7 @@ import { CDS_DEFAULTS } from '../constants';
 import { CdsUnauthorizedError } from '../http/cds-errors';
 import type { CdsJwtIssuer, CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import { createClient } from 'redis';
+import { logConnectionChanges } from './connection-log';
 import { InMemoryReplayStore, RedisReplayStore, ReplayStore } from './replay-store';
 
 const ALGORITHMS = ['RS384', 'ES384'];
@@ -56,7 +57,7 @@ export class CdsJwtVerifier implements OnModuleInit, OnApplicationShutdown {
           reconnectStrategy: (retries) => (retries < 5 ? 200 * (retries + 1) : new Error('Redis unreachable')),
         },
       });
-      this.redis.on('error', (error: Error) => this.logger.error(`Replay store (Redis): ${error.message}`));
+      logConnectionChanges(this.redis, this.logger, 'Replay store (Redis)');
       await this.redis.connect();
       this.replays = new RedisReplayStore(this.redis);
     }

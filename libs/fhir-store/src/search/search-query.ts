@@ -1,4 +1,4 @@
-import { FhirError, resourceTypes } from '@ehr-gateway/fhir';
+import { FHIR_ID_PATTERN, FhirError, resourceTypes } from '@ehr-gateway/fhir';
 import { ParamDef, searchParams } from '../indexing/search-parameters';
 import { EVERY_TYPE_PARAMETERS_OF } from './every-type';
 
@@ -288,8 +288,6 @@ export function parseFilter(resourceType: string, name: string, value: string, d
   return { kind: 'param', name, param, modifier, values: splitOr(value) };
 }
 
-const LIST_ID = /^(?:List\/)?([A-Za-z0-9\-.]{1,64})$/;
-
 /**
  * `_list` (R4 3.1.1.5.x, type string): the resources a List's entries reference,
  * the List named by its id or `List/id`. Functional lists (`$current-problems`...)
@@ -298,13 +296,13 @@ const LIST_ID = /^(?:List\/)?([A-Za-z0-9\-.]{1,64})$/;
 function parseList(resourceType: string, name: string, modifier: string | undefined, value: string): FilterExpr {
   if (modifier !== undefined) throw invalid(name, 'takes no modifier');
   const listIds = splitOr(value).map((item) => {
-    const match = LIST_ID.exec(item);
-    if (!match)
+    const listId = item.startsWith('List/') ? item.slice('List/'.length) : item;
+    if (!FHIR_ID_PATTERN.test(listId))
       throw invalid(
         name,
         item.startsWith('$') ? 'names a functional list this server does not keep' : 'must name a List by its id',
       );
-    return match[1];
+    return listId;
   });
   return { kind: 'list', name, resourceType, listIds };
 }
