@@ -29,7 +29,7 @@ export class CdsRpcExceptionFilter implements RpcExceptionFilter {
     const refusal = exception instanceof RpcException ? (exception.getError() as Partial<CdsRpcError>) : undefined;
     if (typeof refusal?.status === 'number' && typeof refusal.message === 'string') {
       const { status, message } = refusal;
-      return throwError((): CdsRpcError => ({ status, error: statusText(status), message, details: [] }));
+      return throwError((): CdsRpcError => ({ status, ...errorBody(status, message) }));
     }
     this.logger.error(`Unexpected error: ${(exception as Error)?.stack ?? String(exception)}`);
     return throwError((): CdsRpcError => ({ status: 500, ...errorBody(500, 'The CDS service failed') }));
