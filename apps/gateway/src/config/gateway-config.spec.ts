@@ -29,6 +29,7 @@ describe('loadGatewayConfig', () => {
         transport: undefined,
         rateLimit: { requests: 0, windowSeconds: 60 },
         healthMaxRssBytes: 1536 * 1024 ** 2,
+        healthReadyCacheMs: 5000,
       },
       events: { deliveryMode: 'async', enabled: true },
       broker: {
@@ -47,6 +48,7 @@ describe('loadGatewayConfig', () => {
         defaultSource: undefined,
         allowInsecureHttp: false,
         includeResourceInEvents: false,
+        largeUpstreamBodies: 2,
       },
       fhirStore: {
         path: './data/fhir-store.sqlite',
@@ -70,6 +72,7 @@ describe('loadGatewayConfig', () => {
         credentials: undefined,
         workerThresholdBytes: 65_536,
         workerThreads: 2,
+        workerTimeoutMs: 30_000,
       },
       console: { enabled: true, replayEvents: 1000, smartClientId: undefined, smartScope: 'user/*.rs' },
       auth: {
