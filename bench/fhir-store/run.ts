@@ -111,8 +111,13 @@ void (async () => {
       `| empty store again (A/A) | ${f(emptyB.openSeconds, 3)} | ${f(emptyB.rssMb, 0)} | ${f(emptyB.rssMb - emptyA.rssMb, 0)} |`,
     );
     console.log(
-      `| ${loaded.load ? 'after the load' : 'after opening (reused file)'} | | ${f(loaded.rssMb, 0)} | **${f(loaded.rssMb - emptyA.rssMb, 0)}** |`,
+      `| ${loaded.load ? 'after the load (write-preparer thread alive)' : 'after opening (reused file)'} | | ${f(loaded.rssMb, 0)} | **${f(loaded.rssMb - emptyA.rssMb, 0)}** |`,
     );
+    if (loaded.idleRssMb !== undefined) {
+      console.log(
+        `| after the load, preparer ended (idle) | | ${f(loaded.idleRssMb, 0)} | **${f(loaded.idleRssMb - emptyA.rssMb, 0)}** |`,
+      );
+    }
     console.log(
       `| reopened with ${f(PATIENTS, 0)} patients | ${f(reopened.openSeconds, 3)} | ${f(reopened.rssMb, 0)} | **${f(reopened.rssMb - emptyA.rssMb, 0)}** |`,
     );

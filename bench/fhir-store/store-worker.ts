@@ -6,13 +6,15 @@
  * file loaded before. Results go to the parent over IPC.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { FhirStore } from '@ehr-gateway/fhir-store';
+import { FhirStore, WRITE_PREPARER_IDLE_MS } from '@ehr-gateway/fhir-store';
 import { rssMegabytes } from '../support/percentiles';
 import { benchBundles } from './bench-data';
 import { PagingFigures, SearchFigures, timeSearches } from './search-timing';
 
 export interface WorkerResult {
   rssMb: number;
+  /** `load`: RSS once the store's write-preparer threads, idle after the load, have ended. */
+  idleRssMb?: number;
   /** `open`: seconds from opening the file to the answer of a first search. */
   openSeconds?: number;
   /** `load`: wall-clock and CPU seconds (all threads of the process) of the load. */
@@ -57,7 +59,9 @@ async function load(store: FhirStore, patients: number, concurrency: number) {
   const cpuStart = process.cpuUsage();
   const sender = async () => {
     for (let next = bundles.next(); !next.done; next = bundles.next()) {
-      resources += await send(next.value);
+      // Not `resources += await send(...)`: that reads `resources` before the await, losing the other senders' counts.
+      const sent = await send(next.value);
+      resources += sent;
       if (++done % PROGRESS_EVERY === 0) {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         const cpu = process.cpuUsage(cpuStart);
@@ -92,6 +96,11 @@ void (async () => {
     if (mode === 'load') result.load = await load(store, Number(patientsArg), Number(concurrencyArg));
     result.rssMb = settledRss();
     process.stderr.write(`${new Date().toISOString()} RSS after gc: ${result.rssMb.toFixed(0)} MB\n`);
+    if (mode === 'load') {
+      // The preparer threads (each with its own R4 definitions) end once idle: the memory a loaded, idle store keeps.
+      await new Promise((resolve) => setTimeout(resolve, WRITE_PREPARER_IDLE_MS + 2000));
+      result.idleRssMb = settledRss();
+    }
     if (Number(queriesArg) > 0)
       Object.assign(result, await timeSearches(store, Number(patientsArg), Number(queriesArg)));
   }

@@ -23,11 +23,11 @@ export interface FhirStoreOptions {
   baseUrl?: string;
   /** A search running longer is stopped with `too-costly` (file stores; default 10 s). */
   searchBudgetMs?: number;
-  /** Worker threads that run searches (file stores; default 2). */
+  /** Worker threads that run searches (file stores; default 1). */
   searchWorkers?: number;
   /** Largest number of entries in a transaction or batch Bundle. */
   maxBundleEntries?: number;
-  /** Worker threads that validate and index transactions ahead of the writer (file stores; default 2). */
+  /** Worker threads that validate and index transactions ahead of the writer (file stores; default 1). */
   writeWorkers?: number;
 }
 

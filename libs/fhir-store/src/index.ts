@@ -1,4 +1,5 @@
 export { FhirStore, type FhirStoreOptions } from './fhir-store';
+export { WRITE_PREPARER_IDLE_MS } from './writer/write-preparer';
 export { FhirStoreModule, InjectFhirStoreOptions, type FhirStoreModuleOptions } from './fhir-store.module';
 export { syntheticPatientBundles, type SyntheticOptions } from './synthetic/synthetic-patients';
 export { fhirStoreConfig } from './fhir-store.config';

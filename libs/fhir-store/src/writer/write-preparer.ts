@@ -3,11 +3,14 @@ import { Piscina } from 'piscina';
 import { threadFile } from '../worker-thread';
 import { isTransaction, type WritePreparation } from './prepare-write';
 
-/** Threads that prepare writes, by default: the writer thread keeps one core, these share the others. */
-export const DEFAULT_WRITE_WORKERS = 2;
+/**
+ * Threads that prepare writes, by default: one keeps pace with the writer thread (it does about half the writer's
+ * CPU per resource), and each loads the R4 definitions (some 300 MB), so more only cost memory on two cores.
+ */
+export const DEFAULT_WRITE_WORKERS = 1;
 
 /** How long an idle preparer thread lives: a load keeps them; an idle gateway gives their memory back. */
-const IDLE_MS = 30_000;
+export const WRITE_PREPARER_IDLE_MS = 30_000;
 /** Transactions waiting for a preparer at most; beyond, the writer prepares them itself. */
 const MAX_QUEUE = 64;
 
@@ -31,7 +34,7 @@ export class WritePreparer {
       name: 'prepare',
       minThreads: 0,
       maxThreads: this.threads,
-      idleTimeout: IDLE_MS,
+      idleTimeout: WRITE_PREPARER_IDLE_MS,
       maxQueue: MAX_QUEUE,
     });
     if (this.pool.queueSize >= this.pool.options.maxQueue) return undefined;
