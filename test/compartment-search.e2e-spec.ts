@@ -235,10 +235,11 @@ describe('Compartment searches over every type (Patient/{id}/*) with SMART autho
         operation: 'search',
         source: 'local',
         resourceType: 'Patient',
-        resourceId: A,
+        compartment: `Patient/${A}`,
         resultCount: 1,
         outcome: 'success',
       });
+      expect(payloadOf(event).resourceId).toBeUndefined();
       expect(JSON.stringify(event)).not.toMatch(/Quarrington|Zebedee/);
     });
   });
@@ -249,8 +250,8 @@ describe('Compartment searches over every type (Patient/{id}/*) with SMART autho
     expect(matches(bundle)).toEqual(['Condition/cond-b', 'Encounter/enc-b']);
     const recorded = await events();
     expect(
-      recorded.map((event) => [event.eventType, payloadOf(event).resourceType, payloadOf(event).resourceId]),
-    ).toEqual([['fhir.search', 'Patient', B]]);
+      recorded.map((event) => [event.eventType, payloadOf(event).resourceType, payloadOf(event).compartment]),
+    ).toEqual([['fhir.search', 'Patient', `Patient/${B}`]]);
   });
 
   describe('a patient app', () => {

@@ -70,3 +70,34 @@ describe('BALP AuditEvent of a SMART caller', () => {
     expect(audit.extension?.[0].extension).toEqual([{ url: 'decision', valueCode: 'would-deny' }]);
   });
 });
+
+describe('BALP AuditEvent of a compartment search', () => {
+  it("is a PatientQuery naming the compartment's patient, with no resource of the searched type", () => {
+    const audit = toBalpAuditEvent(
+      {
+        id: 'e2',
+        eventType: EHREventType.FHIR_SEARCH,
+        sourceSystem: 'local',
+        timestamp: '2026-12-05T08:00:00.000Z',
+        payload: {
+          operation: 'search',
+          source: 'local',
+          outcome: 'success',
+          status: 200,
+          resourceType: 'Observation',
+          compartment: 'Patient/a1',
+          resultCount: 3,
+        },
+        metadata: {},
+      },
+      'ehr-gateway',
+    )!;
+    expect(audit.meta?.profile).toEqual([
+      'https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientQuery',
+    ]);
+    expect(audit.entity?.map((entity) => [entity.role?.code, entity.what?.reference])).toEqual([
+      ['24', undefined],
+      ['1', 'Patient/a1'],
+    ]);
+  });
+});

@@ -38,7 +38,9 @@ export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent |
   if (!interaction || !resourceType || resourceType === 'AuditEvent') return undefined;
   const resourceId = typeof payload.resourceId === 'string' ? payload.resourceId : undefined;
   const reference = resourceId ? `${resourceType}/${resourceId}` : undefined;
-  const isPatient = resourceType === 'Patient' && reference !== undefined;
+  const compartment = typeof payload.compartment === 'string' ? payload.compartment : undefined;
+  // The patient the operation is about: the Patient read or written, or the compartment searched.
+  const patient = compartment ?? (resourceType === 'Patient' ? reference : undefined);
 
   const entity: AuditEventEntity[] = [];
   if (interaction.action === 'E') {
@@ -54,9 +56,9 @@ export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent |
       role: { system: OBJECT_ROLE, code: '4', display: 'Domain Resource' },
     });
   }
-  if (isPatient) {
+  if (patient) {
     entity.push({
-      what: { reference },
+      what: { reference: patient },
       type: { system: ENTITY_TYPE, code: '1', display: 'Person' },
       role: { system: OBJECT_ROLE, code: '1', display: 'Patient' },
     });
@@ -79,7 +81,7 @@ export function toBalpAuditEvent(event: EHREvent, gateway: string): AuditEvent |
   return {
     resourceType: 'AuditEvent',
     meta: {
-      profile: [`${BALP}.${isPatient || caller.patient ? `Patient${interaction.profile}` : interaction.profile}`],
+      profile: [`${BALP}.${patient || caller.patient ? `Patient${interaction.profile}` : interaction.profile}`],
     },
     type: {
       system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',

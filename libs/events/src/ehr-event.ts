@@ -54,6 +54,8 @@ export interface FhirEventDetails {
   resourceType?: string;
   /** The id of the resource read or written. */
   resourceId?: string;
+  /** A search restricted to one patient's compartment (`Patient/{id}/{type}`, `Patient/{id}/*`): `Patient/{id}`. */
+  compartment?: string;
   /** The version read or written. */
   versionId?: string;
   /** The number of matches of a search. */

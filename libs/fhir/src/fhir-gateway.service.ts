@@ -362,7 +362,10 @@ export class FhirGateway {
   ): Promise<void> {
     if (this.options.events === false) return;
     const interaction = operation.interaction as keyof typeof EVENT_TYPE_OF;
-    // A search of every type of a compartment is about that patient: its event names the compartment, `Patient/{id}`.
+    // A compartment search's id is the patient's, not a resource's of the type searched: the event names it apart.
+    const compartment =
+      operation.interaction === 'search' && operation.id !== undefined ? `Patient/${operation.id}` : undefined;
+    // A search of every type of a compartment is about that patient: its resource type is `Patient`.
     const resourceType = searchesWholeCompartment(operation) ? 'Patient' : operation.resourceType;
     await this.operationEvents.record(
       {
@@ -371,7 +374,8 @@ export class FhirGateway {
         source,
         details: {
           resourceType,
-          resourceId: facts.resourceId,
+          resourceId: compartment ? undefined : facts.resourceId,
+          compartment,
           versionId: facts.versionId,
           resultCount: facts.resultCount,
           resource: this.options.includeResourceInEvents ? facts.resource : undefined,
