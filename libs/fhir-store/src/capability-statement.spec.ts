@@ -107,6 +107,12 @@ describe('the CapabilityStatement lists what the search engine takes', () => {
     expect(buildCapabilityStatement().rest![0].documentation).toMatch(/:above\/:below from the hierarchies/);
   });
 
+  it('declares the Patient compartment it serves (Patient/{id}/{type}, /*, $everything)', () => {
+    const [rest] = buildCapabilityStatement().rest!;
+    expect(rest.compartment).toEqual(['http://hl7.org/fhir/CompartmentDefinition/patient']);
+    expect(rest.documentation).toContain('Patient/{id}/* (every type');
+  });
+
   it.each([
     ['_filter', 'Patient', '_filter=name eq smith'],
     ['_query', 'Patient', '_query=x'],

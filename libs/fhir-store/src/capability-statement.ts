@@ -136,7 +136,8 @@ export function buildCapabilityStatement(): CapabilityStatement {
           `on date, number and quantity; chained parameters and _has up to ${MAX_CHAIN_DEPTH} levels; composite parameters; ` +
           `_include/_revinclude with :iterate and *; _sort on any non-composite parameter (at most ${MAX_SORT_KEYS} keys); ` +
           `${[...RESULT_PARAMETERS].join(', ')} (_cursor: keyset paging in the default order, handed out in next links); ` +
-          'Prefer: handling=strict|lenient; compartment searches Patient/{id}/{type} and Patient/{id}/$everything. ' +
+          'Prefer: handling=strict|lenient; compartment searches Patient/{id}/{type}, Patient/{id}/* (every type, _type to choose) ' +
+          'and Patient/{id}/$everything. ' +
           `_text and _content: whole words (space = AND, comma = OR), case and accents ignored; ` +
           `quantities with a UCUM unit (${UCUM_SYSTEM}) compared in UCUM base units when the unit converts, others on their stated unit; ` +
           `token :above/:below from the hierarchies of the CodeSystem resources stored here (a system without one: 400; ` +
@@ -145,6 +146,7 @@ export function buildCapabilityStatement(): CapabilityStatement {
           'Not supported: _filter, _query, special parameters (near).',
         resource,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+        compartment: ['http://hl7.org/fhir/CompartmentDefinition/patient'],
       },
     ],
   };
