@@ -42,14 +42,16 @@ export function operatorAuthentication(config: GatewayConfig, authenticator?: In
 }
 
 export const CONSOLE_SCOPE_RULE =
-  'The console needs read on every resource type in a user/ or system/ scope (user/*.rs, system/*.rs) and no patient in context';
+  'The console needs read on every resource type in a user/ or system/ scope (user/*.rs, system/*.rs)';
 
 /**
  * The console's routes (its event stream, CDA mapping and the sources' status it
  * lists): like `operatorAuthentication`, but a clinician's token is enough if it
  * could read every patient's data itself, since the console shows every
  * patient's events: a `user/` or `system/` scope granting read on every
- * resource type without a restriction (`user/*.rs`), and no patient in context.
+ * resource type without a restriction (`user/*.rs`). A patient in the launch
+ * context does not narrow a `user/` scope, so a clinician launched from a
+ * patient's chart with `user/*.rs` may open it; `patient/` scopes never count.
  */
 export function consoleAuthentication(config: GatewayConfig, authenticator?: InboundAuthenticator): Authenticate {
   if (!config.gateway.auth.includes('smart') || !authenticator) return apiKeyAuthentication(config);
@@ -61,7 +63,6 @@ export function consoleAuthentication(config: GatewayConfig, authenticator?: Inb
 }
 
 const readsEveryPatient = (caller: Caller) =>
-  caller.patient === undefined &&
   caller.scopes.some(
     (scope) =>
       scope.context !== 'patient' && scope.resourceType === '*' && !scope.restriction && scope.permissions.has('r'),
