@@ -7,6 +7,7 @@ import type { FhirRequest, FhirResponse } from '@ehr-gateway/fhir';
 import { FhirStore } from '../fhir-store';
 import { WorkerWriter } from './writer';
 
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'fhir-store-prepared-')), 'store.sqlite');
 const total = (response: FhirResponse) => (response.body as Bundle).total;
 
@@ -65,11 +66,22 @@ describe.each([
           },
           {
             fullUrl: urn(2),
-            resource: { resourceType: 'Patient', name: [{ family: 'Newborn' }] },
+            resource: {
+              resourceType: 'Patient',
+              name: [{ family: 'Newborn' }],
+              text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Quixotic zebra</div>' },
+              identifier: [{ type: { coding: [{ system: V2_0203, code: 'MR' }] }, system: 'urn:mrn', value: 'N1' }],
+            },
             request: { method: 'POST', url: 'Patient' },
           },
           { fullUrl: urn(3), resource: observation(urn(1), 'pulse'), request: { method: 'POST', url: 'Observation' } },
-          { fullUrl: urn(4), resource: observation(urn(2), 'weight'), request: { method: 'POST', url: 'Observation' } },
+          {
+            fullUrl: urn(4),
+            resource: observation(urn(2), 'weight', {
+              valueQuantity: { value: 3500, unit: 'g', system: 'http://unitsofmeasure.org', code: 'g' },
+            }),
+            request: { method: 'POST', url: 'Observation' },
+          },
           {
             fullUrl: urn(5),
             resource: observation(urn(2), 'panel', { hasMember: [{ reference: urn(4) }] }),
@@ -102,6 +114,15 @@ describe.each([
     expect(await search('Patient?identifier=urn:test|P1')).toBe(1);
     expect(await search('Patient?family=newborn')).toBe(1);
     expect(await search('Observation?code:text=weight')).toBe(1);
+  });
+
+  it('writes the full-text, :of-type and UCUM rows of what it prepared', async () => {
+    expect(await search('Patient?_text=quixotic')).toBe(1);
+    expect(await search('Patient?_content=newborn')).toBe(1);
+    expect(await search(`Patient?identifier:of-type=${V2_0203}|MR|N1`)).toBe(1);
+    // 3,500 g is 3.5 kg: found by a search in kilograms, compared in UCUM base units.
+    expect(await search('Observation?value-quantity=ge3|http://unitsofmeasure.org|kg')).toBe(1);
+    expect(await search('Observation?value-quantity=lt3|http://unitsofmeasure.org|kg')).toBe(0);
   });
 
   it('indexes _id and _lastUpdated as the versions were stored', async () => {
