@@ -7,14 +7,13 @@
  *   node -r @swc-node/register bench/upstream/large-body.ts [maxResponseMb]
  */
 import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type SourceDefinition, UpstreamFhirBackend } from '@ehr-gateway/fhir';
 
 const BODY_MB = 45;
 
 function serve(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const http = require('node:http') as typeof import('node:http');
   const patient = Buffer.from(`{"resourceType":"Patient","id":"big","x":"${'a'.repeat(BODY_MB * 1024 * 1024)}"}`);
   const entries: string[] = [];
   let size = 0;
@@ -34,16 +33,14 @@ function serve(): void {
     size += entry.length + 1;
   }
   const bundle = Buffer.from(`{"resourceType":"Bundle","type":"searchset","entry":[${entries.join(',')}]}`);
-  http
-    .createServer((req, res) => {
-      res.setHeader('content-type', 'application/fhir+json');
-      if (req.url!.includes('Patient/big')) return res.end(patient);
-      if (req.url!.includes('Observation?big')) return res.end(bundle);
-      res.end('{"resourceType":"Patient","id":"small"}');
-    })
-    .listen(0, '127.0.0.1', function (this: import('node:net').Server) {
-      process.send!((this.address() as import('node:net').AddressInfo).port);
-    });
+  createServer((req, res) => {
+    res.setHeader('content-type', 'application/fhir+json');
+    if (req.url!.includes('Patient/big')) return res.end(patient);
+    if (req.url!.includes('Observation?big')) return res.end(bundle);
+    res.end('{"resourceType":"Patient","id":"small"}');
+  }).listen(0, '127.0.0.1', function (this: import('node:net').Server) {
+    process.send!((this.address() as import('node:net').AddressInfo).port);
+  });
 }
 
 async function main(): Promise<void> {
