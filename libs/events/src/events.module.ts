@@ -1,4 +1,4 @@
-import { ExecutionContext, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Request, Response } from 'express';
@@ -10,7 +10,7 @@ import { GatewayEventEmitter } from './gateway-event-emitter';
 import { ConfigurableEventsModule } from './events.module-definition';
 import { OperationEvents } from './operation-events.service';
 import { OperationFacts } from './operation-facts';
-import { RequestContextService, messageRequestId, requestIdOf } from './request-context';
+import { MESSAGE_CONTEXT_OPTIONS, RequestContextService, requestIdOf } from './request-context';
 
 /**
  * The event system: `@OnEvent` listeners and listeners on the injected
@@ -38,16 +38,8 @@ import { RequestContextService, messageRequestId, requestIdOf } from './request-
           });
         },
       },
-      // For message handlers (`@UseMessageContext()`): the context comes from the message itself.
-      interceptor: {
-        mount: false,
-        generateId: true,
-        idGenerator: (context: ExecutionContext) => messageRequestId(context.switchToRpc().getData()),
-        setup: (cls, context: ExecutionContext) => {
-          const caller = (context.switchToRpc().getData<{ caller?: unknown } | undefined>() ?? {}).caller;
-          if (typeof caller === 'string') new RequestContextService(cls).assign({ user: caller.slice(0, 200) });
-        },
-      },
+      // For message handlers (`@UseMessageContext()`); a guard may have opened the context already (`MessageContextGuard`).
+      interceptor: { mount: false, ...MESSAGE_CONTEXT_OPTIONS },
     }),
   ],
   providers: [

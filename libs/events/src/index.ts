@@ -39,7 +39,7 @@ export { EventsModule } from './events.module';
 export { InjectEventsOptions } from './events.module-definition';
 export { OperationEvents } from './operation-events.service';
 export { OperationFacts, type OperationFactFields } from './operation-facts';
-export { RequestContextService, UseMessageContext, requestIdOf } from './request-context';
+export { MessageContextGuard, RequestContextService, UseMessageContext, requestIdOf } from './request-context';
 export * from './interfaces';
 export { EventBrokerModule } from './broker/event-broker.module';
 export { InjectEventBrokerOptions, InjectEventConsumerOptions } from './broker/event-broker.module-definition';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Injectable, UseInterceptors } from '@nestjs/common';
-import { CLS_ID, ClsInterceptor, ClsService } from 'nestjs-cls';
+import { type ExecutionContext, Injectable, UseInterceptors } from '@nestjs/common';
+import { CLS_ID, ClsGuard, ClsInterceptor, ClsService } from 'nestjs-cls';
 import { REQUEST_ID_HEADER } from './constants';
 import type { PresentedCredentials, RequestContext } from './interfaces';
 
@@ -30,12 +30,30 @@ export function messageRequestId(data: unknown): string {
   return typeof requestId === 'string' && ACCEPTABLE_REQUEST_ID.test(requestId) ? requestId : randomUUID();
 }
 
+/** How a message's request context is opened: its `requestId` (when acceptable) is the context's id. */
+export const MESSAGE_CONTEXT_OPTIONS = {
+  generateId: true,
+  idGenerator: (context: ExecutionContext) => messageRequestId(context.switchToRpc().getData()),
+};
+
 /**
  * Gives a message handler (a Nest microservice `@MessagePattern`) a request
- * context from its message: `requestId` becomes the events' correlation id,
- * `caller` the user.
+ * context from its message: `requestId` becomes the events' correlation id.
+ * The message itself is read, never written.
  */
 export const UseMessageContext = () => UseInterceptors(ClsInterceptor);
+
+/**
+ * Opens a message's request context at the guard stage, for a guard that
+ * records who the caller is before interceptors run (nestjs-cls's `ClsGuard`);
+ * the `@UseMessageContext()` interceptor then continues in the same context.
+ */
+@Injectable()
+export class MessageContextGuard extends ClsGuard {
+  constructor() {
+    super(MESSAGE_CONTEXT_OPTIONS);
+  }
+}
 
 /** The context as one object under a symbol key; its `requestId` is nestjs-cls's own id when it was assigned. */
 const CONTEXT = Symbol('ehr-gateway:request-context');

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } 
 import { Reflector } from '@nestjs/core';
 import { RpcException } from '@nestjs/microservices';
 import { ThrottlerException } from '@nestjs/throttler';
-import { RequestContextService } from '@ehr-gateway/events';
+import { MessageContextGuard, RequestContextService } from '@ehr-gateway/events';
 import type { Request, Response } from 'express';
 import type { AuthRefusals } from '../rate-limit/auth-refusals';
 import type { InboundRule } from './inbound-rules';
@@ -19,7 +19,7 @@ export interface InboundGuardOptions {
   refusals?: AuthRefusals;
 }
 
-/** The fields of a message this guard reads and writes. */
+/** The fields of a message this guard reads (it never writes a message). */
 interface InboundMessage {
   caller?: unknown;
   authorization?: unknown;
@@ -30,8 +30,9 @@ interface InboundMessage {
  * with the operations scope; a clinician's for the console) on every HTTP route
  * not marked `@Public()` and on every message pattern, unless the route's
  * protocol has its own check (`InboundRule` `own`) or the transport is trusted.
- * A message's `caller` becomes the authenticated identity: the message context
- * (`@UseMessageContext()`, which runs after guards) takes the user from it.
+ * The authenticated identity is the request context's user; for a message, this
+ * guard opens that context (`MessageContextGuard`), and the message's own
+ * `caller` counts only on a trusted transport.
  */
 @Injectable()
 export class InboundGuard implements CanActivate {
@@ -40,6 +41,8 @@ export class InboundGuard implements CanActivate {
     private readonly requestContext: RequestContextService,
     private readonly options: InboundGuardOptions,
   ) {}
+
+  private readonly messageContext = new MessageContextGuard();
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() === 'rpc') return this.admitMessage(context);
@@ -63,16 +66,19 @@ export class InboundGuard implements CanActivate {
   }
 
   private async admitMessage(context: ExecutionContext): Promise<boolean> {
-    if (this.options.trustedTransport) return true;
+    await this.messageContext.canActivate(context);
     const data = context.switchToRpc().getData<InboundMessage | null>();
-    const message: InboundMessage = data !== null && typeof data === 'object' ? data : {};
-    const rule = this.options.ruleOf(context);
+    const message: Readonly<InboundMessage> = data !== null && typeof data === 'object' ? data : {};
+    if (this.options.trustedTransport) {
+      if (typeof message.caller === 'string') this.requestContext.setUser(message.caller.slice(0, MAX_CALLER_LENGTH));
+      return true;
+    }
     // No identity is taken from the message itself; `own` patterns (FHIR under SMART) get theirs from the authorizer.
-    delete message.caller;
+    const rule = this.options.ruleOf(context);
     if (rule === 'own' || !this.options.authenticate) return true;
     const authorization = typeof message.authorization === 'string' ? message.authorization : undefined;
     try {
-      message.caller = await this.options.authenticate.operator({ transport: 'message', authorization });
+      this.requestContext.setUser(await this.options.authenticate.operator({ transport: 'message', authorization }));
     } catch (error) {
       if (error instanceof HttpException) {
         throw new RpcException({ status: error.getStatus(), message: error.message });
@@ -88,6 +94,9 @@ export class InboundGuard implements CanActivate {
     throw new ThrottlerException();
   }
 }
+
+/** A trusted transport's `caller` as far as events and logs keep it. */
+const MAX_CALLER_LENGTH = 200;
 
 const REFUSALS: readonly number[] = [HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN];
 const isRefusal = (error: unknown) => error instanceof HttpException && REFUSALS.includes(error.getStatus());
