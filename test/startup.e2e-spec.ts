@@ -167,3 +167,34 @@ describe('gateway start-up banner', () => {
     }
   });
 });
+
+describe('request log lines', () => {
+  it('name a made-up FHIR source or CDS service id as "unknown" and drop the query string', async () => {
+    const port = await unusedPort();
+    const gateway = startGateway({ PORT: String(port), HOST: '127.0.0.1' });
+    const PHI = 'JaneDoe-19800101';
+    try {
+      await gateway.until((line) => line.msg.startsWith('ehr-gateway started on'));
+      const base = `http://127.0.0.1:${port}`;
+      const call = { hook: 'patient-view', hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', context: {} };
+      const invoke = await fetch(`${base}/cds-services/${PHI}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(call),
+      });
+      expect(invoke.status).toBe(404);
+      expect((await fetch(`${base}/fhir/${PHI}/Patient?name=${PHI}`)).status).toBe(404);
+
+      const requestLines = (await gateway.until((line) => requestPath(line)?.startsWith('/fhir/') ?? false)).filter(
+        (line) => requestPath(line) !== undefined,
+      );
+      expect(requestLines.map(requestPath)).toEqual(['/cds-services/unknown', '/fhir/unknown/Patient']);
+      expect(JSON.stringify(requestLines)).not.toContain(PHI);
+    } finally {
+      gateway.stop();
+    }
+  });
+});
+
+/** The path of a pino-http request line (`req.path`), if `line` is one. */
+const requestPath = (line: LogLine & { req?: { path?: string } }) => line.req?.path;

@@ -5,7 +5,7 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { validatedConfigModule } from '@ehr-gateway/config';
 import { EventBrokerModule, EventsModule, RequestContextService, eventsConfig, requestIdOf } from '@ehr-gateway/events';
-import { CdsModule, cdsConfig } from '@ehr-gateway/cds';
+import { CdsModule, CdsServicesExplorer, cdsConfig } from '@ehr-gateway/cds';
 import { AuthModule, FhirAuthorizer, InboundAuthenticator, type AuthModuleExtras } from '@ehr-gateway/auth';
 import { FhirModule, FhirSources, fhirConfig } from '@ehr-gateway/fhir';
 import { NoteReaderModule, notereaderConfig } from '@ehr-gateway/notereader';
@@ -119,7 +119,17 @@ export class GatewayModule {
       imports: [
         validatedConfigModule(GATEWAY_CONFIG_NAMESPACES, config),
         ...extraImports,
-        LoggerModule.forRoot(loggerOptions(config, requestIdOf)),
+        LoggerModule.forRootAsync({
+          inject: [ModuleRef],
+          useFactory: (moduleRef: ModuleRef) => {
+            let services: CdsServicesExplorer | undefined;
+            const cdsServiceExists = (id: string) => {
+              services ??= moduleRef.get<CdsServicesExplorer>(CdsServicesExplorer, { strict: false });
+              return services.get(id) !== undefined;
+            };
+            return loggerOptions(config, requestIdOf, cdsServiceExists);
+          },
+        }),
         EventsModule.forRootAsync({ inject: [eventsConfig.KEY], useFactory: sameOptions }),
         ...(brokerUrl ? [EventBrokerModule.forRoot({ ...broker, url: brokerUrl })] : []),
         TerminusModule,

@@ -17,7 +17,13 @@ describe('loggedPath', () => {
     ['/FHIR/JaneDoe', '/fhir/unknown'],
     ['/fhir/Jane%20Doe/Patient?x=1', '/fhir/unknown/Patient'],
     ['/metrics', '/metrics'],
+    ['/cds-services', '/cds-services'],
+    ['/cds-services/', '/cds-services/'],
+    ['/cds-services/patient-greeting?x=1', '/cds-services/patient-greeting'],
+    ['/cds-services/patient-greeting/feedback', '/cds-services/patient-greeting/feedback'],
+    ['/cds-services/JaneDoe-19800101', '/cds-services/unknown'],
+    ['/CDS-Services/Jane%20Doe/feedback', '/cds-services/unknown/feedback'],
   ])('%s logs as %s', (url, logged) => {
-    expect(loggedPath(url, config)).toBe(logged);
+    expect(loggedPath(url, config, (id) => id === 'patient-greeting')).toBe(logged);
   });
 });

@@ -17,22 +17,38 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
+/** Whether a CDS service id names a declared service (asked per logged request: services are discovered at start). */
+export type CdsServiceExists = (id: string) => boolean;
+
 /**
- * The path a request line logs: without its query string (it can hold PHI such as a name search), and with a FHIR
- * source name no source has replaced by `unknown` (it could be anything a caller typed). Sources added at runtime
- * (`FhirGateway.addSource`) log as `unknown` too.
+ * The path a request line logs: without its query string (it can hold PHI such as a name search), and with a
+ * FHIR source name or CDS service id that names nothing replaced by `unknown` (it could be anything a caller
+ * typed). Sources added at runtime (`FhirGateway.addSource`) log as `unknown` too.
  */
-export function loggedPath(url: string, config: GatewayConfig): string {
+export function loggedPath(url: string, config: GatewayConfig, cdsServiceExists: CdsServiceExists): string {
   const path = url.split('?')[0];
-  const prefix = `/${config.fhir.basePath}/`;
-  if (path.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return path;
-  const [name, ...rest] = path.slice(prefix.length).split('/');
-  const known = [LOCAL_SOURCE, ...Object.keys(config.fhir.sources), ...RESERVED_SOURCE_NAMES, '.well-known', ''];
-  return known.includes(name) ? path : [`${prefix}${UNKNOWN_SOURCE}`, ...rest].join('/');
+  const sources = [LOCAL_SOURCE, ...Object.keys(config.fhir.sources), ...RESERVED_SOURCE_NAMES, '.well-known', ''];
+  return (
+    withUnknownSegment(path, config.fhir.basePath, (name) => sources.includes(name)) ??
+    withUnknownSegment(path, config.cds.basePath, (id) => id === '' || cdsServiceExists(id)) ??
+    path
+  );
+}
+
+/** `path` under `/{basePath}/` with its first segment `unknown` when `known` refuses it; `undefined` when not under it. */
+function withUnknownSegment(path: string, basePath: string, known: (segment: string) => boolean): string | undefined {
+  const prefix = `/${basePath}/`;
+  if (path.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return undefined;
+  const [segment, ...rest] = path.slice(prefix.length).split('/');
+  return known(segment) ? path : [`${prefix}${UNKNOWN_SOURCE}`, ...rest].join('/');
 }
 
 /** JSON logs in production; readable lines (pino-pretty) in development when it is installed. */
-export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMessage) => string): Params {
+export function loggerOptions(
+  config: GatewayConfig,
+  requestId: (req: IncomingMessage) => string,
+  cdsServiceExists: CdsServiceExists,
+): Params {
   const pretty = config.gateway.environment === 'development' && isInstalled('pino-pretty');
   return {
     pinoHttp: {
@@ -48,7 +64,7 @@ export function loggerOptions(config: GatewayConfig, requestId: (req: IncomingMe
         req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          path: loggedPath(req.url, config),
+          path: loggedPath(req.url, config, cdsServiceExists),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
