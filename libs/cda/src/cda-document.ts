@@ -31,7 +31,7 @@ import {
   tagOf,
   text,
   textOf,
-} from './xml-tree';
+} from '@ehr-gateway/xml';
 
 export const CDA_NAMESPACE = 'urn:hl7-org:v3';
 const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';

@@ -11,18 +11,3 @@ export {
 export { CODE_SYSTEMS, systemOid, systemUri } from './code-systems';
 export { SECTION_TYPES, type SectionKind, type SectionType } from './mapping/sections';
 export { createCdaDocument, type CdaNoteSection, type NewCdaDocument } from './cda-builder';
-export {
-  attr,
-  children,
-  childNodes,
-  localName,
-  parseXml,
-  parseXmlStart,
-  tagOf,
-  textOf,
-  XmlLimitError,
-  XmlSecurityError,
-  XmlSyntaxError,
-  type XmlLimits,
-  type XmlNode,
-} from './xml-tree';

@@ -1,6 +1,6 @@
 import type { CodeableConcept, Coding, Identifier } from '@medplum/fhirtypes';
 import { systemUri } from '../code-systems';
-import { XmlNode, attr, child, childNodes, children, textOf } from '../xml-tree';
+import { XmlNode, attr, child, childNodes, children, textOf } from '@ehr-gateway/xml';
 
 /** Resolves a narrative reference (`#problem3name`) to its text in the section narrative. */
 export type NarrativeResolver = (id: string) => string | undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AllergyIntolerance, CodeableConcept, Condition, MedicationStatement } from '@medplum/fhirtypes';
 import { systemOid } from '../code-systems';
-import { XmlNode, element } from '../xml-tree';
+import { XmlNode, element } from '@ehr-gateway/xml';
 import { toHl7Timestamp } from './cda-values';
 
 const SNOMED = '2.16.840.1.113883.6.96';

@@ -1,5 +1,5 @@
 import type { AllergyIntolerance, CodeableConcept, Condition, MedicationStatement } from '@medplum/fhirtypes';
-import { XmlNode, attr, child, descend } from '../xml-tree';
+import { XmlNode, attr, child, descend } from '@ehr-gateway/xml';
 import { NarrativeResolver, effectiveRange, identifiersOf, templateIdsOf, toCodeableConcept } from './cda-values';
 
 /** SNOMED CT problem/allergy status values and FHIR clinical statuses. */

@@ -1,4 +1,4 @@
-import { XmlNode, attr, parseXml, textOf } from '@ehr-gateway/cda';
+import { XmlNode, attr, parseXml, textOf } from '@ehr-gateway/xml';
 import { EPIC_NAMESPACE, SOAP11_NAMESPACE } from '../constants';
 import { decodeDocument } from './document-encoding';
 import { SOAP_ENVELOPE_LIMITS, elementsOf, envelopeFault, envelopeOf, isElement } from './soap-envelope';

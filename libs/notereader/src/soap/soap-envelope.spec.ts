@@ -1,4 +1,4 @@
-import { parseXml } from '@ehr-gateway/cda';
+import { parseXml } from '@ehr-gateway/xml';
 import { readProcessDocument } from './process-document-request';
 import { SOAP_ENVELOPE_LIMITS, elementsOf, envelopeOf } from './soap-envelope';
 import { SoapFault } from './soap-fault';

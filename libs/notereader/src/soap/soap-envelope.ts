@@ -1,4 +1,4 @@
-import { XmlSecurityError, XmlSyntaxError, childNodes, tagOf, type XmlLimits, type XmlNode } from '@ehr-gateway/cda';
+import { XmlSecurityError, XmlSyntaxError, childNodes, tagOf, type XmlLimits, type XmlNode } from '@ehr-gateway/xml';
 import { SOAP11_NAMESPACE } from '../constants';
 import { SoapFault } from './soap-fault';
 

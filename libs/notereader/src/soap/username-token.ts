@@ -1,4 +1,4 @@
-import { parseXmlStart, textOf } from '@ehr-gateway/cda';
+import { parseXmlStart, textOf } from '@ehr-gateway/xml';
 import { SOAP11_NAMESPACE } from '../constants';
 import {
   SOAP_ENVELOPE_LIMITS,
