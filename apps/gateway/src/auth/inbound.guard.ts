@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type { AuthRefusals } from '../rate-limit/auth-refusals';
 import type { InboundRule } from './inbound-rules';
 import { type Authenticate, presentedOverHttp } from './operator-authentication';
-import { IS_PUBLIC } from './public.decorator';
+import { Public } from './public.decorator';
 
 export interface InboundGuardOptions {
   /** The credential check of each rule but `own`; none when the gateway takes no inbound credential (`GATEWAY_AUTH=none`). */
@@ -47,7 +47,7 @@ export class InboundGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() === 'rpc') return this.admitMessage(context);
     if (context.getType() !== 'http') return true;
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()]);
     const rule = this.options.ruleOf(context);
     if (isPublic || rule === 'own' || !this.options.authenticate) return true;
     const request = context.switchToHttp().getRequest<Request>();

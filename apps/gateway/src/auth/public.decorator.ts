@@ -1,6 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 
-export const IS_PUBLIC = Symbol('ehr-gateway:public');
-
-/** Exempts a route (or a controller) from the API-key guard. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** Exempts a route (or a controller) from the inbound guard's credential check. */
+export const Public = Reflector.createDecorator<true>({ transform: () => true });
