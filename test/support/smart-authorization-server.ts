@@ -32,7 +32,11 @@ export const TEST_SCOPES = [
   'system/Patient.rs',
   'system/*.cruds',
   'system/Observation.cud',
+  'system/AuditEvent.cs',
 ];
+
+/** How a further backend service authenticates at the token endpoint: a client secret (`client_secret_post`) or a public key (`private_key_jwt`). */
+export type BackendServiceCredential = { secret: string } | { jwk: JWK };
 
 export interface ServerKeys {
   keys: JWK[];
@@ -56,12 +60,22 @@ export class SmartAuthorizationServer {
   private backendKey?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   private backendJwk?: JWK;
   private signing?: { key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; kid: string };
+  private readonly tokenRequestsByClient = new Map<string, number>();
 
-  /** @param browserClients more public clients (authorization code + PKCE), by client id: their redirect URI */
+  /**
+   * @param browserClients more public clients (authorization code + PKCE), by client id: their redirect URI
+   * @param backendServices more backend services (client credentials, any of `TEST_SCOPES`), by client id: their credential
+   */
   constructor(
     readonly audience: string,
     private readonly browserClients: Record<string, string> = {},
+    private readonly backendServices: Record<string, BackendServiceCredential> = {},
   ) {}
+
+  /** Requests the token endpoint answered for a client, granted or refused (a refused client authentication too). */
+  tokenRequests(clientId: string): number {
+    return this.tokenRequestsByClient.get(clientId) ?? 0;
+  }
 
   get issuer(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -92,11 +106,15 @@ export class SmartAuthorizationServer {
     const { privateKey, publicKey } = await generateKeyPair('RS384');
     this.backendKey = privateKey;
     this.backendJwk = { ...(await exportJWK(publicKey)), kid: 'backend-1', use: 'sig' };
-    // The backend service publishes its public key at a JWK Set URL, as SMART Backend Services recommend.
+    // Backend services publish their public keys at a JWK Set URL, as SMART Backend Services recommend.
+    const jwkSets = new Map([['/backend-service/jwks.json', this.backendJwk]]);
+    for (const [clientId, credential] of Object.entries(this.backendServices)) {
+      if ('jwk' in credential) jwkSets.set(backendJwksPath(clientId), credential.jwk);
+    }
     this.server = createServer((req, res) => {
-      if (req.url === '/backend-service/jwks.json') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [this.backendJwk] }));
-      } else this.handler!(req, res);
+      const jwk = jwkSets.get(req.url ?? '');
+      if (jwk) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+      else this.handler!(req, res);
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     await this.rotateKeys();
@@ -267,6 +285,20 @@ export class SmartAuthorizationServer {
           grant_types: ['authorization_code'],
           response_types: ['code'],
         })),
+        ...Object.entries(this.backendServices).map(([client_id, credential]) => ({
+          client_id,
+          ...('secret' in credential
+            ? { client_secret: credential.secret, token_endpoint_auth_method: 'client_secret_post' }
+            : {
+                jwks_uri: `${this.issuer}${backendJwksPath(client_id)}`,
+                token_endpoint_auth_method: 'private_key_jwt',
+                token_endpoint_auth_signing_alg: 'RS384',
+              }),
+          grant_types: ['client_credentials'],
+          redirect_uris: [],
+          response_types: [],
+          scope: TEST_SCOPES.join(' '),
+        })),
         {
           client_id: this.gatewayClient.id,
           client_secret: this.gatewayClient.secret,
@@ -314,8 +346,18 @@ export class SmartAuthorizationServer {
       fetch: (url: string, options: RequestInit & { dispatcher?: unknown }) =>
         globalThis.fetch(url, { ...options, dispatcher: undefined }),
     } as never);
+    const count = (ctx: { oidc?: { client?: { clientId: string } } }) => {
+      const clientId = ctx.oidc?.client?.clientId;
+      if (clientId) this.tokenRequestsByClient.set(clientId, this.tokenRequests(clientId) + 1);
+    };
+    provider.on('grant.success', count);
+    provider.on('grant.error', count);
     return provider;
   }
+}
+
+function backendJwksPath(clientId: string): string {
+  return `/backend-services/${encodeURIComponent(clientId)}/jwks.json`;
 }
 
 function cookieHeader(jar: Map<string, string>): string {

@@ -5,12 +5,18 @@ import { withoutCredentials } from '@ehr-gateway/events';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { BootstrapQuietLogger } from '@ehr-gateway/common';
 import { loadAuditConsumerConfig } from './audit-consumer.config';
-import { AuditConsumerModule } from './audit-consumer.module';
+import { AuditConsumerModule, type AuditConsumerOptions } from './audit-consumer.module';
 import { auditLoggerOptions } from './audit-logging';
 import { consumerStartupFailure } from './consumer-startup';
 
 @Module({})
 class AuditConsumerApp {}
+
+/** How the writes authenticate, for the start-up line: the client id, never a secret. */
+function authentication({ trail: { auth }, apiKey }: AuditConsumerOptions): string {
+  if (auth.type !== 'none') return ` as SMART client '${auth.clientId}' (${auth.type})`;
+  return apiKey ? ' with an API key' : '';
+}
 
 /**
  * `npm run audit-consumer`: reads the gateway's event stream and writes BALP
@@ -39,7 +45,7 @@ async function main(): Promise<void> {
     .get(Logger)
     .log(
       `Consuming stream ${options.stream} (subjects ${options.subjectPrefix}.>) as durable '${options.durableName}' ` +
-        `from ${withoutCredentials(options.brokerUrl)}; AuditEvents go to ${options.gatewayUrl}/fhir/${options.source}`,
+        `from ${withoutCredentials(options.brokerUrl)}; AuditEvents go to ${withoutCredentials(options.trail.baseUrl)}${authentication(options)}`,
       'AuditConsumer',
     );
 }
