@@ -314,8 +314,8 @@ function walkPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: numbe
   return page;
 }
 
-/** A resource without a row in a sort source (for the sort parameter). */
-const withoutRows = (source: SortSource, sp: number): Sql =>
+/** The resource `r` has no row in a sort source (for the sort parameter): it takes its values from a later one. */
+export const withoutRows = (source: SortSource, sp: number): Sql =>
   sql`NOT EXISTS (SELECT 1 FROM ${raw(source.table)} m WHERE m.rid = r.rid AND m.sp = ${sp})`;
 
 /** The rows of one sort source in the walk's order, of resources without a row in an earlier source. */

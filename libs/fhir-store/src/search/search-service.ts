@@ -7,7 +7,7 @@ import { compileForEveryType } from './every-type';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
-import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortSource, SortWalk } from './search-plan';
+import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortSource, SortWalk, withoutRows } from './search-plan';
 import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
 import { Sql, join, list, raw, sql } from './sql';
 import { Subsumption } from './subsumption';
@@ -200,11 +200,7 @@ export class SearchService {
     const sources = sortSources(key);
     return sources.flatMap(({ table, column, group }, index) => {
       const rows = sql`FROM ${raw(table)} s WHERE s.rid = r.rid AND +s.sp = ${sp}`;
-      const earlier = sources
-        .slice(0, index)
-        .map(
-          (other) => sql` AND NOT EXISTS (SELECT 1 FROM ${raw(other.table)} e WHERE e.rid = r.rid AND e.sp = ${sp})`,
-        );
+      const earlier = sources.slice(0, index).map((other) => sql` AND ${withoutRows(other, sp)}`);
       const value = (only: Sql) => sql`(SELECT ${pick}(s.${raw(column)}) ${rows}${only}) ${direction}`;
       if (group === undefined) return [value(join(earlier, ''))];
       const first = sql`(SELECT ${pick}(s.${raw(group)}) ${rows}${join(earlier, '')})`;
