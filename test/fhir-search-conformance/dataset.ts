@@ -529,6 +529,43 @@ const riskAssessments: Resource[] = [
   },
 ];
 
+/** Stock in containers (`Substance.instance.quantity`, the `quantity` parameter): several per substance, in mixed units. */
+const substances: Resource[] = [
+  // 500 mg and 2 g.
+  {
+    resourceType: 'Substance',
+    id: 's1',
+    code: { text: 'Paracetamol' },
+    instance: [{ quantity: quantity(500, 'mg') }, { quantity: quantity(2, 'g') }],
+  },
+  { resourceType: 'Substance', id: 's2', code: { text: 'Ibuprofen' }, instance: [{ quantity: quantity(1.5, 'g') }] },
+  // 0.8 g, and 3 mmol (an amount of substance: a number of particles, dimensionless in UCUM, not a mass).
+  {
+    resourceType: 'Substance',
+    id: 's3',
+    code: { text: 'Sodium chloride' },
+    instance: [{ quantity: quantity(0.8, 'g') }, { quantity: quantity(3, 'mmol') }],
+  },
+  // International units: UCUM, but no base units.
+  { resourceType: 'Substance', id: 's4', code: { text: 'Insulin' }, instance: [{ quantity: quantity(10, '[IU]') }] },
+  // A unit without a system.
+  {
+    resourceType: 'Substance',
+    id: 's5',
+    code: { text: 'Aspirin' },
+    instance: [{ quantity: { value: 25, unit: 'tablets' } }],
+  },
+  // An instance without a quantity.
+  { resourceType: 'Substance', id: 's6', code: { text: 'Saline' }, instance: [{ expiry: '2026-01-01' }] },
+  // 2000 mg: 2 g, as much as s1's larger instance.
+  {
+    resourceType: 'Substance',
+    id: 's7',
+    code: { text: 'Amoxicillin' },
+    instance: [{ quantity: quantity(2000, 'mg') }],
+  },
+];
+
 const QUESTIONNAIRES = 'http://example.org/fhir/Questionnaire';
 const questionnaires: Resource[] = [
   {
@@ -663,6 +700,7 @@ export const CONFORMANCE_RESOURCES: Resource[] = [
   ...questionnaires,
   ...lists,
   ...codeSystems,
+  ...substances,
 ];
 
 /** One transaction that creates the data set with its fixed ids (update-as-create, R4 3.1.0.4). */

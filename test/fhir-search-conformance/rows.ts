@@ -1061,6 +1061,79 @@ const sortRows: ConformanceRow[] = [
   },
 ];
 
+/**
+ * `_sort` on quantities (docs/fhir.md). Values whose UCUM unit converts compare in
+ * UCUM base units, grouped by those units compared as text: `1` (mmol: a number of
+ * particles) < `g1` (kg, g, mg) < `m-3` (mmol/L) < `m-3.g1` (mg/dL) < `s-1` (/min).
+ * Then resources whose values do not convert, by the number as stored; then those
+ * without a value. A resource with several values sorts by the one that comes first
+ * in the sort order (§3.1.1.5.1: smallest ascending, largest descending), taken from
+ * its converting values when it has one. Ties in resource order, that of the first key.
+ * In base units: o03 9.5/min = 0.158/s, o12 1/s, o13 1.2/s, o01 1.31/s, o02 1.67/s;
+ * o04 100 mg/dL = 1000 g/m3, o14 1800 g/m3; o05 5.5 mmol/L; o06 70 kg = o07 70000 g.
+ */
+const quantitySortRows: ConformanceRow[] = [
+  {
+    query: 'Observation?value-quantity:missing=false&_sort=value-quantity',
+    ids: ['o06', 'o07', 'o05', 'o04', 'o14', 'o03', 'o12', 'o13', 'o01', 'o02'],
+    ordered: true,
+    spec: '§_sort quantity: in UCUM base units, grouped by them (70 kg = 70000 g, a tie in resource order)',
+  },
+  {
+    query: 'Observation?value-quantity:missing=false&_sort=-value-quantity',
+    ids: ['o02', 'o01', 'o13', 'o12', 'o03', 'o14', 'o04', 'o05', 'o07', 'o06'],
+    ordered: true,
+    spec: '§_sort quantity descending: the reverse, ties in reverse resource order',
+  },
+  {
+    query: 'Observation?code=http://loinc.org%7C2339-0&_sort=-value-quantity',
+    ids: ['o14', 'o04', 'o05'],
+    ordered: true,
+    spec: '§_sort quantity: mmol/L is not comparable with mg/dL (no molar mass), it sorts in its own group',
+  },
+  {
+    query: 'Observation?code=http://loinc.org%7C29463-7&_sort=value-quantity,date',
+    ids: ['o07', 'o06'],
+    ordered: true,
+    spec: '§_sort two keys: 70000 g ties with 70 kg, the date decides',
+  },
+  {
+    query: 'Encounter?_sort=length',
+    ids: ['e1', 'e2', 'e3', 'e4', 'e5'],
+    ordered: true,
+    spec: '§_sort quantity: 120 min (UCUM) before 2 h of another system (not compared), then no length',
+  },
+  {
+    query: 'Encounter?_sort=-length',
+    ids: ['e1', 'e2', 'e5', 'e4', 'e3'],
+    ordered: true,
+    spec: '§_sort quantity descending: values that convert, then values as stored, then none',
+  },
+  {
+    query: 'Substance?_sort=quantity',
+    ids: ['s3', 's1', 's2', 's7', 's4', 's5', 's6'],
+    ordered: true,
+    spec: '§_sort repeating quantity ascending: each by its smallest (s3 by 3 mmol, s1 by 500 mg)',
+  },
+  {
+    query: 'Substance?_sort=-quantity',
+    ids: ['s7', 's1', 's2', 's3', 's5', 's4', 's6'],
+    ordered: true,
+    spec: '§_sort repeating quantity descending: each by its largest (s1 and s7 by 2 g, s3 by 0.8 g)',
+  },
+  {
+    query: 'Substance?_sort=-quantity,_id',
+    ids: ['s1', 's7', 's2', 's3', 's5', 's4', 's6'],
+    ordered: true,
+    spec: '§_sort two keys: 2 g and 2000 mg tie, _id decides',
+  },
+  {
+    query: `Substance?quantity=ge1.5%7C${UCUM}%7Cg`,
+    ids: ['s1', 's2', 's7'],
+    spec: 'UCUM on a repeating quantity: 2 g, 1.5 g, 2000 mg',
+  },
+];
+
 const pagingRows: ConformanceRow[] = [
   {
     query: 'Observation?code=http://loinc.org%7C8867-4&_sort=_id&_count=2',
@@ -1109,6 +1182,11 @@ const pagingRows: ConformanceRow[] = [
     query: 'MedicationRequest?_include=MedicationRequest:requester&_sort=_id&_count=2',
     pages: [['m1', 'm2'], ['m3']],
     spec: '§paging with _include: matches paged, includes per page',
+  },
+  {
+    query: 'Substance?_sort=-quantity&_count=3',
+    pages: [['s7', 's1', 's2'], ['s3', 's5', 's4'], ['s6']],
+    spec: '§paging a quantity sort: pages follow one order, ties broken the same way on every page',
   },
 ];
 
@@ -1300,6 +1378,7 @@ export const CONFORMANCE_ROWS: ConformanceRow[] = [
   ...includeRows,
   ...compartmentRows,
   ...sortRows,
+  ...quantitySortRows,
   ...pagingRows,
   ...summaryRows,
   ...handlingRows,

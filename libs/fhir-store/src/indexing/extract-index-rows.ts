@@ -35,7 +35,7 @@ export interface IndexRows {
   idx_quantity: [string, number, number, string, string][];
   idx_reference: [string, number, string, string, string][];
   idx_uri: [string, number, string][];
-  /** Quantities with a UCUM unit that converts: value and unit in base units (`1500`, `g.m-3` for 150 mg/dL). */
+  /** Quantities with a UCUM unit that converts: value and unit in base units (`1500`, `m-3.g1` for 150 mg/dL). */
   idx_ucum: [string, number, number, string][];
   /** A CodeSystem's hierarchy: system, code, parent (`HIERARCHY_KEY`). */
   idx_code_parent: [string, number, string, string, string][];

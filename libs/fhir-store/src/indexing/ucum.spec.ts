@@ -16,8 +16,10 @@ describe('UCUM canonical quantities', () => {
     expect(converted.value).toBe(canonical);
   });
 
-  it('leaves units that do not convert, and over-long codes, uncompared in canonical form', () => {
+  it('leaves units that do not convert, convert by a decreasing function, or are over-long, uncompared in canonical form', () => {
     expect(toCanonical(1, '[IU]')).toBeUndefined();
+    // pH is -log10 of the H+ concentration: pH 7 is less H+ than pH 6, its canonical order the reverse of its own.
+    expect(toCanonical(7, '[pH]')).toBeUndefined();
     expect(toCanonical(1, 'not-a-unit')).toBeUndefined();
     expect(toCanonical(1, `${'m'.repeat(40)}/${'g'.repeat(40)}`)).toBeUndefined();
   });

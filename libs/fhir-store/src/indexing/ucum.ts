@@ -21,7 +21,7 @@ function ucum(): UcumLhcUtils {
   return (utils ??= UcumLhcUtils.getInstance());
 }
 
-/** `g.m-3` for mass concentrations, `1` for dimensionless units: the base units and exponents, in UCUM's order. */
+/** `m-3.g1` for mass concentrations, `1` for dimensionless units: the base units and exponents, in UCUM's order. */
 const baseUnit = (unitToExp: Record<string, number>) =>
   Object.entries(unitToExp)
     .map(([unit, exponent]) => `${unit}${exponent}`)
@@ -35,9 +35,11 @@ function conversionOf(code: string): Conversion | undefined {
     if (result.status !== 'succeeded' || typeof result.magnitude !== 'number' || !result.unitToExp) conversion = null;
     else {
       const unit = baseUnit(result.unitToExp);
-      conversion = result.fromUnitIsSpecial
-        ? { unit, special: (value) => ucum().convertToBaseUnits(code, value).magnitude ?? NaN }
-        : { unit, factor: result.magnitude };
+      const special = (value: number) => ucum().convertToBaseUnits(code, value).magnitude ?? NaN;
+      // A decreasing conversion ([pH]: a higher pH is a lower concentration) would turn searches' prefixes
+      // and sorts around: such a unit is compared as stored, like one that does not convert.
+      if (!result.fromUnitIsSpecial) conversion = { unit, factor: result.magnitude };
+      else conversion = special(1) < special(2) ? { unit, special } : null;
     }
     if (conversions.size >= MAX_CACHED_UNITS) conversions.clear();
     conversions.set(code, conversion);
@@ -47,7 +49,10 @@ function conversionOf(code: string): Conversion | undefined {
 
 const round = (value: number) => Number(value.toPrecision(SIGNIFICANT_DIGITS));
 
-/** A quantity in UCUM base units (`150 mg/dL` is `1500 g.m-3`), or undefined when its unit does not convert. */
+/**
+ * A quantity in UCUM base units (`150 mg/dL` is `1500 m-3.g1`), or undefined when its unit does not
+ * convert, or converts by a decreasing function (`[pH]`).
+ */
 export function toCanonical(value: number, code: string): { value: number; unit: string } | undefined {
   const conversion = conversionOf(code);
   if (!conversion) return undefined;
@@ -57,14 +62,13 @@ export function toCanonical(value: number, code: string): { value: number; unit:
 
 /**
  * A search value's range (R4 3.1.1.4.1: the value and the bounds its significant
- * figures imply) in base units; undefined when the unit does not convert, or
- * converts by a decreasing function (`[pH]`), which would turn the prefixes around.
+ * figures imply) in base units; undefined when the unit does not convert.
  */
 export function canonicalRange(
   range: { value: number; low: number; high: number },
   code: string,
 ): { range: { value: number; low: number; high: number }; unit: string } | undefined {
   const [value, low, high] = [range.value, range.low, range.high].map((n) => toCanonical(n, code));
-  if (!value || !low || !high || low.value > high.value) return undefined;
+  if (!value || !low || !high) return undefined;
   return { range: { value: value.value, low: low.value, high: high.value }, unit: value.unit };
 }

@@ -88,6 +88,14 @@ describe('search plans', () => {
         code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
         subject: { reference: 'http://other.example.org/fhir/Patient/x1' },
       });
+      // A quantity in no UCUM unit: a quantity sort reads it from the stored values' index, after the canonical one.
+      write({
+        resourceType: 'Observation',
+        id: 'o4',
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+        valueQuantity: { value: 80, unit: 'beats per minute' },
+      });
       write({
         resourceType: 'RiskAssessment',
         id: 'r1',
@@ -139,6 +147,8 @@ describe('search plans', () => {
   const SEARCHES: [feature: string, resourceType: string, query: string][] = [
     ...ONE_PER_TYPE,
     ['_sort (quantity, descending)', 'Observation', 'code=http://loinc.org|8867-4&_sort=-value-quantity'],
+    ['_sort (quantity, UCUM base units then stored values)', 'Observation', '_sort=value-quantity'],
+    ['_sort (quantity, two keys)', 'Observation', 'status=final&_sort=value-quantity,-date'],
     ['_sort (string)', 'Patient', '_sort=family'],
     ['_sort (date)', 'Observation', 'status=final&_sort=date'],
     ['_sort (date, descending, two keys)', 'Observation', '_sort=-date,value-quantity'],
@@ -197,6 +207,32 @@ describe('search plans', () => {
     const counts = statementsOf(db.db, plan).filter(({ text }) => /count/.test(text) && !/LIMIT/.test(text));
     expect(counts.map(({ text }) => text)).toEqual([expect.stringContaining(`FROM ${table} WHERE`)]);
   });
+
+  it.each(['value-quantity', '-value-quantity'])(
+    '_sort=%s on a large result walks the UCUM base-unit index, then the stored values, then those without',
+    (key) => {
+      const plan = { ...service.plan(service.parse('Observation', `_sort=${key}`)), driverLimit: 0 };
+      const walked = statementsOf(db.db, plan).map((statement) => ({
+        from: /^SELECT \S+ AS rid, \S+ AS g, \S+ AS v FROM (\w+)/.exec(statement.text)?.[1],
+        steps: explain(db.db, statement),
+      }));
+      expect(walked.filter(({ from }) => from !== undefined)).toEqual([
+        {
+          from: 'idx_ucum',
+          steps: expect.arrayContaining([
+            expect.stringMatching(/^SEARCH s USING COVERING INDEX idx_ucum_value \(sp=\?\)$/),
+          ]),
+        },
+        {
+          from: 'idx_quantity',
+          steps: expect.arrayContaining([
+            expect.stringMatching(/^SEARCH s USING COVERING INDEX idx_quantity_value \(sp=\?\)$/),
+          ]),
+        },
+      ]);
+      expect(walked.flatMap(({ steps }) => steps).filter((step) => /TEMP B-TREE/.test(step))).toEqual([]);
+    },
+  );
 
   it('reads a large result page by page: the page query stops at _count + 1', () => {
     const plan = {

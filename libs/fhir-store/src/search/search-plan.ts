@@ -34,13 +34,24 @@ export interface Candidate {
 const FAN_OUT = 10;
 
 /**
- * An index in the order of a sort parameter's values, walked to answer a
- * `_sort` without sorting every match: `(sp, column)` of `table`, backwards
- * for a descending sort (table and column are chosen by the engine).
+ * One index table a sort key reads its values from: `column`, after `group`
+ * when the values compare only within a group (UCUM quantities within their
+ * base units). Table and columns are chosen by the engine, never by the request.
  */
-export interface SortWalk {
+export interface SortSource {
   table: string;
   column: string;
+  group?: string;
+}
+
+/**
+ * The indexes in the order of a sort parameter's values, walked to answer a
+ * `_sort` without sorting every match: `(sp, [group,] column)` of each source
+ * in turn, backwards for a descending sort. A resource belongs to the first
+ * source that has a row for it (see `SearchService.sortTerms`).
+ */
+export interface SortWalk {
+  sources: SortSource[];
   sp: number;
   descending: boolean;
 }
@@ -56,8 +67,8 @@ export interface SearchPlan {
   candidates: Candidate[];
   /** Filters that are only probes. */
   probes: Sql[];
-  /** `ORDER BY` terms before the `rid` tie-break; empty for `rid` order (no `_sort`). */
-  order: Sql[];
+  /** The `ORDER BY` terms of each sort key, before the `rid` tie-break; empty for `rid` order (no `_sort`). */
+  order: Sql[][];
   /** The direction of the `rid` tie-break: that of the first sort key. */
   descending: boolean;
   /** The first sort key's index, when it has one. */
@@ -249,7 +260,7 @@ function ridPage(db: DatabaseSync, from: Source, offset: number, limit: number, 
 /** A page sorted in SQL by the sort terms (every match of `from` is sorted: used when they are few). */
 function sortedPage(db: DatabaseSync, plan: SearchPlan, from: Source, offset: number, limit: number): number[] {
   const direction = raw(plan.descending ? 'DESC' : 'ASC');
-  const order = join([...plan.order, sql`r.rid ${direction}`], ', ');
+  const order = join([...plan.order.flat(), sql`r.rid ${direction}`], ', ');
   return rids(
     db,
     sql`SELECT r.rid FROM ${from.from} WHERE ${join(from.where, ' AND ')} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
@@ -257,7 +268,7 @@ function sortedPage(db: DatabaseSync, plan: SearchPlan, from: Source, offset: nu
 }
 
 /**
- * A sorted page read by walking the first sort key's index in order, probing
+ * A sorted page read by walking the first sort key's indexes in order, probing
  * each resource met, and stopping once the page is full: its cost follows the
  * page's depth, not the number of matches. A resource comes first at its
  * smallest value (largest, descending), as the sort key takes it. Further sort
@@ -267,33 +278,31 @@ function sortedPage(db: DatabaseSync, plan: SearchPlan, from: Source, offset: nu
  */
 function walkPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: number): number[] {
   const walk = plan.walk!;
-  const direction = raw(walk.descending ? 'DESC' : 'ASC');
-  const column = raw(`s.${walk.column}`);
-  const scan = source(plan, -1, 'scan');
-  const query = sql`SELECT s.rid AS rid, ${column} AS v FROM ${raw(walk.table)} s CROSS JOIN resource r ON r.rid = s.rid
-    WHERE s.sp = ${walk.sp} AND ${join(scan.where, ' AND ')} ORDER BY ${column} ${direction}, s.rid ${direction}`;
   const wanted = plan.offset + limit;
   const multiKey = plan.order.length > 1;
   const seen = new Set<number>();
   const walked: number[] = [];
   let exhausted = true;
-  let last: unknown;
-  for (const row of prepare(db, query.text).iterate(...query.params)) {
-    const rid = Number(row.rid);
-    if (walked.length >= wanted && (!multiKey || row.v !== last)) {
-      exhausted = false;
-      break;
+  let last: unknown[] = [];
+  walking: for (let index = 0; index < walk.sources.length; index++) {
+    const query = walkQuery(plan, walk, index);
+    for (const row of prepare(db, query.text).iterate(...query.params)) {
+      const rid = Number(row.rid);
+      const key = [index, row.g, row.v];
+      if (walked.length >= wanted && (!multiKey || key.some((part, i) => part !== last[i]))) {
+        exhausted = false;
+        break walking;
+      }
+      last = key;
+      if (seen.has(rid)) continue;
+      seen.add(rid);
+      walked.push(rid);
     }
-    last = row.v;
-    if (seen.has(rid)) continue;
-    seen.add(rid);
-    walked.push(rid);
   }
   const ordered = multiKey && walked.length > 1 ? sortedPage(db, plan, withRids(walked), 0, walked.length) : walked;
   const page = ordered.slice(plan.offset, wanted);
   if (exhausted && page.length < limit) {
-    const missing = sql`NOT EXISTS (SELECT 1 FROM ${raw(walk.table)} m WHERE m.rid = r.rid AND m.sp = ${walk.sp})`;
-    const rest = { ...from, where: [...from.where, missing] };
+    const rest = { ...from, where: [...from.where, ...walk.sources.map((source) => withoutRows(source, walk.sp))] };
     const offset = Math.max(0, plan.offset - walked.length);
     // Without a value, one sort key leaves the tie-break alone: rid order, which needs no sort.
     page.push(
@@ -303,6 +312,23 @@ function walkPage(db: DatabaseSync, plan: SearchPlan, from: Source, limit: numbe
     );
   }
   return page;
+}
+
+/** The resource `r` has no row in a sort source (for the sort parameter): it takes its values from a later one. */
+export const withoutRows = (source: SortSource, sp: number): Sql =>
+  sql`NOT EXISTS (SELECT 1 FROM ${raw(source.table)} m WHERE m.rid = r.rid AND m.sp = ${sp})`;
+
+/** The rows of one sort source in the walk's order, of resources without a row in an earlier source. */
+function walkQuery(plan: SearchPlan, walk: SortWalk, index: number): Sql {
+  const { table, column, group } = walk.sources[index];
+  const direction = raw(walk.descending ? 'DESC' : 'ASC');
+  const terms = [...(group === undefined ? [] : [group]), column, 'rid'].map(
+    (name) => sql`s.${raw(name)} ${direction}`,
+  );
+  const earlier = walk.sources.slice(0, index).map((other) => withoutRows(other, walk.sp));
+  const where = [...source(plan, -1, 'scan').where, ...earlier];
+  return sql`SELECT s.rid AS rid, ${raw(group === undefined ? 'NULL' : `s.${group}`)} AS g, s.${raw(column)} AS v FROM ${raw(table)} s
+    CROSS JOIN resource r ON r.rid = s.rid WHERE s.sp = ${walk.sp} AND ${join(where, ' AND ')} ORDER BY ${join(terms, ', ')}`;
 }
 
 const withRids = (ids: number[]): Source => ({

@@ -7,9 +7,9 @@ import { compileForEveryType } from './every-type';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
-import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortWalk } from './search-plan';
+import { DRIVER_LIMIT, IncludeStep, SearchPlan, SortSource, SortWalk, withoutRows } from './search-plan';
 import { IncludeRequest, SearchQuery, SortKey, parseSearchQuery } from './search-query';
-import { Sql, list, raw, sql } from './sql';
+import { Sql, join, list, raw, sql } from './sql';
 import { Subsumption } from './subsumption';
 
 /** Included resources per page, at most. */
@@ -28,10 +28,10 @@ export interface SearchOptions {
 }
 
 /**
- * The index tables' columns that have an index on `(sp, column)` (whose next
- * column is then `rid`, the tables' primary key leading with it): a sort on one
- * of them walks its index. Read from the store's schema, so that an index added
- * there is used without a change here.
+ * The index tables' column lists that have an index on `(sp, ...columns)`
+ * (whose next column is then `rid`, the tables' primary key leading with it):
+ * a sort on them walks that index. Read from the store's schema, so that an
+ * index added there is used without a change here.
  */
 function walkableColumns(db: StoreDatabase): Set<string> {
   const columns = new Set<string>();
@@ -41,24 +41,36 @@ function walkableColumns(db: StoreDatabase): Set<string> {
         .prepare(`PRAGMA index_info(${String(index.name)})`)
         .all()
         .map((column) => String(column.name));
-      if (names.length === 2 && names[0] === 'sp' && Number(index.partial) === 0) columns.add(`${table}.${names[1]}`);
+      if (names.length >= 2 && names[0] === 'sp' && Number(index.partial) === 0)
+        columns.add(`${table}.${names.slice(1).join(',')}`);
     }
   }
   return columns;
 }
 
-/** The index table and column a sort key orders by: the smallest value ascending, the largest descending. */
-function sortColumn(key: SortKey): [string, string] {
-  const columns: Record<string, [string, string]> = {
-    string: ['idx_string', 'value'],
-    token: ['idx_token', 'code'],
-    date: ['idx_date', key.descending ? 'hi' : 'lo'],
-    number: ['idx_number', key.descending ? 'hi' : 'lo'],
-    quantity: ['idx_quantity', 'value'],
-    reference: ['idx_reference', "ttype || '/' || tid || url"],
-    uri: ['idx_uri', 'value'],
+const sourceColumns = (source: SortSource) =>
+  `${source.table}.${[...(source.group === undefined ? [] : [source.group]), source.column].join(',')}`;
+
+/**
+ * Where a sort key's values come from: the smallest value ascending, the largest
+ * descending. Quantities compare in UCUM base units, grouped by those units,
+ * where their unit converts (`idx_ucum`); a resource without such a value sorts
+ * after those with one, by its values as stored (docs/fhir.md).
+ */
+function sortSources(key: SortKey): SortSource[] {
+  const sources: Record<string, SortSource[]> = {
+    string: [{ table: 'idx_string', column: 'value' }],
+    token: [{ table: 'idx_token', column: 'code' }],
+    date: [{ table: 'idx_date', column: key.descending ? 'hi' : 'lo' }],
+    number: [{ table: 'idx_number', column: key.descending ? 'hi' : 'lo' }],
+    quantity: [
+      { table: 'idx_ucum', group: 'unit', column: 'value' },
+      { table: 'idx_quantity', column: 'value' },
+    ],
+    reference: [{ table: 'idx_reference', column: "ttype || '/' || tid || url" }],
+    uri: [{ table: 'idx_uri', column: 'value' }],
   };
-  return columns[key.param!.type];
+  return sources[key.param!.type];
 }
 
 type IncludeStepInput = Omit<IncludeStep, 'params'> & { params: number[] };
@@ -136,7 +148,7 @@ export class SearchService {
       base,
       candidates,
       probes,
-      order: query.sort.map((key) => this.sortTerm(key)),
+      order: query.sort.map((key) => this.sortTerms(key)),
       descending: first?.descending ?? false,
       walk: first ? this.sortWalk(first) : undefined,
       count: query.count,
@@ -173,25 +185,37 @@ export class SearchService {
   }
 
   /**
-   * A typed sort term: strings by their folded form, dates and numbers as values; missing values last.
-   * `+s.sp` keeps SQLite from answering MIN/MAX by walking the `(sp, value)` index for each row (every
-   * value of the parameter) instead of reading the one resource's rows by its key.
+   * A sort key's `ORDER BY` terms, typed: strings by their folded form, dates and numbers as values,
+   * quantities as the walk reads them (`sortSources`); missing values last. A resource takes its values
+   * from the first source that has one for it; within a grouped source, from its first group (in the
+   * key's direction), so that the terms order resources as the walk meets them. `+s.sp` keeps SQLite
+   * from answering MIN/MAX by walking the `(sp, value)` index for each row (every value of the
+   * parameter) instead of reading the one resource's rows by its key.
    */
-  private sortTerm(key: SortKey): Sql {
+  private sortTerms(key: SortKey): Sql[] {
     const direction = raw(key.descending ? 'DESC NULLS LAST' : 'ASC NULLS LAST');
-    if (key.code === '_id') return sql`r.id ${direction}`;
-    const [table, column] = sortColumn(key);
+    if (key.code === '_id') return [sql`r.id ${direction}`];
     const pick = raw(key.descending ? 'MAX' : 'MIN');
-    return sql`(SELECT ${pick}(s.${raw(column)}) FROM ${raw(table)} s WHERE s.rid = r.rid AND +s.sp = ${this.sortParamId(key)}) ${direction}`;
+    const sp = this.sortParamId(key);
+    const sources = sortSources(key);
+    return sources.flatMap(({ table, column, group }, index) => {
+      const rows = sql`FROM ${raw(table)} s WHERE s.rid = r.rid AND +s.sp = ${sp}`;
+      const earlier = sources.slice(0, index).map((other) => sql` AND ${withoutRows(other, sp)}`);
+      const value = (only: Sql) => sql`(SELECT ${pick}(s.${raw(column)}) ${rows}${only}) ${direction}`;
+      if (group === undefined) return [value(join(earlier, ''))];
+      const first = sql`(SELECT ${pick}(s.${raw(group)}) ${rows}${join(earlier, '')})`;
+      const sameGroup = sql` AND s.${raw(group)} = (SELECT ${pick}(g.${raw(group)}) FROM ${raw(table)} g WHERE g.rid = r.rid AND +g.sp = ${sp})`;
+      return [sql`${first} ${direction}`, value(sameGroup)];
+    });
   }
 
-  /** The index a sort key can be read in order from: `(sp, column)` with `rid` next (see `SORT_INDEXES`). */
+  /** The indexes a sort key can be read in order from: `(sp, [group,] column)` with `rid` next. */
   private sortWalk(key: SortKey): SortWalk | undefined {
     if (key.code === '_id') return undefined;
-    const [table, column] = sortColumn(key);
+    const sources = sortSources(key);
     this.walkable ??= walkableColumns(this.db);
-    if (!this.walkable.has(`${table}.${column}`)) return undefined;
-    return { table, column, sp: this.sortParamId(key), descending: key.descending };
+    if (!sources.every((source) => this.walkable!.has(sourceColumns(source)))) return undefined;
+    return { sources, sp: this.sortParamId(key), descending: key.descending };
   }
 
   private sortParamId(key: SortKey): number {

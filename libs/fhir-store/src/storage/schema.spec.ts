@@ -2,12 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { UcumLhcUtils } from '@lhncbc/ucum-lhc';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { FhirStore } from '../fhir-store';
 import { SCHEMA_VERSION } from './schema';
 import { StoreDatabase } from './store-database';
 
 const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+const UCUM = 'http://unitsofmeasure.org';
 
 const file = () => join(mkdtempSync(join(tmpdir(), 'fhir-store-schema-')), 'store.sqlite');
 
@@ -51,6 +53,44 @@ function toPreviousFormat(path: string, version: 2 | 3): void {
     PRAGMA user_version = ${version}`);
   if (version === 2) db.exec('DROP INDEX idx_number_hi');
   db.close();
+}
+
+/** Stores each resource as its first version, in one transaction, and closes the file. */
+function writeAndClose(database: StoreDatabase, resources: Resource[]): void {
+  database.atomically(() =>
+    resources.forEach((resource) =>
+      database.write({
+        resourceType: resource.resourceType,
+        id: resource.id!,
+        version: 1,
+        lastUpdated: '2025-01-01T00:00:00.000Z',
+        deleted: false,
+        resource,
+      }),
+    ),
+  );
+  database.close();
+}
+
+/**
+ * Turns a current store file back into version 5, which gave quantities in
+ * `[pH]` canonical rows (H+ per cubic metre, UCUM's conversion of the value, under
+ * `value-quantity` and `combo-value-quantity`); returns how many it added.
+ */
+function toVersion5(path: string, phValues: Record<string, number>): number {
+  const db = new DatabaseSync(path);
+  const insert = db.prepare(
+    `INSERT INTO idx_ucum (rid, sp, grp, value, unit) SELECT r.rid, p.sp, 0, ?, 'm-3' FROM resource r, search_param p
+     WHERE r.type = 'Observation' AND r.id = ? AND p.key IN ('Observation.value-quantity', 'Observation.combo-value-quantity')`,
+  );
+  let added = 0;
+  for (const [id, ph] of Object.entries(phValues)) {
+    const perCubicMetre = UcumLhcUtils.getInstance().convertToBaseUnits('[pH]', ph).magnitude!;
+    added += Number(insert.run(perCubicMetre, id).changes);
+  }
+  db.exec('PRAGMA user_version = 5');
+  db.close();
+  return added;
 }
 
 describe('store schema migrations', () => {
@@ -118,19 +158,7 @@ describe('store schema migrations', () => {
         concept: [{ code: 'glucose', concept: [{ code: 'glucose-fasting' }] }],
       },
     );
-    database.atomically(() =>
-      resources.forEach((resource) =>
-        database.write({
-          resourceType: resource.resourceType,
-          id: resource.id!,
-          version: 1,
-          lastUpdated: '2025-01-01T00:00:00.000Z',
-          deleted: false,
-          resource,
-        }),
-      ),
-    );
-    database.close();
+    writeAndClose(database, resources);
     toPreviousFormat(path, 3);
 
     const store = new FhirStore({ path });
@@ -151,6 +179,48 @@ describe('store schema migrations', () => {
     expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
     db.close();
   }, 120_000);
+
+  it('migrates a version 5 file: [pH] values lose the canonical rows it gave them, the rest of the index kept', async () => {
+    const path = file();
+    const database = new StoreDatabase(path);
+    const observation = (id: string, code: string, value: number, unit: string): Resource => ({
+      resourceType: 'Observation',
+      id,
+      status: 'final',
+      text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">Arterial ${code}</div>` },
+      code: { coding: [{ system: 'urn:test:labs', code }] },
+      valueQuantity: { value, unit, system: UCUM, code: unit },
+    });
+    const resources = [
+      observation('ph1', 'ph', 7.4, '[pH]'),
+      observation('ph2', 'ph', 7.2, '[pH]'),
+      observation('glucose', 'glucose', 150, 'mg/dL'),
+    ];
+    writeAndClose(database, resources);
+    const canonicalPh = toVersion5(path, { ph1: 7.4, ph2: 7.2 });
+    expect(canonicalPh).toBe(4);
+
+    const store = new FhirStore({ path });
+    try {
+      const found = async (query: string) => (await store.request({ method: 'GET', path: query })).body as Bundle;
+      const ids = async (query: string) => (await found(query)).entry?.map((e) => e.resource?.id) ?? [];
+      // As stored: 7.2 before 7.4 (in H+ per volume, version 5's canonical rows, pH 7.4 came first).
+      expect(await ids('Observation?code=urn:test:labs%7Cph&_sort=value-quantity')).toEqual(['ph2', 'ph1']);
+      // pH 7.4 is 4e-5 mmol/L of H+: version 5 found both here; a pH is now compared as stored only.
+      expect(await ids(`Observation?value-quantity=lt1%7C${UCUM}%7Cmmol/L`)).toEqual([]);
+      expect(await ids(`Observation?value-quantity=7.4%7C${UCUM}%7C[pH]`)).toEqual(['ph1']);
+      // The indexed-again resources keep their other rows: full text, tokens and their kept counts.
+      expect(await ids('Observation?_content=arterial&code=ph')).toEqual(['ph1', 'ph2']);
+      expect((await found('Observation?code=urn:test:labs%7Cph&_total=accurate&_count=0')).total).toBe(2);
+      expect(await ids(`Observation?value-quantity=gt1%7C${UCUM}%7Cg/L`)).toEqual(['glucose']);
+    } finally {
+      await store.close();
+    }
+    const db = new DatabaseSync(path, { readOnly: true });
+    expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SCHEMA_VERSION });
+    expect(db.prepare("SELECT count(*) AS n FROM idx_ucum WHERE unit = 'm-3'").get()).toEqual({ n: 0 });
+    db.close();
+  }, 60_000);
 
   it('refuses a file from a newer build, saying how to move the data', () => {
     const path = file();

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Resource } from '@medplum/fhirtypes';
+import { UCUM_SYSTEM, toCanonical } from '../indexing/ucum';
 import { TOKEN_COUNTS } from './token-counts';
 
 /**
@@ -10,10 +11,12 @@ import { TOKEN_COUNTS } from './token-counts';
  * descending sorts); version 4 canonical UCUM quantities, CodeSystem
  * hierarchies (token `:above`/`:below`) and the full-text table (`_text`,
  * `_content`), backfilled from the current resources; version 5 the per-value
- * token counts (`token-counts.ts`), built from the index. A file from a newer
- * build is refused rather than guessed at.
+ * token counts (`token-counts.ts`), built from the index; version 6 drops the
+ * canonical rows of units UCUM converts by a decreasing function (`[pH]`, see
+ * `toCanonical`), which sorts and searches compare as stored. A file from a
+ * newer build is refused rather than guessed at.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Index tables, one per search-parameter type; each row belongs to one resource (`rid`). */
 export const INDEX_TABLES = [
@@ -78,7 +81,7 @@ const V3 = `CREATE INDEX IF NOT EXISTS idx_number_hi ON idx_number (sp, hi);`;
 /** The full-text table: one row per live resource, its `rowid` the resource's `rid`. */
 export const FULL_TEXT_TABLE = 'fts_resource';
 
-// idx_ucum: quantities with a UCUM unit that converts, in base units (`unit` is `g.m-3`...).
+// idx_ucum: quantities with a UCUM unit that converts, in base units (`unit` is `m-3.g1`...).
 // idx_code_parent: the is-a hierarchy of stored CodeSystems, one row per (code, parent), '' for a root.
 // fts_resource keeps no copy of the text (contentless), and deletes by rowid (contentless_delete).
 const V4 = `
@@ -123,6 +126,7 @@ export function migrate(db: DatabaseSync, reindex: () => void, index: (rid: numb
     if (version < 2 && hadData) reindex();
     else if (version < 4 && hadData) backfill(db, index);
     if (version < 5) db.exec(TOKEN_COUNTS);
+    if (version >= 4 && version < 6) reindexUncanonical(db, index);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (error) {
@@ -146,6 +150,41 @@ function backfill(db: DatabaseSync, index: (rid: number, resource: Resource) => 
       if (row.content) index(Number(row.rid), JSON.parse(String(row.content)) as Resource);
     }
     after = Number(rows[rows.length - 1].rid);
+  }
+}
+
+/**
+ * Indexes again, from no rows, the current resources that have canonical
+ * quantities and a UCUM quantity whose unit has no canonical form under this
+ * build's rules (`toCanonical`): versions 4 and 5 gave `[pH]` canonical rows.
+ * The UCUM codes are read from the quantity index once; only the resources
+ * found are read and indexed again.
+ */
+function reindexUncanonical(db: DatabaseSync, index: (rid: number, resource: Resource) => void): void {
+  const codes = db
+    .prepare('SELECT DISTINCT code FROM idx_quantity WHERE system = ?')
+    .all(UCUM_SYSTEM)
+    .map((row) => String(row.code))
+    .filter((code) => !toCanonical(1, code));
+  if (codes.length === 0) return;
+  const rids = db
+    .prepare(
+      `SELECT DISTINCT q.rid FROM idx_quantity q WHERE q.system = ? AND q.code IN (SELECT value FROM json_each(?))
+         AND EXISTS (SELECT 1 FROM idx_ucum u WHERE u.rid = q.rid)`,
+    )
+    .all(UCUM_SYSTEM, JSON.stringify(codes))
+    .map((row) => Number(row.rid));
+  const content = db.prepare(
+    `SELECT v.content FROM resource r JOIN resource_version v
+       ON v.resource_type = r.type AND v.id = r.id AND v.version = r.version WHERE r.rid = ?`,
+  );
+  const deletes = [...INDEX_TABLES, FULL_TEXT_TABLE].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE ${table === FULL_TEXT_TABLE ? 'rowid' : 'rid'} = ?`),
+  );
+  for (const rid of rids) {
+    for (const statement of deletes) statement.run(rid);
+    const row = content.get(rid);
+    if (row?.content) index(rid, JSON.parse(String(row.content)) as Resource);
   }
 }
 
