@@ -3,6 +3,7 @@ import { entryOperation } from '@ehr-gateway/fhir';
 import { CONTEXT_DTO, CdsRequestDto, FeedbackDto } from '../dto/cds-request.dto';
 import { CdsErrorDto } from '../dto/cds-error.dto';
 import { SCHEMA_REF, cdsDtoSchemas, schemasReachableFrom } from '../dto/compiled-schemas';
+import { CDS_RESPONSE_SCHEMAS } from './response-validation';
 import type { CdsServiceDefinition } from '../interfaces/cds.interfaces';
 
 export const CDS_TAG = 'CDS Hooks';
@@ -135,16 +136,6 @@ function requestSchemas(): Record<string, SchemaObject> {
   );
 }
 
-/** What the gateway answers: checked by `responseProblems` (hand-written, for its messages), so described here. */
-const RESPONSE_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['cards'],
-  properties: {
-    cards: { type: 'array', items: { type: 'object' } },
-    systemActions: { type: 'array', items: { type: 'object' } },
-  },
-};
-
 /**
  * The OpenAPI paths of the CDS Hooks routes under `/{basePath}`: discovery,
  * invoke (the request schema and a runnable example for each service) and feedback.
@@ -237,6 +228,6 @@ export function cdsOpenApi(
         },
       },
     },
-    components: { schemas: { ...requestSchemas(), CdsResponse: RESPONSE_SCHEMA } },
+    components: { schemas: { ...requestSchemas(), ...(CDS_RESPONSE_SCHEMAS as Record<string, SchemaObject>) } },
   };
 }
