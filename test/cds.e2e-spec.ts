@@ -121,7 +121,7 @@ describe('CDS Hooks (e2e)', () => {
       summary: 'Allergy conflict: amoxicillin 250 MG Oral Capsule',
     });
     expect(card.suggestions[0].actions).toEqual([
-      { type: 'delete', description: expect.any(String), resourceId: ['MedicationRequest/draft-1'] },
+      { type: 'delete', description: expect.any(String), resourceId: 'MedicationRequest/draft-1' },
     ]);
     const [event] = await events().then((all) => all.filter((e) => e.eventType.startsWith('cds.')));
     expect(event).toMatchObject({
@@ -270,11 +270,11 @@ describe('CDS Hooks (e2e)', () => {
       expect(broken.body.message).toBe("CDS service 'broken' failed: model server unavailable");
       const invalid = await invoke('invalid-cards', patientView(patient.id!)).expect(500);
       expect(invalid.body.details).toEqual([
+        'cards[0].selectionBehavior (at-most-one or any) is required with suggestions',
         'cards[0].summary must be under 140 characters',
         'cards[0].indicator must be info, warning or critical',
-        'cards[0].source.label is required',
-        'cards[0].selectionBehavior (at-most-one or any) is required with suggestions',
-        'cards[0].suggestions[0].actions[0].resourceId (Type/id references) is required for delete',
+        'cards[0].source.label must not be empty',
+        'cards[0].suggestions[0].actions[0].resourceId (a Type/id reference) is required for delete',
         'cards[0].links[0].type must be absolute or smart',
       ]);
       expect(

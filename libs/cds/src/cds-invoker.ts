@@ -4,7 +4,8 @@ import { CdsServicesExplorer } from './cds-services.explorer';
 import { CONTEXT_DTO, CdsRequestDto } from './dto/cds-request.dto';
 import { problemsOf } from './dto/validate';
 import { CdsError } from './http/cds-errors';
-import type { CdsResponse, CdsServiceDefinition } from './interfaces/cds.interfaces';
+import type { CdsResponse } from './dto/cds-response.dto';
+import type { CdsServiceDefinition } from './interfaces/cds.interfaces';
 import { responseProblems } from './http/response-validation';
 import { PrefetchService } from './prefetch/prefetch.service';
 

@@ -3,7 +3,8 @@ import { Test } from '@nestjs/testing';
 import { DiscoveryModule } from '@nestjs/core';
 import { CdsServicesExplorer } from './cds-services.explorer';
 import { CdsService } from './decorators/cds-service.decorator';
-import type { CdsResponse, CdsServiceHandler } from './interfaces/cds.interfaces';
+import type { CdsResponse } from './dto/cds-response.dto';
+import type { CdsServiceHandler } from './interfaces/cds.interfaces';
 
 @CdsService({ id: 'same-id', hook: 'patient-view', description: 'first' })
 class FirstService implements CdsServiceHandler {

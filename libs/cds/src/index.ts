@@ -9,13 +9,17 @@ export { renderPrefetchTemplate } from './prefetch/prefetch-template';
 export type {
   CdsAction,
   CdsCard,
+  CdsCoding,
   CdsLink,
-  CdsRequest,
+  CdsOverrideReason,
   CdsResponse,
-  CdsServiceDefinition,
-  CdsServiceHandler,
   CdsSource,
   CdsSuggestion,
+} from './dto/cds-response.dto';
+export type {
+  CdsRequest,
+  CdsServiceDefinition,
+  CdsServiceHandler,
   FhirAuthorization,
 } from './interfaces/cds.interfaces';
 export type { CdsJwtOptions, CdsModuleOptions } from './interfaces/cds-module-options.interface';

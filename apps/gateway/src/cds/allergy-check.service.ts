@@ -45,7 +45,7 @@ export class AllergyCheckService implements CdsServiceHandler<OrderContext> {
                 {
                   type: 'delete',
                   description: `Remove the draft order for ${drug}`,
-                  resourceId: [`MedicationRequest/${order.id ?? 'draft'}`],
+                  resourceId: `MedicationRequest/${order.id ?? 'draft'}`,
                 },
               ],
             },

@@ -29,21 +29,40 @@ function compileDefinitions(): Ajv {
   return ajv;
 }
 
+/** Where `/docs` keeps its schemas, and how it references them. */
+export const SCHEMA_REF = '#/components/schemas/';
+
 /**
  * The JSON Schema of every DTO, generated from its decorators: the one
  * definition of each shape, compiled by the validator and shown in `/docs`.
  * `refPointerPrefix` says where nested DTOs are referenced; `url` how an
- * `@IsUrl` is written (a keyword for Ajv, `format: uri` for OpenAPI).
+ * `@IsUrl` is written (a keyword for Ajv; `format: uri`, the default, for OpenAPI).
  */
 export function cdsDtoSchemas(
   refPointerPrefix: string,
-  url: (options: object) => DtoSchema,
+  url: (options: object) => DtoSchema = () => ({ type: 'string', format: 'uri' }),
 ): Record<string, DtoSchema> {
   return validationMetadatasToSchemas({
     classTransformerMetadataStorage: defaultMetadataStorage,
     refPointerPrefix,
     additionalConverters: { [IS_URL]: (meta) => url((meta.constraints?.[0] as object | undefined) ?? {}) },
   });
+}
+
+/** The schemas named `roots` and every schema they reference (`refPointerPrefix` `SCHEMA_REF`), by name. */
+export function schemasReachableFrom(
+  schemas: Record<string, DtoSchema>,
+  roots: readonly string[],
+): Record<string, DtoSchema> {
+  const names = new Set<string>();
+  const visit = (name: string) => {
+    if (names.has(name) || !schemas[name]) return;
+    names.add(name);
+    for (const [, referenced] of JSON.stringify(schemas[name]).matchAll(/"#\/components\/schemas\/(\w+)"/g))
+      visit(referenced);
+  };
+  roots.forEach(visit);
+  return Object.fromEntries([...names].map((name) => [name, schemas[name]]));
 }
 
 let ajv: Ajv | undefined;

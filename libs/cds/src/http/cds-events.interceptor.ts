@@ -13,7 +13,7 @@ import type { Request } from 'express';
 import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsServicesExplorer } from '../cds-services.explorer';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
-import type { CdsResponse } from '../interfaces/cds.interfaces';
+import type { CdsResponse } from '../dto/cds-response.dto';
 
 type CdsCallEventType = CdsEventType | EHREventType.EHR_GENERIC;
 

@@ -2,7 +2,7 @@ import { Controller, UseFilters, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { UseMessageContext } from '@ehr-gateway/events';
 import { CdsInvoker } from '../cds-invoker';
-import type { CdsResponse } from '../interfaces/cds.interfaces';
+import type { CdsResponse } from '../dto/cds-response.dto';
 import { CdsEventsInterceptor } from './cds-events.interceptor';
 import { CdsRpcExceptionFilter } from './cds-rpc-exception.filter';
 

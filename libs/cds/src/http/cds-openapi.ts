@@ -2,14 +2,13 @@ import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagg
 import { entryOperation } from '@ehr-gateway/fhir';
 import { CONTEXT_DTO, CdsRequestDto, FeedbackDto } from '../dto/cds-request.dto';
 import { CdsErrorDto } from '../dto/cds-error.dto';
-import { cdsDtoSchemas } from '../dto/compiled-schemas';
+import { SCHEMA_REF, cdsDtoSchemas, schemasReachableFrom } from '../dto/compiled-schemas';
+import { CDS_RESPONSE_SCHEMAS } from './response-validation';
 import type { CdsServiceDefinition } from '../interfaces/cds.interfaces';
 
 export const CDS_TAG = 'CDS Hooks';
 
 const PATIENT_ID = 'example';
-/** Schemas under `#/components/schemas/`. */
-const SCHEMA_REF = '#/components/schemas/';
 
 /** The context of each hook (CDS Hooks 2.0 hook definitions), for the examples. */
 const HOOK_CONTEXTS: Record<string, Record<string, unknown>> = {
@@ -125,31 +124,17 @@ function errorResponses(codes: string[]): OperationObject['responses'] {
  * exception filters build (`errorBody`), and what they reference.
  */
 function requestSchemas(): Record<string, SchemaObject> {
-  const generated = cdsDtoSchemas(SCHEMA_REF, () => ({ type: 'string', format: 'uri' })) as Record<
-    string,
-    SchemaObject
-  >;
-  const names = new Set<string>();
-  const visit = (name: string) => {
-    if (names.has(name) || !generated[name]) return;
-    names.add(name);
-    for (const [, referenced] of JSON.stringify(generated[name]).matchAll(/"#\/components\/schemas\/(\w+)"/g))
-      visit(referenced);
-  };
-  [CdsRequestDto, FeedbackDto, CdsErrorDto, ...Object.values(CONTEXT_DTO)].forEach((dto) => visit(dto.name));
+  const schemas = schemasReachableFrom(cdsDtoSchemas(SCHEMA_REF), [
+    CdsRequestDto.name,
+    FeedbackDto.name,
+    CdsErrorDto.name,
+    ...Object.values(CONTEXT_DTO).map((dto) => dto.name),
+  ]) as Record<string, SchemaObject>;
   // The error body keeps its documented name.
-  return Object.fromEntries([...names].map((name) => [name === CdsErrorDto.name ? 'CdsError' : name, generated[name]]));
+  return Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => [name === CdsErrorDto.name ? 'CdsError' : name, schema]),
+  );
 }
-
-/** What the gateway answers: checked by `responseProblems` (hand-written, for its messages), so described here. */
-const RESPONSE_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['cards'],
-  properties: {
-    cards: { type: 'array', items: { type: 'object' } },
-    systemActions: { type: 'array', items: { type: 'object' } },
-  },
-};
 
 /**
  * The OpenAPI paths of the CDS Hooks routes under `/{basePath}`: discovery,
@@ -243,6 +228,6 @@ export function cdsOpenApi(
         },
       },
     },
-    components: { schemas: { ...requestSchemas(), CdsResponse: RESPONSE_SCHEMA } },
+    components: { schemas: { ...requestSchemas(), ...(CDS_RESPONSE_SCHEMAS as Record<string, SchemaObject>) } },
   };
 }

@@ -1,4 +1,6 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+// The response types are the response DTOs: the shape services return is the shape checked and documented.
+import type { CdsResponse } from '../dto/cds-response.dto';
 
 /** What `@CdsService` declares and discovery returns. */
 export interface CdsServiceDefinition {
@@ -29,51 +31,6 @@ export interface CdsRequest<Context = Record<string, unknown>> {
   context: Context & { userId?: string; patientId?: string; encounterId?: string };
   /** Every declared key: a resource or Bundle, or `null` when the client or the source had nothing. */
   prefetch: Record<string, Resource | Bundle | null>;
-}
-
-export interface CdsSource {
-  label: string;
-  url?: string;
-  icon?: string;
-  topic?: { system?: string; code?: string; display?: string };
-}
-
-export interface CdsAction {
-  type: 'create' | 'update' | 'delete';
-  description: string;
-  resource?: Resource;
-  resourceId?: string[];
-}
-
-export interface CdsSuggestion {
-  label: string;
-  uuid?: string;
-  isRecommended?: boolean;
-  actions?: CdsAction[];
-}
-
-export interface CdsLink {
-  label: string;
-  url: string;
-  type: 'absolute' | 'smart';
-  appContext?: string;
-}
-
-export interface CdsCard {
-  uuid?: string;
-  summary: string;
-  detail?: string;
-  indicator: 'info' | 'warning' | 'critical';
-  source: CdsSource;
-  suggestions?: CdsSuggestion[];
-  selectionBehavior?: 'at-most-one' | 'any';
-  overrideReasons?: Array<{ code?: string; system?: string; display: string }>;
-  links?: CdsLink[];
-}
-
-export interface CdsResponse {
-  cards: CdsCard[];
-  systemActions?: CdsAction[];
 }
 
 /** The one method a `@CdsService` class implements. */
