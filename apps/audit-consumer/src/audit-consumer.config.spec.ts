@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError } from '@ehr-gateway/config';
 import { loadAuditConsumerConfig } from './audit-consumer.config';
 
@@ -101,5 +104,28 @@ describe('the audit trail the consumer writes to', () => {
     expect(
       loadAuditConsumerConfig({ ...BROKER, AUDIT_FHIR_SOURCE: trail, AUDIT_ALLOW_INSECURE_HTTP: 'true' }).trail.baseUrl,
     ).toBe('http://gateway:3000/api/fhir/local');
+  });
+});
+
+describe('how the audit consumer logs', () => {
+  it('reads NODE_ENV and LOG_LEVEL like the gateway: debug in development, info otherwise, LOG_LEVEL over both', () => {
+    expect(loadAuditConsumerConfig(BROKER).logging).toEqual({ development: true, level: 'debug' });
+    expect(loadAuditConsumerConfig({ ...BROKER, NODE_ENV: 'production' }).logging).toEqual({
+      development: false,
+      level: 'info',
+    });
+    expect(loadAuditConsumerConfig({ ...BROKER, NODE_ENV: 'production', LOG_LEVEL: 'warn' }).logging.level).toBe(
+      'warn',
+    );
+  });
+
+  it('takes them from GATEWAY_CONFIG_FILE too, and names a bad LOG_LEVEL', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'audit-config-')), 'audit.yaml');
+    writeFileSync(file, 'NODE_ENV: production\nLOG_LEVEL: error\n');
+    expect(loadAuditConsumerConfig({ ...BROKER, GATEWAY_CONFIG_FILE: file }).logging).toEqual({
+      development: false,
+      level: 'error',
+    });
+    expect(problemsOf({ LOG_LEVEL: 'loud' })).toEqual([expect.stringMatching(/^LOG_LEVEL="loud": /)]);
   });
 });

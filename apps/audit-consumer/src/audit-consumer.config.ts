@@ -1,4 +1,12 @@
-import { ConfigValidationError, defineConfigNamespace, envBoolean, loadConfig } from '@ehr-gateway/config';
+import {
+  ConfigValidationError,
+  LOGGING_KEYS,
+  type LogLevel,
+  defineConfigNamespace,
+  envBoolean,
+  loadConfig,
+  logLevelOf,
+} from '@ehr-gateway/config';
 import { brokerConfig } from '@ehr-gateway/events';
 import { SourceConfigError, type SourceDefinition, resolveSource } from '@ehr-gateway/fhir';
 import { z } from 'zod';
@@ -17,6 +25,7 @@ export const auditConfig = defineConfigNamespace({
   namespace: 'audit',
   title: 'Audit consumer (apps/audit-consumer; also reads `EVENTS_BROKER_URL`, `_STREAM`, `_SUBJECT_PREFIX`)',
   keys: {
+    ...LOGGING_KEYS,
     AUDIT_FHIR_SOURCE: z
       .string()
       .min(1)
@@ -68,9 +77,16 @@ export const auditConfig = defineConfigNamespace({
       gatewayName: keys.AUDIT_GATEWAY_NAME,
       durableName: keys.AUDIT_DURABLE_NAME,
       apiKey: keys.AUDIT_GATEWAY_API_KEY,
+      logging: { development: keys.NODE_ENV === 'development', level: logLevelOf(keys) },
     };
   },
 });
+
+/** How the audit consumer logs: like the gateway, from the same `NODE_ENV` and `LOG_LEVEL`. */
+export interface AuditLogging {
+  development: boolean;
+  level: LogLevel;
+}
 
 /**
  * Where the AuditEvents go, resolved by the same rules as the gateway's upstream
@@ -113,7 +129,9 @@ function auditTrail(keys: {
 export const AUDIT_CONSUMER_NAMESPACES = [brokerConfig, auditConfig] as const;
 
 /** The audit consumer's options from the environment (and `GATEWAY_CONFIG_FILE`); a broker URL is required. */
-export function loadAuditConsumerConfig(env: NodeJS.ProcessEnv = process.env): AuditConsumerOptions {
+export function loadAuditConsumerConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): AuditConsumerOptions & { logging: AuditLogging } {
   const { broker, audit } = loadConfig(AUDIT_CONSUMER_NAMESPACES, env);
   if (!broker.url) {
     throw new ConfigValidationError(['EVENTS_BROKER_URL: required by the audit consumer (e.g. nats://127.0.0.1:4222)']);

@@ -1,17 +1,11 @@
-import { ConfigValidationError } from '@ehr-gateway/config';
 import type { Params } from 'nestjs-pino';
-
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+import type { AuditLogging } from './audit-consumer.config';
 
 /**
  * The audit consumer logs like the gateway: readable single lines in development
- * (colour only on a terminal, never in a file), JSON in production, with the same
- * `NODE_ENV` and `LOG_LEVEL`.
+ * (colour only on a terminal, never in a file), JSON in production.
  */
-export function auditLoggerOptions(env: NodeJS.ProcessEnv = process.env): Params {
-  const development = (env.NODE_ENV ?? 'development') === 'development';
-  const level = env.LOG_LEVEL ?? (development ? 'debug' : 'info');
-  if (!LEVELS.includes(level)) throw new ConfigValidationError([`LOG_LEVEL: must be one of ${LEVELS.join(', ')}`]);
+export function auditLoggerOptions({ development, level }: AuditLogging): Params {
   return {
     pinoHttp: {
       level,

@@ -24,13 +24,13 @@ function authentication({ trail: { auth }, apiKey }: AuditConsumerOptions): stri
  * (`EVENTS_BROKER_URL` is required).
  */
 async function main(): Promise<void> {
-  const { options, logging } = configOrExit('audit consumer', () => ({
-    options: loadAuditConsumerConfig(),
-    logging: auditLoggerOptions(),
-  }));
+  const { logging, ...options } = configOrExit('audit consumer', () => loadAuditConsumerConfig());
   // An application context initializes (and binds its consumer) while it is created.
   const app = await NestFactory.createApplicationContext(
-    { module: AuditConsumerApp, imports: [LoggerModule.forRoot(logging), AuditConsumerModule.forRoot(options)] },
+    {
+      module: AuditConsumerApp,
+      imports: [LoggerModule.forRoot(auditLoggerOptions(logging)), AuditConsumerModule.forRoot(options)],
+    },
     { bufferLogs: true, abortOnError: false, logger: ['error', 'warn'] },
   ).catch((error: unknown) => {
     const failure = consumerStartupFailure(error, options);

@@ -19,3 +19,4 @@ export {
 } from './env-values';
 export { validatedConfigModule } from './validated-config.module';
 export { StartupFailure } from './startup-failure';
+export { LOGGING_KEYS, LOG_LEVELS, type LogLevel, logLevelOf } from './logging-keys';

@@ -4,7 +4,9 @@ import {
   defineConfigNamespace,
   envInteger,
   envList,
+  LOGGING_KEYS,
   loadConfig,
+  logLevelOf,
 } from '@ehr-gateway/config';
 import { authConfig, type AuthModuleOptions } from '@ehr-gateway/auth';
 import { cdsConfig } from '@ehr-gateway/cds';
@@ -15,8 +17,6 @@ import { notereaderConfig } from '@ehr-gateway/notereader';
 import { z } from 'zod';
 import { consoleConfig } from '../console/console.config';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 const AUTH_MODES = ['api-key', 'smart', 'none'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
@@ -62,11 +62,7 @@ export const gatewayConfig = defineConfigNamespace({
   keys: {
     PORT: envInteger(0, 65535).default(3000).describe('HTTP port.'),
     HOST: z.string().min(1).default('0.0.0.0').describe('Interface the HTTP server binds.'),
-    NODE_ENV: z
-      .enum(['development', 'production', 'test'])
-      .default('development')
-      .describe('`development` logs readable lines at debug level; `production` JSON at info.'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).optional().describe('Log level. Default: `debug` in development, `info` otherwise.'),
+    ...LOGGING_KEYS,
     GATEWAY_API_KEYS: envList()
       .pipe(z.array(z.string().regex(/^\S{16,}$/, 'each key must be at least 16 characters without spaces')))
       .default([])
@@ -149,7 +145,7 @@ export const gatewayConfig = defineConfigNamespace({
     port: keys.PORT,
     host: keys.HOST,
     environment: keys.NODE_ENV,
-    logLevel: keys.LOG_LEVEL ?? (keys.NODE_ENV === 'development' ? 'debug' : 'info'),
+    logLevel: logLevelOf(keys),
     auth: inboundAuth(keys.GATEWAY_AUTH, keys.GATEWAY_API_KEYS, keys.NODE_ENV),
     apiKeys: keys.GATEWAY_API_KEYS,
     publicUrl: publicUrl(keys.GATEWAY_PUBLIC_URL, keys.NODE_ENV),
