@@ -1,4 +1,4 @@
-import { withoutCredentials } from '@ehr-gateway/events';
+import { withoutCredentials } from '@ehr-gateway/common';
 import { errors } from '@nats-io/nats-core';
 import { StartupFailure } from '@ehr-gateway/config';
 import type { AuditConsumerOptions } from './audit-consumer.module';

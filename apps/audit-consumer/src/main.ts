@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EXIT_CONFIG, configOrExit } from '@ehr-gateway/config';
-import { withoutCredentials } from '@ehr-gateway/events';
 import { Logger, LoggerModule } from 'nestjs-pino';
-import { BootstrapQuietLogger } from '@ehr-gateway/common';
+import { BootstrapQuietLogger, withoutCredentials } from '@ehr-gateway/common';
 import { loadAuditConsumerConfig } from './audit-consumer.config';
 import { AuditConsumerModule, type AuditConsumerOptions } from './audit-consumer.module';
 import { auditLoggerOptions } from './audit-logging';

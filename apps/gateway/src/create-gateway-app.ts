@@ -2,7 +2,6 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { withoutCredentials } from '@ehr-gateway/events';
 import { FHIR_JSON, bodyParserOutcome, bodyParserProblem } from '@ehr-gateway/fhir';
 import { SoapFault, faultEnvelope } from '@ehr-gateway/notereader';
 import { json, text, type NextFunction, type Request, type Response } from 'express';
@@ -15,7 +14,7 @@ import { GatewayMetrics } from './observability/gateway-metrics';
 import { httpMetricsMiddleware } from './observability/http-metrics.middleware';
 import { applyHttpSecurity } from './security/http-security';
 import { checkJsonBody } from './security/json-depth';
-import { BootstrapQuietLogger } from '@ehr-gateway/common';
+import { BootstrapQuietLogger, withoutCredentials } from '@ehr-gateway/common';
 import { StartupFailure } from '@ehr-gateway/config';
 import { NamespacedNatsServer } from './transport/namespaced-nats.server';
 

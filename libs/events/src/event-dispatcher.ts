@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EHREvent } from './ehr-event';
 import { EventDeliveryError, ListenerFailure } from './event-delivery.error';
 import { EventListener, EventListenerRegistry } from './event-listener.registry';
-import { eventSpanAttributes, inSpan, tracer, tracingEnabled } from './tracing';
+import { inSpan, tracer, tracingEnabled } from '@ehr-gateway/common';
+import { eventSpanAttributes } from './tracing';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';

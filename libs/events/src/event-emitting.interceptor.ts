@@ -3,7 +3,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Observable, Observer, Subscriber, catchError, from, mergeMap } from 'rxjs';
 import type { EHREventType, EventDetails } from './ehr-event';
 import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
-import { problemOf } from './failure-problem';
+import { problemOf } from '@ehr-gateway/common';
 import { OperationEvents } from './operation-events.service';
 import type { OperationFactFields } from './operation-facts';
 

@@ -1,30 +1,4 @@
-import { Attributes, ProxyTracerProvider, SpanStatusCode, trace } from '@opentelemetry/api';
-
-/** The gateway's OpenTelemetry tracer: a no-op until an SDK is registered (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
-export const tracer = trace.getTracer('ehr-gateway');
-
-/** The provider the global one delegates to while no SDK is registered. */
-const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
-
-/** Whether an OpenTelemetry SDK is registered: without one, spans record nothing and need not be started. */
-export function tracingEnabled(): boolean {
-  const provider = trace.getTracerProvider();
-  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_PROVIDER;
-}
-
-/** Runs `work` in a span of its own (a child of the active one), recording a thrown error on it. */
-export async function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await work();
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
+import type { Attributes } from '@opentelemetry/api';
 
 /** The attributes naming an event on a span: ids only, never payload content. */
 export function eventSpanAttributes(event: { id: string; eventType: string; correlationId?: string }): Attributes {

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { PUBLIC_URL_SETTING } from '@ehr-gateway/events';
+import { PUBLIC_URL_SETTING } from '@ehr-gateway/common';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { GatewayConfig } from '../config/gateway-config';

@@ -1,4 +1,4 @@
-import { withoutCredentials } from '@ehr-gateway/events';
+import { withoutCredentials } from '@ehr-gateway/common';
 import { createClient } from 'redis';
 import { StartupFailure } from '@ehr-gateway/config';
 

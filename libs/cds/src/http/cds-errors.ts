@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { problemOf, stackFramesOf } from '@ehr-gateway/events';
+import { problemOf, stackFramesOf } from '@ehr-gateway/common';
 import type { Response } from 'express';
 import type { CdsErrorDto } from '../dto/cds-error.dto';
 

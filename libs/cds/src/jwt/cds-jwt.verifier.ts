@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTVerifyGetKey, jwtVerify } from 'jose';
 import { isHttpsOrLoopbackHttp } from '@ehr-gateway/config';
-import { publicBaseUrl } from '@ehr-gateway/events';
+import { publicBaseUrl } from '@ehr-gateway/common';
 import type { Request } from 'express';
 import { InjectCdsOptions } from '../cds.module-definition';
 import { CDS_DEFAULTS } from '../constants';

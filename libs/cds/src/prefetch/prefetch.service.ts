@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FhirError, FhirGateway, FhirOperation, entryOperation, isOperationOutcome } from '@ehr-gateway/fhir';
-import { inSpan } from '@ehr-gateway/events';
+import { inSpan } from '@ehr-gateway/common';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { InjectCdsOptions } from '../cds.module-definition';
 import { CdsError } from '../http/cds-errors';

@@ -4,8 +4,8 @@ import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { EHREvent } from '../ehr-event';
-import { eventSpanAttributes, inSpan } from '../tracing';
-import { withoutCredentials } from './broker-url';
+import { eventSpanAttributes } from '../tracing';
+import { inSpan, withoutCredentials } from '@ehr-gateway/common';
 import { toCloudEvent } from './cloud-event';
 import { InjectEventBrokerOptions } from './event-broker.module-definition';
 import { EventBrokerOptions, resolveBrokerOptions } from './event-broker.options';

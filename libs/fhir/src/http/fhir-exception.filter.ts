@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { problemOf, stackFramesOf } from '@ehr-gateway/events';
+import { problemOf, stackFramesOf } from '@ehr-gateway/common';
 import type { Response } from 'express';
 import { FHIR_JSON } from '../constants';
 import { FhirError } from '../errors/fhir-error';

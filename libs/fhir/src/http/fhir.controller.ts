@@ -2,7 +2,7 @@ import { All, Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseIn
 import { ApiExcludeEndpoint, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { Request, Response } from 'express';
-import { publicBaseUrl } from '@ehr-gateway/events';
+import { publicBaseUrl } from '@ehr-gateway/common';
 import { FHIR_JSON } from '../constants';
 import { FHIR_BASE_PATH } from '../fhir.module-definition';
 import { FhirError } from '../errors/fhir-error';

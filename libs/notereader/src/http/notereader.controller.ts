@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { publicBaseUrl } from '@ehr-gateway/events';
+import { publicBaseUrl } from '@ehr-gateway/common';
 import type { Request, Response } from 'express';
 import { SOAP_ACTION } from '../constants';
 import { NoteReaderService } from '../notereader.service';
