@@ -6,7 +6,8 @@
  * file loaded before. Results go to the parent over IPC.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { FhirStore, WRITE_PREPARER_IDLE_MS } from '@ehr-gateway/fhir-store';
+import { FhirStore } from '@ehr-gateway/fhir-store';
+import { WRITE_PREPARER_IDLE_MS } from '../../libs/fhir-store/src/writer/write-preparer';
 import { rssMegabytes } from '../support/percentiles';
 import { benchBundles } from './bench-data';
 import { PagingFigures, SearchFigures, timeSearches } from './search-timing';

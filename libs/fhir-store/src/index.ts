@@ -1,5 +1,4 @@
 export { FhirStore, type FhirStoreOptions } from './fhir-store';
-export { WRITE_PREPARER_IDLE_MS } from './writer/write-preparer';
 export { FhirStoreModule, InjectFhirStoreOptions, type FhirStoreModuleOptions } from './fhir-store.module';
 export { syntheticPatientBundles, type SyntheticOptions } from './synthetic/synthetic-patients';
 export { fhirStoreConfig } from './fhir-store.config';

@@ -1,6 +1,6 @@
 export { FHIR_JSON, FHIR_VERSION, RESERVED_SOURCE_NAMES, UNKNOWN_SOURCE } from './constants';
 export { FhirError } from './errors/fhir-error';
-export { isOperationOutcome, issueCodeForStatus, operationOutcome } from './errors/operation-outcome';
+export { isOperationOutcome, operationOutcome } from './errors/operation-outcome';
 export { loadFhirDefinitions, validateFhirResource } from './definitions';
 export { assertResourceType, resourceTypes } from './resource-types';
 export { FhirGateway, type SearchParams, type SourceOption } from './fhir-gateway.service';
