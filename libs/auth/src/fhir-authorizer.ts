@@ -3,6 +3,7 @@ import { RequestContextService, type AuthorizationDecision, type PresentedCreden
 import {
   entryOperation,
   FhirError,
+  operationOutcome,
   resourceTypes,
   searchesWholeCompartment,
   type FhirAccessControl,
@@ -383,21 +384,17 @@ export class FhirAuthorizer implements FhirAccessControl {
     lookup: ResourceLookup,
   ): Promise<FhirAccessGrant> {
     const bundle = operation.body as Bundle;
-    const entries = bundle.entry ?? [];
+    const entries = entriesOf(bundle);
     const denied = new Map<number, Denial>();
     const checkedEntries: BundleEntry[] = [];
     for (const [index, entry] of entries.entries()) {
-      if (!entry.request?.method || !entry.request.url) {
-        checkedEntries.push(entry);
-        continue;
-      }
-      const classified = entryOperation(entry.request.method, entry.request.url);
+      const classified = entryOperation(entry.request!.method, entry.request!.url);
       // An entry whose request is not a FHIR interaction cannot be authorized: refused, never passed on.
       if (!classified) {
         denied.set(index, { status: 403, reason: `entry ${index}: not a recognised FHIR interaction` });
         continue;
       }
-      const { ifNoneExist, ifMatch } = entry.request;
+      const { ifNoneExist, ifMatch } = entry.request!;
       const headers = { ...(ifNoneExist && { 'if-none-exist': ifNoneExist }), ...(ifMatch && { 'if-match': ifMatch }) };
       const entryOp = { ...classified, body: entry.resource, headers };
       const checked = await this.checkOperation(caller, source, entryOp, lookup);
@@ -470,6 +467,36 @@ function withNotice(response: FhirResponse, notice: string | undefined): FhirRes
     search: { mode: 'outcome' },
   };
   return { ...response, body: { ...bundle, entry: [...(bundle.entry ?? []), outcome] } };
+}
+
+const invalidBundle = (problem: string, expression: string) =>
+  new FhirError(400, operationOutcome('invalid', problem, [expression]));
+
+/**
+ * A transaction's or batch's entries, each an object with a request (a method and a url): anything else cannot
+ * be authorized, and is refused (400) naming its index, never its content.
+ */
+function entriesOf(bundle: Bundle): BundleEntry[] {
+  const entries: unknown = bundle.entry ?? [];
+  if (!Array.isArray(entries)) throw invalidBundle('Bundle.entry must be an array', 'Bundle.entry');
+  for (const [index, entry] of entries.entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw invalidBundle(`Bundle entry ${index} is not an object`, `Bundle.entry[${index}]`);
+    }
+    const request = (entry as BundleEntry).request as Partial<BundleEntry['request']> | null | undefined;
+    if (typeof request?.method !== 'string' || typeof request.url !== 'string' || !request.url) {
+      throw invalidBundle(`Bundle entry ${index} has no request method and url`, `Bundle.entry[${index}].request`);
+    }
+    for (const condition of ['ifNoneExist', 'ifMatch'] as const) {
+      if (request[condition] !== undefined && typeof request[condition] !== 'string') {
+        throw invalidBundle(
+          `Bundle entry ${index} has a ${condition} that is no string`,
+          `Bundle.entry[${index}].request.${condition}`,
+        );
+      }
+    }
+  }
+  return entries as BundleEntry[];
 }
 
 /** A bundle entry whose request is the checked operation's (its search narrowed, its conditions pinned). */

@@ -1,0 +1,131 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Resource } from '@medplum/fhirtypes';
+import request from 'supertest';
+import { FhirGateway } from '@ehr-gateway/fhir';
+import { createTestGateway } from './support/gateway-app';
+import { MockEhrServer } from './support/mock-ehr-server';
+import { SmartAuthorizationServer } from './support/smart-authorization-server';
+
+/**
+ * Regression tests for the red-team findings on SMART authorization (F11 here), with the red team's own
+ * requests, tokens from a real oidc-provider and the embedded store. The expected answers come from SMART App
+ * Launch (a `patient/` scope reaches only the compartment of the token's patient; a v2 query restriction, only the
+ * resources that match it) and FHIR R4 search (`total` and `_summary=count` count the matches).
+ */
+const AUDIENCE = 'https://gateway.example.org/fhir';
+const A = 'lk-a';
+const B = 'lk-b';
+const LINKED = 'hb-b';
+
+const category = (code: string) => [
+  { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code }] },
+];
+const observation = (id: string, subject: string, extra: Record<string, unknown>) => ({
+  resourceType: 'Observation',
+  id,
+  status: 'final',
+  subject: { reference: `Patient/${subject}` },
+  ...extra,
+});
+
+/**
+ * A (the attacker) and B (the victim: name, birth date, an HIV condition, a positive HIV test in no category);
+ * a record of B's that links to A (`hb-b`, as linked or merged records do), with its own HIV condition; A's own
+ * social-history observations (three) and a laboratory one.
+ */
+const DATA_SET = [
+  { resourceType: 'Patient', id: A, name: [{ family: 'Attacker' }] },
+  { resourceType: 'Patient', id: B, name: [{ family: 'Thistlewood', given: ['Ysolde'] }], birthDate: '1971-03-04' },
+  {
+    resourceType: 'Patient',
+    id: LINKED,
+    name: [{ family: 'Thistlewood' }],
+    birthDate: '1971-03-04',
+    link: [{ other: { reference: `Patient/${A}` }, type: 'seealso' }],
+  },
+  ...[B, LINKED].map((subject) => ({
+    resourceType: 'Condition',
+    id: `${subject}-hiv`,
+    subject: { reference: `Patient/${subject}` },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '86406008' }], text: 'HIV infection' },
+  })),
+  observation(`${B}-obs`, B, {
+    code: { coding: [{ system: 'http://loinc.org', code: '75622-1' }], text: 'HIV 1 and 2 tests' },
+    valueString: 'positive',
+  }),
+  ...[0, 1, 2].map((n) =>
+    observation(`tt-soc${n}`, A, {
+      category: category('social-history'),
+      code: { coding: [{ system: 'http://loinc.org', code: 'alcohol' }] },
+    }),
+  ),
+  observation('tt-lab', A, {
+    category: category('laboratory'),
+    code: { coding: [{ system: 'http://loinc.org', code: 'glu' }] },
+  }),
+] as Resource[];
+
+describe('SMART authorization leaks found by the red team (tokens from oidc-provider, embedded store)', () => {
+  let authServer: SmartAuthorizationServer;
+  let upstream: MockEhrServer;
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+  const post = (path: string, token: string, body: object) =>
+    http().post(`/fhir/local/${path}`).auth(token, { type: 'bearer' }).type('application/fhir+json').send(body);
+
+  beforeAll(async () => {
+    authServer = await new SmartAuthorizationServer(AUDIENCE).start();
+    upstream = await new MockEhrServer({ id: 'no-auth' }).start();
+    app = await createTestGateway({
+      ...authServer.gatewayEnv(),
+      FHIR_SEED_PATIENTS: '0',
+      FHIR_SOURCES: JSON.stringify({ ehr: `${upstream.url}/fhir/R4` }),
+    });
+    await app.get(FhirGateway).transaction({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: DATA_SET.map((resource) => ({
+        resource,
+        request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+      })),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await authServer?.stop();
+    await upstream?.stop();
+  });
+
+  describe('F11: a Bundle entry that is no object is a 400 naming it', () => {
+    it.each<[string, unknown[], string]>([
+      ['entry: [null]', [null], 'Bundle.entry[0]'],
+      [
+        'a second entry that is a string',
+        [{ request: { method: 'GET', url: `Patient/${A}` } }, 'x'],
+        'Bundle.entry[1]',
+      ],
+      ['a url that is a number', [{ request: { method: 'GET', url: 5 } }], 'Bundle.entry[0].request'],
+      [
+        'an ifNoneExist that is an object',
+        [{ request: { method: 'POST', url: 'Observation', ifNoneExist: {} } }],
+        'Bundle.entry[0].request.ifNoneExist',
+      ],
+    ])('%s', async (_, entry, expression) => {
+      const token = await authServer.authorizationCodeToken('launch/patient patient/*.cruds', A);
+      for (const type of ['batch', 'transaction']) {
+        const response = await post('', token, { resourceType: 'Bundle', type, entry });
+        expect(response.status).toBe(400);
+        expect(response.body.resourceType).toBe('OperationOutcome');
+        expect(response.body.issue[0].expression).toEqual([expression]);
+      }
+    });
+
+    it('entry that is no array is a 400 too', async () => {
+      const token = await authServer.authorizationCodeToken('launch/patient patient/*.rs', A);
+      const response = await post('', token, { resourceType: 'Bundle', type: 'batch', entry: { 0: null } });
+      expect(response.status).toBe(400);
+      expect(response.body.issue[0].expression).toEqual(['Bundle.entry']);
+    });
+  });
+});
