@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { FhirGateway } from '@ehr-gateway/fhir';
+import { bundleIds } from './support/authorization-fixtures';
 import { createTestGateway } from './support/gateway-app';
 import { MockEhrServer } from './support/mock-ehr-server';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
 
 /**
- * Regression tests for the red-team findings on SMART authorization (F11 here), with the red team's own
+ * Regression tests for the red-team findings on SMART authorization (F6, F11 here), with the red team's own
  * requests, tokens from a real oidc-provider and the embedded store. The expected answers come from SMART App
  * Launch (a `patient/` scope reaches only the compartment of the token's patient; a v2 query restriction, only the
  * resources that match it) and FHIR R4 search (`total` and `_summary=count` count the matches).
@@ -65,11 +66,18 @@ const DATA_SET = [
   }),
 ] as Resource[];
 
+const batchOf = (...urls: string[]): Bundle => ({
+  resourceType: 'Bundle',
+  type: 'batch',
+  entry: urls.map((url) => ({ request: { method: 'GET', url } })),
+});
+
 describe('SMART authorization leaks found by the red team (tokens from oidc-provider, embedded store)', () => {
   let authServer: SmartAuthorizationServer;
   let upstream: MockEhrServer;
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
+  const get = (path: string, token: string) => http().get(`/fhir/local/${path}`).auth(token, { type: 'bearer' });
   const post = (path: string, token: string, body: object) =>
     http().post(`/fhir/local/${path}`).auth(token, { type: 'bearer' }).type('application/fhir+json').send(body);
 
@@ -95,6 +103,86 @@ describe('SMART authorization leaks found by the red team (tokens from oidc-prov
     await app?.close();
     await authServer?.stop();
     await upstream?.stop();
+  });
+
+  describe('F6: no total counts resources the token cannot see, in a batch or not', () => {
+    const HIV_TEST = 'http://loinc.org|75622-1';
+
+    it('a user token with two category-restricted scopes learns no count of B’s HIV tests', async () => {
+      const token = await authServer.authorizationCodeToken(
+        'user/Observation.rs?category=laboratory user/Observation.rs?category=vital-signs',
+        'Practitioner/rt-doc',
+      );
+      for (const patient of [B, A]) {
+        const query = `Observation?subject=Patient/${patient}&code=${HIV_TEST}&_summary=count`;
+        const direct = await get(query, token);
+        expect(direct.status).toBe(200);
+        expect(direct.body.total).toBeUndefined();
+        const batch = await post('', token, batchOf(query));
+        expect(batch.body.entry[0].response.status).toMatch(/^200/);
+        expect(batch.body.entry[0].resource.total).toBeUndefined();
+      }
+      // Without _summary=count: nothing of B's either.
+      const listed = await get(`Observation?subject=Patient/${B}&code=${HIV_TEST}`, token);
+      expect(bundleIds(listed.body)).toEqual([]);
+      expect(listed.body.total).toBeUndefined();
+    });
+
+    it('a patient token with two category-restricted scopes gets no count of its social-history observations in a batch', async () => {
+      const token = await authServer.authorizationCodeToken(
+        'launch/patient patient/Observation.rs?category=laboratory patient/Observation.rs?category=vital-signs',
+        A,
+      );
+      const direct = await get('Observation?code=http://loinc.org|alcohol&_summary=count', token);
+      expect(direct.status).toBe(200);
+      expect(direct.body.total).toBeUndefined();
+      const batch = await post(
+        '',
+        token,
+        batchOf(
+          'Observation?code=http://loinc.org|alcohol&_summary=count',
+          'Observation?code=http://loinc.org|alcohol&_total=accurate&_count=0',
+          'Observation?_total=accurate',
+        ),
+      );
+      expect(batch.status).toBe(200);
+      const [count, none, listed] = batch.body.entry as BundleEntry[];
+      expect((count.resource as Bundle).total).toBeUndefined();
+      expect((none.resource as Bundle).total).toBeUndefined();
+      // The laboratory observation only, and no total.
+      expect(bundleIds(listed.resource as Bundle)).toEqual(['Observation/tt-lab']);
+      expect((listed.resource as Bundle).total).toBeUndefined();
+    });
+
+    it('one restricted user scope, and patient/*.rs, in a batch: no total either', async () => {
+      const laboratory = await authServer.authorizationCodeToken(
+        'user/Observation.rs?category=laboratory',
+        'Practitioner/rt-doc',
+      );
+      const patient = await authServer.authorizationCodeToken('launch/patient patient/*.rs', A);
+      for (const [token, query] of [
+        [laboratory, `Observation?subject=Patient/${B}&code=${HIV_TEST}&_summary=count`],
+        [patient, 'Observation?_summary=count'],
+        [patient, `Patient/${A}/*?_summary=count`],
+      ]) {
+        const direct = await get(query, token);
+        expect(direct.status).toBe(200);
+        expect(direct.body).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
+        expect(direct.body.total).toBeUndefined();
+        const [entry] = (await post('', token, batchOf(query))).body.entry;
+        expect(entry.response.status).toMatch(/^200/);
+        expect(entry.resource.total).toBeUndefined();
+      }
+    });
+
+    it('a token that reaches every Observation gets the count, directly and in a batch', async () => {
+      const token = await authServer.clientCredentialsToken('system/*.rs');
+      const query = `Observation?subject=Patient/${B}&code=${HIV_TEST}&_summary=count`;
+      expect((await get(query, token)).body.total).toBe(1);
+      expect((await post('', token, batchOf(query))).body.entry[0].resource.total).toBe(1);
+      const user = await authServer.authorizationCodeToken('user/Observation.rs', 'Practitioner/rt-doc');
+      expect((await get(`Observation?subject=Patient/${A}&code=${HIV_TEST}&_summary=count`, user)).body.total).toBe(0);
+    });
   });
 
   describe('F11: a Bundle entry that is no object is a 400 naming it', () => {

@@ -18,7 +18,7 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { FHIR_ACCESS_POLICY } from './constants';
 import { SmartDiscovery } from './discovery/smart-discovery';
 import { InboundAuthenticator, MissingCredentialError } from './inbound-authenticator';
-import type { FhirAccessPolicy, SearchNarrowing } from './interfaces/access-policy.interface';
+import type { AccessDecision, FhirAccessPolicy, SearchNarrowing } from './interfaces/access-policy.interface';
 import type { AuthModuleOptions } from './interfaces/auth-module-options.interface';
 import type { Caller } from './interfaces/caller.interface';
 import { patchedResource, pinnedTo } from './patched-resource';
@@ -57,6 +57,10 @@ const withQuery = (query: string | undefined, extra: SearchNarrowing) => {
 /** The type of the resource an entry's `request.url` or `fullUrl` names (`.../Observation/1[/_history/2]`). */
 const REFERENCED_TYPE = /(?:^|\/)([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1)[0])?.[1];
+
+/** Whether an allowed decision leaves the caller only part of the type (a narrowing says so too). */
+const reachesPart = (decision: AccessDecision) =>
+  decision.allowed && (decision.narrowing !== undefined || decision.partial === true);
 
 /** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
 interface CheckedOperation {
@@ -211,18 +215,19 @@ export class FhirAuthorizer implements FhirAccessControl {
     }
     // What selects resources by a search must be a search the caller may run, narrowed alike: the condition
     // of a conditional update or delete, and a conditional create's If-None-Exist (else it reveals matches).
-    let narrowing = decision.narrowing;
+    let selection: AccessDecision = decision;
     const ifNoneExist = operation.interaction === 'create' ? operation.headers?.['if-none-exist'] : undefined;
     if (((permission === 'u' || permission === 'd') && operation.id === undefined) || ifNoneExist !== undefined) {
-      const selection = await ask('s', 'search', undefined);
-      if (!selection.allowed) return { denial: { status: 403, ...selection } };
-      narrowing = selection.narrowing;
+      const asked = await ask('s', 'search', undefined);
+      if (!asked.allowed) return { denial: { status: 403, ...asked } };
+      selection = asked;
     }
+    const narrowing = selection.allowed ? selection.narrowing : undefined;
     // An instance history's answer lists deleted versions too: whether the caller reaches the whole type decides.
-    let confined = narrowing !== undefined;
+    let confined = reachesPart(selection);
     if (operation.interaction === 'history' && operation.id !== undefined) {
       const search = await ask('s', 'search', undefined);
-      confined = !search.allowed || search.narrowing !== undefined;
+      confined = !search.allowed || reachesPart(search);
     }
     if (!narrowing || !this.enforce) return { operation: checkedOperation, confined };
     if (ifNoneExist !== undefined) {
@@ -274,7 +279,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         },
       };
     }
-    const confined = decisions.some((decision) => decision.allowed && decision.narrowing !== undefined);
+    const confined = decisions.some(reachesPart);
     if (left.length === 0) return { operation, confined };
     const notice = asked
       ? `Left out of _type, not permitted to this token: ${left.join(', ')}`
@@ -344,7 +349,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         });
         wholeType.set(
           resourceType,
-          Promise.resolve(decision).then((d) => d.allowed && d.narrowing === undefined),
+          Promise.resolve(decision).then((d) => d.allowed && !reachesPart(d)),
         );
       }
       return wholeType.get(resourceType)!;
@@ -386,6 +391,7 @@ export class FhirAuthorizer implements FhirAccessControl {
     const bundle = operation.body as Bundle;
     const entries = entriesOf(bundle);
     const denied = new Map<number, Denial>();
+    const confined = new Set<number>();
     const checkedEntries: BundleEntry[] = [];
     for (const [index, entry] of entries.entries()) {
       const classified = entryOperation(entry.request!.method, entry.request!.url);
@@ -402,6 +408,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         denied.set(index, { ...checked.denial, reason: `entry ${index}: ${checked.denial.reason}` });
         continue;
       }
+      if (checked.confined) confined.add(index);
       checkedEntries.push(checkedRequest(entry, checked.operation));
     }
     if (denied.size > 0) {
@@ -421,19 +428,31 @@ export class FhirAuthorizer implements FhirAccessControl {
         const merged: BundleEntry[] = [];
         for (const index of entries.keys()) {
           const denial = denied.get(index);
-          merged.push(denial ? deniedEntry(denial) : await this.checkedEntry(caller, source, answered.shift()));
+          merged.push(
+            denial
+              ? deniedEntry(denial)
+              : await this.checkedEntry(caller, source, answered.shift(), confined.has(index)),
+          );
         }
         return { ...response, body: { ...(response.body as Bundle), entry: merged } };
       },
     };
   }
 
-  /** One entry of a batch or transaction answer: a read the caller may not see answers 403, a search is withheld from. */
-  private async checkedEntry(caller: Caller, source: string, entry: BundleEntry | undefined): Promise<BundleEntry> {
+  /**
+   * One entry of a batch or transaction answer: a read the caller may not see answers 403, a search (or
+   * history) is withheld from as it would be on its own, `confined` as its check found.
+   */
+  private async checkedEntry(
+    caller: Caller,
+    source: string,
+    entry: BundleEntry | undefined,
+    confined: boolean,
+  ): Promise<BundleEntry> {
     const resource = entry?.resource;
     if (!entry || !resource || !entry.response?.status.startsWith('2')) return entry ?? {};
     if (resource.resourceType === 'Bundle')
-      return { ...entry, resource: await this.withheld(caller, source, resource) };
+      return { ...entry, resource: await this.withheld(caller, source, resource, confined) };
     const denial = await this.checkResource(caller, resource, 'r');
     if (!denial || !this.enforce) return entry;
     return deniedEntry(denial);
