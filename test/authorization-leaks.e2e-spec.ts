@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import request from 'supertest';
 import { FhirGateway } from '@ehr-gateway/fhir';
 import { bundleIds } from './support/authorization-fixtures';
@@ -8,7 +8,7 @@ import { MockEhrServer } from './support/mock-ehr-server';
 import { SmartAuthorizationServer } from './support/smart-authorization-server';
 
 /**
- * Regression tests for the red-team findings on SMART authorization (F6, F11 here), with the red team's own
+ * Regression tests for the red-team findings on SMART authorization (F2, F6, F11), with the red team's own
  * requests, tokens from a real oidc-provider and the embedded store. The expected answers come from SMART App
  * Launch (a `patient/` scope reaches only the compartment of the token's patient; a v2 query restriction, only the
  * resources that match it) and FHIR R4 search (`total` and `_summary=count` count the matches).
@@ -71,6 +71,7 @@ const batchOf = (...urls: string[]): Bundle => ({
   type: 'batch',
   entry: urls.map((url) => ({ request: { method: 'GET', url } })),
 });
+const diagnosticsOf = (body: OperationOutcome) => body.issue?.map((issue) => issue.diagnostics).join('; ') ?? '';
 
 describe('SMART authorization leaks found by the red team (tokens from oidc-provider, embedded store)', () => {
   let authServer: SmartAuthorizationServer;
@@ -103,6 +104,143 @@ describe('SMART authorization leaks found by the red team (tokens from oidc-prov
     await app?.close();
     await authServer?.stop();
     await upstream?.stop();
+  });
+
+  describe('F2: chained parameters and _has are no oracle on another patient', () => {
+    /** A refusal that tells nothing of B: 403, naming the parameter, the same whether B matches or not. */
+    const expectRefused = (response: request.Response, parameter: string) => {
+      expect(response.status).toBe(403);
+      expect(diagnosticsOf(response.body)).toContain(parameter);
+      expect(JSON.stringify(response.body)).not.toMatch(/Thistlewood|Ysolde|lk-b|hb-b/);
+    };
+
+    it('a read-only patient/*.rs token: _has through a record linking to its patient is refused, match or not', async () => {
+      const token = await authServer.authorizationCodeToken('launch/patient patient/*.rs', A);
+      for (const query of [
+        'Patient?_has:Patient:link:name=Thistlewood',
+        'Patient?_has:Patient:link:name=Smith',
+        'Patient?_has:Patient:link:_has:Condition:subject:code=86406008',
+        'Patient?_has:Patient:link:_has:Condition:subject:code=44054006',
+      ]) {
+        expectRefused(await get(query, token), '_has');
+      }
+      // What it may see is still answered: its own record.
+      const own = await get('Patient', token);
+      expect(own.status).toBe(200);
+      expect(bundleIds(own.body)).toEqual([`Patient/${A}`]);
+    });
+
+    describe('a patient/*.cruds token that points its own records at B’s', () => {
+      let token: string;
+
+      beforeAll(async () => {
+        token = await authServer.authorizationCodeToken('launch/patient patient/*.cruds', A);
+      });
+
+      it('may write its own records, but reads none of B’s', async () => {
+        await http()
+          .put(`/fhir/local/Patient/${A}`)
+          .auth(token, { type: 'bearer' })
+          .type('application/fhir+json')
+          .send({
+            resourceType: 'Patient',
+            id: A,
+            name: [{ family: 'Attacker' }],
+            link: [{ other: { reference: `Patient/${B}` }, type: 'seealso' }],
+          })
+          .expect(200);
+        await http()
+          .put(`/fhir/local/Observation/${A}-obs`)
+          .auth(token, { type: 'bearer' })
+          .type('application/fhir+json')
+          .send(
+            observation(`${A}-obs`, A, {
+              code: { text: 'x' },
+              focus: [{ reference: `Observation/${B}-obs` }],
+              hasMember: [{ reference: `Observation/${B}-obs` }],
+            }),
+          )
+          .expect(201);
+        expect((await get(`Patient/${B}`, token)).status).toBe(403);
+        expect((await get(`Condition/${B}-hiv`, token)).status).toBe(403);
+      });
+
+      it('the red team’s chains are refused, naming the parameter, whether B matches or not', async () => {
+        for (const [query, parameter] of [
+          ['Patient?link:Patient.name=Thistlewood', 'link:Patient.name'],
+          ['Patient?link:Patient.name=Smith', 'link:Patient.name'],
+          ['Patient?link:Patient.birthdate=1971-03-04', 'link:Patient.birthdate'],
+          ['Patient?link:Patient.birthdate=1980', 'link:Patient.birthdate'],
+          ['Patient?link:Patient._has:Condition:subject:code=86406008', 'link:Patient._has:Condition:subject:code'],
+          ['Patient?link:Patient._has:Condition:subject:code=44054006', 'link:Patient._has:Condition:subject:code'],
+          ['Observation?has-member:Observation.value-string=positive', 'has-member:Observation.value-string'],
+          ['Observation?has-member:Observation.value-string=negative', 'has-member:Observation.value-string'],
+          ['Observation?focus:Observation.code=75622-1', 'focus:Observation.code'],
+          [`Patient/${A}/Patient?link:Patient.name=Thistle`, 'link:Patient.name'],
+          [`Patient/${A}/*?link:Patient.name=Thistle`, 'link:Patient.name'],
+        ]) {
+          expectRefused(await get(query, token), parameter);
+        }
+      });
+
+      it('by POST _search, in a batch, in a conditional create, and to an upstream source alike', async () => {
+        const form = await http()
+          .post('/fhir/local/Patient/_search')
+          .auth(token, { type: 'bearer' })
+          .type('form')
+          .send({ 'link:Patient.name': 'Thistlewood' });
+        expectRefused(form, 'link:Patient.name');
+
+        const batch = await post('', token, batchOf('Patient?link:Patient.name=Thistlewood', `Patient/${A}`));
+        expect(batch.status).toBe(200);
+        expect(batch.body.entry.map((entry: BundleEntry) => entry.response!.status.slice(0, 3))).toEqual([
+          '403',
+          '200',
+        ]);
+
+        const conditional = await http()
+          .post('/fhir/local/Observation')
+          .auth(token, { type: 'bearer' })
+          .type('application/fhir+json')
+          .set('If-None-Exist', 'focus:Observation.code=75622-1')
+          .send({
+            resourceType: 'Observation',
+            status: 'final',
+            code: { text: 'x' },
+            subject: { reference: `Patient/${A}` },
+          });
+        expectRefused(conditional, 'focus:Observation.code');
+
+        upstream.fhirRequests.length = 0;
+        const upstreamChain = await http()
+          .get('/fhir/ehr/Patient?link:Patient.name=Thistlewood')
+          .auth(token, { type: 'bearer' });
+        expectRefused(upstreamChain, 'link:Patient.name');
+        expect(upstream.fhirRequests).toEqual([]);
+      });
+
+      it('_include of B’s record is still withheld, and so is the total', async () => {
+        const included = await get('Patient?_include=Patient:link', token);
+        expect(included.status).toBe(200);
+        expect(bundleIds(included.body)).toEqual([`Patient/${A}`]);
+        expect(included.body.total).toBeUndefined();
+      });
+    });
+
+    it('a token that reaches every patient (system/*.rs) chains and uses _has as R4 search defines', async () => {
+      const token = await authServer.clientCredentialsToken('system/*.rs');
+      // A's record links to B (Thistlewood); hb-b (Thistlewood) links to A.
+      expect(bundleIds((await get('Patient?link:Patient.name=Thistlewood', token)).body)).toEqual([`Patient/${A}`]);
+      expect(bundleIds((await get('Patient?link:Patient.name=Smith', token)).body)).toEqual([]);
+      // Linked to from a Patient named Thistlewood (hb-b), and from one with an HIV condition (hb-b again).
+      expect(bundleIds((await get('Patient?_has:Patient:link:name=Thistlewood', token)).body)).toEqual([
+        `Patient/${A}`,
+      ]);
+      expect(bundleIds((await get('Patient?_has:Patient:link:name=Smith', token)).body)).toEqual([]);
+      expect(
+        bundleIds((await get('Patient?_has:Patient:link:_has:Condition:subject:code=86406008', token)).body),
+      ).toEqual([`Patient/${A}`]);
+    });
   });
 
   describe('F6: no total counts resources the token cannot see, in a batch or not', () => {

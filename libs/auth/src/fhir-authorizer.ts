@@ -62,6 +62,34 @@ const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1
 const reachesPart = (decision: AccessDecision) =>
   decision.allowed && (decision.narrowing !== undefined || decision.partial === true);
 
+/** A parameter name that can be quoted back: the shape of FHIR parameter names, chains and modifiers included. */
+const QUOTABLE_NAME = /^[A-Za-z0-9_:.-]{1,100}$/;
+
+/**
+ * The first parameter of a search that matches on other resources than those it returns: a chain
+ * (`subject:Patient.name`), a reverse chain (`_has:Condition:subject:code`), or `_filter` (which can say both),
+ * in words that quote no value. Undefined when there is none.
+ */
+function joinedParameter(query: string | undefined): string | undefined {
+  for (const name of new URLSearchParams(query ?? '').keys()) {
+    if (/^_has:/i.test(name)) return "reverse chaining ('_has')";
+    if (name === '_filter') return "'_filter'";
+    if (name.includes('.')) return `chained parameter ${QUOTABLE_NAME.test(name) ? `'${name}'` : '(a chain)'}`;
+  }
+  return undefined;
+}
+
+/**
+ * A search of resources the caller reaches only in part may not match on other resources (another patient's,
+ * a category the token may not read): each query would tell one fact about them. Refused, naming the parameter.
+ */
+function joinDenial(query: string | undefined, resourceType: string): { denial: Denial } | undefined {
+  const joined = joinedParameter(query);
+  if (!joined) return undefined;
+  const reached = resourceType === '*' ? 'the types searched' : resourceType;
+  return { denial: { status: 403, reason: `${joined} refused: this token reaches only part of ${reached}` } };
+}
+
 /** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
 interface CheckedOperation {
   operation: FhirOperation;
@@ -229,6 +257,8 @@ export class FhirAuthorizer implements FhirAccessControl {
       const search = await ask('s', 'search', undefined);
       confined = !search.allowed || reachesPart(search);
     }
+    const joined = confined ? joinDenial(ifNoneExist ?? operation.query, resourceType) : undefined;
+    if (joined) return joined;
     if (!narrowing || !this.enforce) return { operation: checkedOperation, confined };
     if (ifNoneExist !== undefined) {
       const headers = { ...operation.headers, 'if-none-exist': withQuery(ifNoneExist, narrowing) };
@@ -280,6 +310,8 @@ export class FhirAuthorizer implements FhirAccessControl {
       };
     }
     const confined = decisions.some(reachesPart);
+    const joined = confined ? joinDenial(operation.query, '*') : undefined;
+    if (joined) return joined;
     if (left.length === 0) return { operation, confined };
     const notice = asked
       ? `Left out of _type, not permitted to this token: ${left.join(', ')}`

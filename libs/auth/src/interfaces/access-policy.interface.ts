@@ -29,7 +29,7 @@ export type AccessDecision =
       narrowing?: SearchNarrowing;
       /**
        * The caller reaches only part of the type (a patient's compartment, a scope's `?category=`), whether or not
-       * a narrowing can say which part: its searches then report no `total`.
+       * a narrowing can say which part: its searches then report no `total`, and may not chain or use `_has`.
        * A narrowing implies it.
        */
       partial?: boolean;
