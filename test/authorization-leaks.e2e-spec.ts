@@ -227,6 +227,34 @@ describe('SMART authorization leaks found by the red team (tokens from oidc-prov
       });
     });
 
+    it('a user token reaching every Observation but no Patient or Condition: joins onto those are refused', async () => {
+      const observations = await authServer.authorizationCodeToken('user/Observation.rs', 'Practitioner/rt-doc');
+      const names = await get('Observation?subject:Patient.name=Thistlewood', observations);
+      expect(names.status).toBe(403);
+      expect(diagnosticsOf(names.body)).toContain("chained parameter 'subject:Patient.name'");
+      expect(diagnosticsOf(names.body)).toContain('Patient');
+      // Observation to Observation stays inside what it reaches whole: answered as R4 defines.
+      const members = await get('Observation?has-member:Observation.value-string=positive', observations);
+      expect(members.status).toBe(200);
+      expect(bundleIds(members.body)).toEqual([`Observation/${A}-obs`]);
+
+      const withPatients = await authServer.authorizationCodeToken(
+        'user/Observation.rs user/Patient.read',
+        'Practitioner/rt-doc',
+      );
+      expect(bundleIds((await get('Observation?subject:Patient.name=Thistlewood', withPatients)).body)).toEqual([
+        `Observation/${B}-obs`,
+      ]);
+      expect(bundleIds((await get('Patient?_has:Observation:subject:code=75622-1', withPatients)).body)).toEqual([
+        `Patient/${B}`,
+      ]);
+      // Untyped, `subject` may also be a Group, Device or Location; Conditions are not granted at all.
+      expect((await get('Observation?subject.name=Thistlewood', withPatients)).status).toBe(403);
+      const conditions = await get('Patient?_has:Condition:subject:code=86406008', withPatients);
+      expect(conditions.status).toBe(403);
+      expect(diagnosticsOf(conditions.body)).toContain('Condition');
+    });
+
     it('a token that reaches every patient (system/*.rs) chains and uses _has as R4 search defines', async () => {
       const token = await authServer.clientCredentialsToken('system/*.rs');
       // A's record links to B (Thistlewood); hb-b (Thistlewood) links to A.

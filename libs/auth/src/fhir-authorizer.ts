@@ -25,6 +25,7 @@ import { patchedResource, pinnedTo } from './patched-resource';
 import { PatientCompartment } from './patient-compartment';
 import { permissionOf } from './permissions';
 import { PolicyLookups } from './policy-lookups';
+import { searchJoins, typesJoined } from './search-joins';
 import type { Permission } from './scopes';
 import { InvalidTokenError } from './token/smart-token-verifier';
 
@@ -61,34 +62,6 @@ const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1
 /** Whether an allowed decision leaves the caller only part of the type (a narrowing says so too). */
 const reachesPart = (decision: AccessDecision) =>
   decision.allowed && (decision.narrowing !== undefined || decision.partial === true);
-
-/** A parameter name that can be quoted back: the shape of FHIR parameter names, chains and modifiers included. */
-const QUOTABLE_NAME = /^[A-Za-z0-9_:.-]{1,100}$/;
-
-/**
- * The first parameter of a search that matches on other resources than those it returns: a chain
- * (`subject:Patient.name`), a reverse chain (`_has:Condition:subject:code`), or `_filter` (which can say both),
- * in words that quote no value. Undefined when there is none.
- */
-function joinedParameter(query: string | undefined): string | undefined {
-  for (const name of new URLSearchParams(query ?? '').keys()) {
-    if (/^_has:/i.test(name)) return "reverse chaining ('_has')";
-    if (name === '_filter') return "'_filter'";
-    if (name.includes('.')) return `chained parameter ${QUOTABLE_NAME.test(name) ? `'${name}'` : '(a chain)'}`;
-  }
-  return undefined;
-}
-
-/**
- * A search of resources the caller reaches only in part may not match on other resources (another patient's,
- * a category the token may not read): each query would tell one fact about them. Refused, naming the parameter.
- */
-function joinDenial(query: string | undefined, resourceType: string): { denial: Denial } | undefined {
-  const joined = joinedParameter(query);
-  if (!joined) return undefined;
-  const reached = resourceType === '*' ? 'the types searched' : resourceType;
-  return { denial: { status: 403, reason: `${joined} refused: this token reaches only part of ${reached}` } };
-}
 
 /** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
 interface CheckedOperation {
@@ -257,8 +230,8 @@ export class FhirAuthorizer implements FhirAccessControl {
       const search = await ask('s', 'search', undefined);
       confined = !search.allowed || reachesPart(search);
     }
-    const joined = confined ? joinDenial(ifNoneExist ?? operation.query, resourceType) : undefined;
-    if (joined) return joined;
+    const joined = await this.joinDenial(caller, source, ifNoneExist ?? operation.query, [resourceType], confined);
+    if (joined) return { denial: joined };
     if (!narrowing || !this.enforce) return { operation: checkedOperation, confined };
     if (ifNoneExist !== undefined) {
       const headers = { ...operation.headers, 'if-none-exist': withQuery(ifNoneExist, narrowing) };
@@ -310,8 +283,8 @@ export class FhirAuthorizer implements FhirAccessControl {
       };
     }
     const confined = decisions.some(reachesPart);
-    const joined = confined ? joinDenial(operation.query, '*') : undefined;
-    if (joined) return joined;
+    const joined = await this.joinDenial(caller, source, operation.query, allowed, confined);
+    if (joined) return { denial: joined };
     if (left.length === 0) return { operation, confined };
     const notice = asked
       ? `Left out of _type, not permitted to this token: ${left.join(', ')}`
@@ -321,6 +294,43 @@ export class FhirAuthorizer implements FhirAccessControl {
       return { operation, confined };
     }
     return { operation: { ...operation, query: withTypes(query, allowed) }, confined, notice };
+  }
+
+  /**
+   * A chain, `_has` or `_filter` matches on other resources than those returned: each query tells one fact about
+   * them. Allowed only when the caller reaches the whole of every type searched and every type the join matches
+   * on (`*` when that cannot be told), else refused naming the parameter.
+   */
+  private async joinDenial(
+    caller: Caller,
+    source: string,
+    query: string | undefined,
+    searched: string[],
+    confined: boolean,
+  ): Promise<Denial | undefined> {
+    for (const join of searchJoins(query)) {
+      if (confined) {
+        const types = searched.length === 1 ? searched[0] : 'the types searched';
+        return { status: 403, reason: `${join.described} refused: this token reaches only part of ${types}` };
+      }
+      const joined = new Set(searched.flatMap((type) => typesJoined(type, join.name) ?? ['*']));
+      for (const resourceType of joined) {
+        const decision = await this.policy.checkRequest({
+          caller,
+          source,
+          permission: 's',
+          interaction: 'search',
+          resourceType,
+        });
+        if (decision.allowed && !reachesPart(decision)) continue;
+        const type = resourceType === '*' ? 'any type' : resourceType;
+        return {
+          status: 403,
+          reason: `${join.described} refused: it matches on ${type}, which this token does not reach whole`,
+        };
+      }
+    }
+    return undefined;
   }
 
   /** A refused search answers 403, one of another patient's compartment than the token's like a refused read. */
