@@ -320,7 +320,7 @@ describe('SMART authorization leaks found by the red team (tokens from oidc-prov
       expect((listed.resource as Bundle).total).toBeUndefined();
     });
 
-    it('one restricted user scope, and patient/*.rs, in a batch: no total either', async () => {
+    it('one restricted user scope, and patient/*.rs (its $everything too), in a batch: no total either', async () => {
       const laboratory = await authServer.authorizationCodeToken(
         'user/Observation.rs?category=laboratory',
         'Practitioner/rt-doc',
@@ -339,6 +339,10 @@ describe('SMART authorization leaks found by the red team (tokens from oidc-prov
         expect(entry.response.status).toMatch(/^200/);
         expect(entry.resource.total).toBeUndefined();
       }
+      // $everything (not answered inside a batch by the store): its own patient's, no total either.
+      const everything = await get(`Patient/${A}/$everything`, patient);
+      expect(everything.status).toBe(200);
+      expect(everything.body.total).toBeUndefined();
     });
 
     it('a token that reaches every Observation gets the count, directly and in a batch', async () => {
@@ -346,6 +350,7 @@ describe('SMART authorization leaks found by the red team (tokens from oidc-prov
       const query = `Observation?subject=Patient/${B}&code=${HIV_TEST}&_summary=count`;
       expect((await get(query, token)).body.total).toBe(1);
       expect((await post('', token, batchOf(query))).body.entry[0].resource.total).toBe(1);
+      expect(typeof (await get(`Patient/${A}/$everything`, token)).body.total).toBe('number');
       const user = await authServer.authorizationCodeToken('user/Observation.rs', 'Practitioner/rt-doc');
       expect((await get(`Observation?subject=Patient/${A}&code=${HIV_TEST}&_summary=count`, user)).body.total).toBe(0);
     });
