@@ -59,10 +59,6 @@ const withQuery = (query: string | undefined, extra: SearchNarrowing) => {
 const REFERENCED_TYPE = /(?:^|\/)([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1)[0])?.[1];
 
-/** Whether an allowed decision leaves the caller only part of the type (a narrowing says so too). */
-const reachesPart = (decision: AccessDecision) =>
-  decision.allowed && (decision.narrowing !== undefined || decision.partial === true);
-
 /** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
 interface CheckedOperation {
   operation: FhirOperation;
@@ -71,6 +67,10 @@ interface CheckedOperation {
   /** What the answer must tell the caller about how its search was narrowed (an OperationOutcome entry). */
   notice?: string;
 }
+
+/** Whether an allowed decision leaves the caller only part of the type (a narrowing says so too). */
+const reachesPart = (decision: AccessDecision) =>
+  decision.allowed && (decision.narrowing !== undefined || decision.partial === true);
 
 /**
  * The types a search of every type names in `_type` (repeated: those every one names); undefined without
