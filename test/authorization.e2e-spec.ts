@@ -311,10 +311,14 @@ describe('Inbound authorization with SMART tokens from a real authorization serv
       upstreamAnswers('Condition', []);
       const token = await authServer.authorizationCodeToken('launch/patient patient/*.rs', alice);
       upstream.fhirRequests.length = 0;
-      await http().get(`/fhir/ehr/Condition?subject.family=Smith`).auth(token, { type: 'bearer' }).expect(200);
+      await http().get(`/fhir/ehr/Condition?clinical-status=active`).auth(token, { type: 'bearer' }).expect(200);
       const sent = new URLSearchParams(upstream.fhirRequests[0].url.split('?')[1]);
       expect(sent.get('patient')).toBe(`Patient/${alice}`);
-      expect(sent.get('subject.family')).toBe('Smith');
+      expect(sent.get('clinical-status')).toBe('active');
+      // A chain would match on resources outside the compartment: refused before the source is asked.
+      upstream.fhirRequests.length = 0;
+      await http().get(`/fhir/ehr/Condition?subject.family=Smith`).auth(token, { type: 'bearer' }).expect(403);
+      expect(upstream.fhirRequests).toEqual([]);
     });
 
     it('every page a client follows stays in the compartment', async () => {

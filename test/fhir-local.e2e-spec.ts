@@ -288,6 +288,18 @@ describe('FHIR gateway on the embedded store (e2e)', () => {
       expectOutcome(response.body, /Malformed JSON body/);
     });
 
+    it('answers a Bundle whose entry is null (F11) with the store’s 400 naming the entry, and records no entry event', async () => {
+      await events();
+      for (const type of ['batch', 'transaction']) {
+        const response = await request(app.getHttpServer())
+          .post('/fhir/local')
+          .send({ resourceType: 'Bundle', type, entry: [null, { request: { method: 'GET', url: 5 } }] });
+        expect(response.status).toBe(400);
+        expect(response.body.issue[0].expression).toEqual(['Bundle.entry[0].request']);
+      }
+      expect(await events()).toEqual([]);
+    });
+
     it('refuses a resource of the wrong type for the URL', async () => {
       const response = await request(app.getHttpServer())
         .post('/fhir/local/Patient')

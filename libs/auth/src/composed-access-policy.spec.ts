@@ -27,6 +27,13 @@ describe('ComposedAccessPolicy', () => {
     });
   });
 
+  it('reaches only part of a type when any policy says so, narrowing or not', async () => {
+    const partial = new ComposedAccessPolicy(policy({ allowed: true }), [policy({ allowed: true, partial: true })]);
+    expect(await partial.checkRequest(request)).toEqual({ allowed: true, partial: true });
+    const whole = new ComposedAccessPolicy(policy({ allowed: true }), [policy({ allowed: true })]);
+    expect(await whole.checkRequest(request)).toEqual({ allowed: true });
+  });
+
   it('answers the first refusal, the base policy’s before an added one’s', async () => {
     const base = policy({ allowed: false, reason: 'base says no', requiredScope: 'patient/Observation.s' });
     const added = policy({ allowed: false, reason: 'added says no' });

@@ -31,12 +31,18 @@ export class ComposedAccessPolicy implements FhirAccessPolicy {
 
   async checkRequest(request: AccessRequest): Promise<AccessDecision> {
     const narrowing: Narrowing = {};
+    let partial = false;
     for (const policy of this.policies) {
       const decision = await policy.checkRequest(request);
       if (!decision.allowed) return decision;
       mergeNarrowing(narrowing, decision.narrowing);
+      partial ||= decision.partial === true;
     }
-    return Object.keys(narrowing).length > 0 ? { allowed: true, narrowing } : { allowed: true };
+    return {
+      allowed: true,
+      ...(Object.keys(narrowing).length > 0 && { narrowing }),
+      ...(partial && { partial }),
+    };
   }
 
   async checkResource(caller: Caller, resource: Resource, permission: Permission): Promise<AccessDecision> {

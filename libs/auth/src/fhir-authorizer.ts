@@ -3,6 +3,7 @@ import { RequestContextService, type AuthorizationDecision, type PresentedCreden
 import {
   entryOperation,
   FhirError,
+  operationOutcome,
   resourceTypes,
   searchesWholeCompartment,
   type FhirAccessControl,
@@ -17,13 +18,14 @@ import { AUTH_MODULE_OPTIONS } from './auth.module-definition';
 import { FHIR_ACCESS_POLICY } from './constants';
 import { SmartDiscovery } from './discovery/smart-discovery';
 import { InboundAuthenticator, MissingCredentialError } from './inbound-authenticator';
-import type { FhirAccessPolicy, SearchNarrowing } from './interfaces/access-policy.interface';
+import type { AccessDecision, FhirAccessPolicy, SearchNarrowing } from './interfaces/access-policy.interface';
 import type { AuthModuleOptions } from './interfaces/auth-module-options.interface';
 import type { Caller } from './interfaces/caller.interface';
 import { patchedResource, pinnedTo } from './patched-resource';
 import { PatientCompartment } from './patient-compartment';
 import { permissionOf } from './permissions';
 import { PolicyLookups } from './policy-lookups';
+import { searchJoins, typesJoined } from './search-joins';
 import type { Permission } from './scopes';
 import { InvalidTokenError } from './token/smart-token-verifier';
 
@@ -65,6 +67,10 @@ interface CheckedOperation {
   /** What the answer must tell the caller about how its search was narrowed (an OperationOutcome entry). */
   notice?: string;
 }
+
+/** Whether an allowed decision leaves the caller only part of the type (a narrowing says so too). */
+const reachesPart = (decision: AccessDecision) =>
+  decision.allowed && (decision.narrowing !== undefined || decision.partial === true);
 
 /**
  * The types a search of every type names in `_type` (repeated: those every one names); undefined without
@@ -210,19 +216,22 @@ export class FhirAuthorizer implements FhirAccessControl {
     }
     // What selects resources by a search must be a search the caller may run, narrowed alike: the condition
     // of a conditional update or delete, and a conditional create's If-None-Exist (else it reveals matches).
-    let narrowing = decision.narrowing;
+    let selection: AccessDecision = decision;
     const ifNoneExist = operation.interaction === 'create' ? operation.headers?.['if-none-exist'] : undefined;
     if (((permission === 'u' || permission === 'd') && operation.id === undefined) || ifNoneExist !== undefined) {
-      const selection = await ask('s', 'search', undefined);
-      if (!selection.allowed) return { denial: { status: 403, ...selection } };
-      narrowing = selection.narrowing;
+      const asked = await ask('s', 'search', undefined);
+      if (!asked.allowed) return { denial: { status: 403, ...asked } };
+      selection = asked;
     }
+    const narrowing = selection.allowed ? selection.narrowing : undefined;
     // An instance history's answer lists deleted versions too: whether the caller reaches the whole type decides.
-    let confined = narrowing !== undefined;
+    let confined = reachesPart(selection);
     if (operation.interaction === 'history' && operation.id !== undefined) {
       const search = await ask('s', 'search', undefined);
-      confined = !search.allowed || search.narrowing !== undefined;
+      confined = !search.allowed || reachesPart(search);
     }
+    const joined = await this.joinDenial(caller, source, ifNoneExist ?? operation.query, [resourceType], confined);
+    if (joined) return { denial: joined };
     if (!narrowing || !this.enforce) return { operation: checkedOperation, confined };
     if (ifNoneExist !== undefined) {
       const headers = { ...operation.headers, 'if-none-exist': withQuery(ifNoneExist, narrowing) };
@@ -273,7 +282,9 @@ export class FhirAuthorizer implements FhirAccessControl {
         },
       };
     }
-    const confined = decisions.some((decision) => decision.allowed && decision.narrowing !== undefined);
+    const confined = decisions.some(reachesPart);
+    const joined = await this.joinDenial(caller, source, operation.query, allowed, confined);
+    if (joined) return { denial: joined };
     if (left.length === 0) return { operation, confined };
     const notice = asked
       ? `Left out of _type, not permitted to this token: ${left.join(', ')}`
@@ -283,6 +294,43 @@ export class FhirAuthorizer implements FhirAccessControl {
       return { operation, confined };
     }
     return { operation: { ...operation, query: withTypes(query, allowed) }, confined, notice };
+  }
+
+  /**
+   * A chain, `_has` or `_filter` matches on other resources than those returned: each query tells one fact about
+   * them. Allowed only when the caller reaches the whole of every type searched and every type the join matches
+   * on (`*` when that cannot be told), else refused naming the parameter.
+   */
+  private async joinDenial(
+    caller: Caller,
+    source: string,
+    query: string | undefined,
+    searched: string[],
+    confined: boolean,
+  ): Promise<Denial | undefined> {
+    for (const join of searchJoins(query)) {
+      if (confined) {
+        const types = searched.length === 1 ? searched[0] : 'the types searched';
+        return { status: 403, reason: `${join.described} refused: this token reaches only part of ${types}` };
+      }
+      const joined = new Set(searched.flatMap((type) => typesJoined(type, join.name) ?? ['*']));
+      for (const resourceType of joined) {
+        const decision = await this.policy.checkRequest({
+          caller,
+          source,
+          permission: 's',
+          interaction: 'search',
+          resourceType,
+        });
+        if (decision.allowed && !reachesPart(decision)) continue;
+        const type = resourceType === '*' ? 'any type' : resourceType;
+        return {
+          status: 403,
+          reason: `${join.described} refused: it matches on ${type}, which this token does not reach whole`,
+        };
+      }
+    }
+    return undefined;
   }
 
   /** A refused search answers 403, one of another patient's compartment than the token's like a refused read. */
@@ -343,7 +391,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         });
         wholeType.set(
           resourceType,
-          Promise.resolve(decision).then((d) => d.allowed && d.narrowing === undefined),
+          Promise.resolve(decision).then((d) => d.allowed && !reachesPart(d)),
         );
       }
       return wholeType.get(resourceType)!;
@@ -383,21 +431,18 @@ export class FhirAuthorizer implements FhirAccessControl {
     lookup: ResourceLookup,
   ): Promise<FhirAccessGrant> {
     const bundle = operation.body as Bundle;
-    const entries = bundle.entry ?? [];
+    const entries = entriesOf(bundle);
     const denied = new Map<number, Denial>();
+    const confined = new Set<number>();
     const checkedEntries: BundleEntry[] = [];
     for (const [index, entry] of entries.entries()) {
-      if (!entry.request?.method || !entry.request.url) {
-        checkedEntries.push(entry);
-        continue;
-      }
-      const classified = entryOperation(entry.request.method, entry.request.url);
+      const classified = entryOperation(entry.request!.method, entry.request!.url);
       // An entry whose request is not a FHIR interaction cannot be authorized: refused, never passed on.
       if (!classified) {
         denied.set(index, { status: 403, reason: `entry ${index}: not a recognised FHIR interaction` });
         continue;
       }
-      const { ifNoneExist, ifMatch } = entry.request;
+      const { ifNoneExist, ifMatch } = entry.request!;
       const headers = { ...(ifNoneExist && { 'if-none-exist': ifNoneExist }), ...(ifMatch && { 'if-match': ifMatch }) };
       const entryOp = { ...classified, body: entry.resource, headers };
       const checked = await this.checkOperation(caller, source, entryOp, lookup);
@@ -405,6 +450,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         denied.set(index, { ...checked.denial, reason: `entry ${index}: ${checked.denial.reason}` });
         continue;
       }
+      if (checked.confined) confined.add(index);
       checkedEntries.push(checkedRequest(entry, checked.operation));
     }
     if (denied.size > 0) {
@@ -424,19 +470,31 @@ export class FhirAuthorizer implements FhirAccessControl {
         const merged: BundleEntry[] = [];
         for (const index of entries.keys()) {
           const denial = denied.get(index);
-          merged.push(denial ? deniedEntry(denial) : await this.checkedEntry(caller, source, answered.shift()));
+          merged.push(
+            denial
+              ? deniedEntry(denial)
+              : await this.checkedEntry(caller, source, answered.shift(), confined.has(index)),
+          );
         }
         return { ...response, body: { ...(response.body as Bundle), entry: merged } };
       },
     };
   }
 
-  /** One entry of a batch or transaction answer: a read the caller may not see answers 403, a search is withheld from. */
-  private async checkedEntry(caller: Caller, source: string, entry: BundleEntry | undefined): Promise<BundleEntry> {
+  /**
+   * One entry of a batch or transaction answer: a read the caller may not see answers 403, a search (or
+   * history) is withheld from as it would be on its own, `confined` as its check found.
+   */
+  private async checkedEntry(
+    caller: Caller,
+    source: string,
+    entry: BundleEntry | undefined,
+    confined: boolean,
+  ): Promise<BundleEntry> {
     const resource = entry?.resource;
     if (!entry || !resource || !entry.response?.status.startsWith('2')) return entry ?? {};
     if (resource.resourceType === 'Bundle')
-      return { ...entry, resource: await this.withheld(caller, source, resource) };
+      return { ...entry, resource: await this.withheld(caller, source, resource, confined) };
     const denial = await this.checkResource(caller, resource, 'r');
     if (!denial || !this.enforce) return entry;
     return deniedEntry(denial);
@@ -470,6 +528,36 @@ function withNotice(response: FhirResponse, notice: string | undefined): FhirRes
     search: { mode: 'outcome' },
   };
   return { ...response, body: { ...bundle, entry: [...(bundle.entry ?? []), outcome] } };
+}
+
+const invalidBundle = (problem: string, expression: string) =>
+  new FhirError(400, operationOutcome('invalid', problem, [expression]));
+
+/**
+ * A transaction's or batch's entries, each an object with a request (a method and a url): anything else cannot
+ * be authorized, and is refused (400) naming its index, never its content.
+ */
+function entriesOf(bundle: Bundle): BundleEntry[] {
+  const entries: unknown = bundle.entry ?? [];
+  if (!Array.isArray(entries)) throw invalidBundle('Bundle.entry must be an array', 'Bundle.entry');
+  for (const [index, entry] of entries.entries()) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw invalidBundle(`Bundle entry ${index} is not an object`, `Bundle.entry[${index}]`);
+    }
+    const request = (entry as BundleEntry).request as Partial<BundleEntry['request']> | null | undefined;
+    if (typeof request?.method !== 'string' || typeof request.url !== 'string' || !request.url) {
+      throw invalidBundle(`Bundle entry ${index} has no request method and url`, `Bundle.entry[${index}].request`);
+    }
+    for (const condition of ['ifNoneExist', 'ifMatch'] as const) {
+      if (request[condition] !== undefined && typeof request[condition] !== 'string') {
+        throw invalidBundle(
+          `Bundle entry ${index} has a ${condition} that is no string`,
+          `Bundle.entry[${index}].request.${condition}`,
+        );
+      }
+    }
+  }
+  return entries as BundleEntry[];
 }
 
 /** A bundle entry whose request is the checked operation's (its search narrowed, its conditions pinned). */

@@ -7,6 +7,7 @@ import { PatientCompartment } from './patient-compartment';
 import type { ClinicalScope, Permission } from './scopes';
 
 const ALLOW: AccessDecision = { allowed: true };
+const PARTIAL = { allowed: true, partial: true } as const;
 
 /** What a returned resource needs: any scope that lets the caller read or search its type. */
 const SEES: Permission[] = ['r', 's'];
@@ -27,11 +28,13 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
       this.reaches(caller, scope, resourceType, request),
     );
     if (granting.length === 0) return this.refusal(caller, resourceType, permission, request);
+    if (permission !== 's') return ALLOW;
+    // One scope that reaches the whole type is enough; otherwise the caller reaches only part of it.
+    if (granting.some((scope) => scope.context !== 'patient' && !scope.restriction)) return ALLOW;
     // Every type at once (`$everything`, system history): each resource of the answer is checked.
-    if (permission !== 's' || resourceType === '*') return ALLOW;
+    if (resourceType === '*') return PARTIAL;
     // A search is narrowed only when every granting scope narrows it the same way; the check of each
     // returned resource enforces the rest.
-    if (granting.some((scope) => scope.context !== 'patient' && !scope.restriction)) return ALLOW;
     const narrowing: Record<string, string> = {};
     if (granting.every((scope) => scope.context === 'patient')) {
       Object.assign(narrowing, this.compartment.searchRestriction(resourceType, caller.patient!));
@@ -39,7 +42,7 @@ export class SmartAccessPolicy implements FhirAccessPolicy {
     if (granting.length === 1 && granting[0].restriction) {
       for (const [name, value] of granting[0].restriction) narrowing[name] = value;
     }
-    return Object.keys(narrowing).length > 0 ? { allowed: true, narrowing } : ALLOW;
+    return Object.keys(narrowing).length > 0 ? { ...PARTIAL, narrowing } : PARTIAL;
   }
 
   checkResource(caller: Caller, resource: Resource, permission: Permission): AccessDecision {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OperationEvents } from '@ehr-gateway/events';
-import type { Bundle, CapabilityStatement, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, CapabilityStatement, Resource } from '@medplum/fhirtypes';
 import { UNKNOWN_SOURCE } from './constants';
 import { FhirError } from './errors/fhir-error';
 import { describeOutcome, isOperationOutcome } from './errors/operation-outcome';
@@ -307,11 +307,13 @@ export class FhirGateway {
    * so that a bundle of thousands of entries does not hold it.
    */
   private async recordEntries(source: string, operation: FhirOperation, response: FhirResponse): Promise<void> {
-    const requestEntries = (operation.body as Bundle | undefined)?.entry ?? [];
+    // The request as the client sent it, refused or not: entries may be anything.
+    const sent: unknown = (operation.body as Bundle | undefined)?.entry;
+    const requestEntries = (Array.isArray(sent) ? sent : []) as Array<BundleEntry | null | undefined>;
     const responseEntries = response.status < 400 ? ((response.body as Bundle | undefined)?.entry ?? []) : [];
     for (const [index, entry] of requestEntries.entries()) {
       if (index > 0 && index % ENTRY_EVENTS_PER_SLICE === 0) await new Promise(setImmediate);
-      if (!entry.request?.method || !entry.request.url) continue;
+      if (typeof entry?.request?.method !== 'string' || typeof entry.request.url !== 'string') continue;
       const entryOp = entryOperation(entry.request.method, entry.request.url);
       if (!entryOp || !(entryOp.interaction in EVENT_TYPE_OF)) continue;
       const result = responseEntries[index]?.response;

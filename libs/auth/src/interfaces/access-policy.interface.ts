@@ -27,6 +27,12 @@ export type AccessDecision =
        * several values of one parameter must all hold.
        */
       narrowing?: SearchNarrowing;
+      /**
+       * The caller reaches only part of the type (a patient's compartment, a scope's `?category=`), whether or not
+       * a narrowing can say which part: its searches then report no `total`, and may not chain or use `_has`.
+       * A narrowing implies it.
+       */
+      partial?: boolean;
     }
   | {
       allowed: false;
