@@ -393,7 +393,7 @@ export class StoreEngine {
         return this.atomically(() => toResponseEntry(this.performEntry(entry)));
       } catch (error) {
         if (!(error instanceof FhirError)) throw error;
-        return { response: { status: String(error.status), outcome: error.outcome } };
+        return errorEntry(error);
       }
     });
   }
@@ -518,7 +518,12 @@ function respond(status: number, stored: StoredVersion, baseUrl: string, prefer?
   return { status, headers, body: stored.resource };
 }
 
-function toResponseEntry(response: FhirResponse): BundleEntry {
+/** The response entry of a batch entry that failed. */
+export const errorEntry = (error: FhirError): BundleEntry => ({
+  response: { status: String(error.status), outcome: error.outcome },
+});
+
+export function toResponseEntry(response: FhirResponse): BundleEntry {
   const result: BundleEntryResponse = { status: String(response.status) };
   if (response.headers.location) result.location = response.headers.location;
   if (response.headers.etag) result.etag = response.headers.etag;

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, CodeSystem, OperationOutcome } from '@medplum/fhirtypes';
+import type { FhirRequest } from '@ehr-gateway/fhir';
 import { FhirStore } from './fhir-store';
 import { MAX_HIERARCHY_ROWS } from './search/subsumption';
 
@@ -66,5 +67,76 @@ describe('store limits (file store: searches in workers, writes in the writer th
     // Below one of the 60 middle codes: 201 codes, 200 rows read.
     const narrow = await store.request({ method: 'GET', path: `Observation?code:below=${SYSTEM}%7Cp3` });
     expect(ids(narrow.body)).toEqual(['o-d7', 'o-p3']);
+  });
+
+  const batch = (...urls: string[]): FhirRequest => ({
+    method: 'POST',
+    path: '',
+    body: { resourceType: 'Bundle', type: 'batch', entry: urls.map((url) => ({ request: { method: 'GET', url } })) },
+  });
+  const tooManyRows = {
+    code: 'too-costly',
+    diagnostics: `Search parameter 'code:below' reads more than ${MAX_HIERARCHY_ROWS} rows of code hierarchies: narrow it`,
+  };
+
+  it("F3: a batch's searches run in the search workers, not behind the writer: answered while a large transaction is written", async () => {
+    const done: string[] = [];
+    const transaction = store
+      .request({
+        method: 'POST',
+        path: '',
+        body: {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: Array.from({ length: 1000 }, (_, i) => ({
+            resource: { resourceType: 'Observation', status: 'final', code: { text: `load ${i}` } },
+            request: { method: 'POST', url: 'Observation' },
+          })),
+        },
+      })
+      .then((answer) => (done.push('transaction'), answer));
+    const searches = store
+      .request(batch(`Observation?code:below=${SYSTEM}%7Ctop`, `Observation?code:above=${SYSTEM}%7Cd7`))
+      .then((answer) => (done.push('batch'), answer));
+    const [written, answer] = await Promise.all([transaction, searches]);
+    expect(written.status).toBe(200);
+    expect(done).toEqual(['batch', 'transaction']);
+    const [refused, found] = (answer.body as Bundle).entry!;
+    expect(refused.response).toMatchObject({ status: '400', outcome: { issue: [tooManyRows] } });
+    expect(found.response?.status).toBe('200');
+    expect(ids(found.resource)).toEqual(['o-d7', 'o-p3', 'o-top']);
+  }, 60_000);
+
+  it('F3: a batch mixing searches with other interactions answers each entry in its place', async () => {
+    const answer = await store.request(
+      batch(`Observation?code:above=${SYSTEM}%7Cp3`, 'Observation/o-top', `Observation?code:below=${SYSTEM}%7Ctop`),
+    );
+    const [search, read, refused] = (answer.body as Bundle).entry!;
+    expect(ids(search.resource)).toEqual(['o-p3', 'o-top']);
+    expect(read).toMatchObject({ response: { status: '200' }, resource: { id: 'o-top' } });
+    expect(refused.response).toMatchObject({ status: '400', outcome: { issue: [tooManyRows] } });
+  });
+
+  it("F3: a transaction's search and a conditional create, run by the writer, keep the search bounds (too-costly)", async () => {
+    const answer = await store.request({
+      method: 'POST',
+      path: '',
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [{ request: { method: 'GET', url: `Observation?code:below=${SYSTEM}%7Ctop` } }],
+      },
+    });
+    expect(answer.status).toBe(400);
+    expect(issue(answer.body)?.code).toBe('too-costly');
+    const create = await store.request({
+      method: 'POST',
+      path: 'Observation',
+      headers: { 'if-none-exist': `code:below=${SYSTEM}|top` },
+      body: { resourceType: 'Observation', status: 'final', code: { text: 'x' } },
+    });
+    expect(create).toMatchObject({ status: 400, body: { issue: [tooManyRows] } });
+    // The writer is free again: a read by id is served.
+    expect((await store.request({ method: 'GET', path: 'Observation/o-top' })).status).toBe(200);
   });
 });
