@@ -5,6 +5,7 @@ import type { Bundle, CodeSystem, OperationOutcome } from '@medplum/fhirtypes';
 import type { FhirRequest } from '@ehr-gateway/fhir';
 import { FhirStore } from './fhir-store';
 import { MAX_HIERARCHY_ROWS } from './search/subsumption';
+import { WritePreparer } from './writer/write-preparer';
 
 /** Regression tests of the red-team findings on the store's bounds (F1...): each request's work is bounded. */
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'fhir-store-limits-')), 'store.sqlite');
@@ -138,5 +139,30 @@ describe('store limits (file store: searches in workers, writes in the writer th
     expect(create).toMatchObject({ status: 400, body: { issue: [tooManyRows] } });
     // The writer is free again: a read by id is served.
     expect((await store.request({ method: 'GET', path: 'Observation/o-top' })).status).toBe(200);
+  });
+
+  it('F8: a Bundle over the entry limit is refused before any entry is prepared', async () => {
+    const prepare = jest.spyOn(WritePreparer.prototype, 'prepare');
+    try {
+      const answer = await store.request({
+        method: 'POST',
+        path: '',
+        body: {
+          resourceType: 'Bundle',
+          type: 'transaction',
+          entry: Array.from({ length: 1001 }, () => ({
+            resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' } },
+            request: { method: 'POST', url: 'Observation' },
+          })),
+        },
+      });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { issue: [{ diagnostics: 'The Bundle has 1001 entries; at most 1000 are allowed' }] },
+      });
+      expect(prepare).not.toHaveBeenCalled();
+    } finally {
+      prepare.mockRestore();
+    }
   });
 });

@@ -87,6 +87,7 @@ export function prepareWrite(request: FhirRequest): WritePreparation | undefined
   if (!isTransaction(request)) return undefined;
   let entries: BundleEntry[];
   try {
+    // The entry limit was checked before (`FhirStore.bundle`): a Bundle over it is never prepared.
     entries = checkBundle(request.body, Number.MAX_SAFE_INTEGER);
   } catch {
     return undefined;
