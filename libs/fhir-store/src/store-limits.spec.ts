@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Bundle, CodeSystem, OperationOutcome } from '@medplum/fhirtypes';
 import type { FhirRequest } from '@ehr-gateway/fhir';
 import { FhirStore } from './fhir-store';
+import { MAX_ALTERNATIVES } from './search/search-query';
 import { MAX_HIERARCHY_ROWS } from './search/subsumption';
 import { WritePreparer } from './writer/write-preparer';
 
@@ -164,5 +165,46 @@ describe('store limits (file store: searches in workers, writes in the writer th
     } finally {
       prepare.mockRestore();
     }
+  });
+});
+
+describe('store limits on search parameters', () => {
+  let store: FhirStore;
+  beforeAll(async () => {
+    store = new FhirStore({ path: ':memory:' });
+    await store.request({
+      method: 'PUT',
+      path: 'Observation/q1',
+      body: {
+        resourceType: 'Observation',
+        id: 'q1',
+        status: 'final',
+        code: { coding: [{ system: 'urn:test', code: 'c99' }] },
+        valueQuantity: { value: 5, system: 'http://unitsofmeasure.org', code: 'mg' },
+      },
+    });
+  });
+  afterAll(() => store.close());
+
+  const search = (query: string) => store.request({ method: 'POST', path: 'Observation/_search', body: query });
+
+  it('F5: a parameter with more comma-separated values than the limit is refused with 400 naming it, not its values', async () => {
+    const codes = (n: number) => Array.from({ length: n }, (_, i) => `urn:test|c${i}`).join(',');
+    const found = await search(`code=${encodeURIComponent(codes(MAX_ALTERNATIVES))}`);
+    expect(((found.body as Bundle).entry ?? []).map((entry) => entry.resource?.id)).toEqual(['q1']);
+    const refused = await search(`code=${encodeURIComponent(codes(MAX_ALTERNATIVES + 1))}`);
+    expect(refused).toMatchObject({
+      status: 400,
+      body: {
+        issue: [{ diagnostics: `Search parameter 'code' takes at most ${MAX_ALTERNATIVES} comma-separated values` }],
+      },
+    });
+    // 9,000 UCUM quantities (each a conversion) are refused before any is parsed.
+    const units = Array.from({ length: 9000 }, (_, i) => `5|http://unitsofmeasure.org|mg/${i}`).join(',');
+    const quantities = await search(`value-quantity=${encodeURIComponent(units)}`);
+    expect(quantities.status).toBe(400);
+    expect(issue(quantities.body)?.diagnostics).toBe(
+      `Search parameter 'value-quantity' takes at most ${MAX_ALTERNATIVES} comma-separated values`,
+    );
   });
 });
