@@ -13,6 +13,8 @@ const MAX_VALUE_LENGTH = 256;
 export const MAX_FULL_TEXT_TERMS = 64;
 /** A run of the characters FTS5's unicode61 tokenizer keeps in a token. */
 const TERM = /[\p{L}\p{N}\p{Co}]+/gu;
+/** Control characters (NUL ends an FTS5 string early): refused. */
+const CONTROL = /\p{Cc}/u;
 
 /** A word worth searching: it has a letter or a digit (the tokenizer drops everything else). */
 const WORD = /[\p{L}\p{N}]/u;
@@ -31,6 +33,7 @@ export function fullTextQuery(name: string, values: string[]): string {
     .map((value) => {
       if (value.length > MAX_VALUE_LENGTH)
         throw invalid(name, `takes values of at most ${MAX_VALUE_LENGTH} characters`);
+      if (CONTROL.test(value)) throw invalid(name, 'has a control character');
       const words = value.split(/\s+/).filter((word) => WORD.test(word));
       if (words.length === 0) throw invalid(name, 'has no word to search for');
       if (words.length > MAX_WORDS) throw invalid(name, `takes at most ${MAX_WORDS} words per value`);

@@ -90,4 +90,12 @@ describe('full-text limits per search', () => {
       (await search(`_content=${encodeURIComponent(Array.from({ length: 65 }, () => 'a').join('-'))}`)).status,
     ).toBe(400);
   });
+
+  it('F10: a control character (NUL) in a _text/_content value is refused with 400 naming the parameter', async () => {
+    for (const query of ['_content=glu%00cose', '_text=glu%01cose'])
+      expect(await search(query)).toMatchObject({
+        status: 400,
+        body: { issue: [{ diagnostics: `Search parameter '${query.split('=')[0]}' has a control character` }] },
+      });
+  });
 });
