@@ -132,6 +132,23 @@ describe('FhirStore REST interactions', () => {
     ).toEqual([`Patient/${other.id}`]);
   });
 
+  const transaction = (entry: object[]) =>
+    store.request({ method: 'POST', path: '', body: { resourceType: 'Bundle', type: 'transaction', entry } });
+
+  it("F9: a failed transaction entry is named by its index, method and type, never its url's id or query", async () => {
+    const answer = await transaction([
+      { request: { method: 'GET', url: 'Patient?name=Zebedee' } },
+      {
+        resource: { resourceType: 'Patient', birthDate: 'not a date' },
+        request: { method: 'PUT', url: 'Patient?name=Zebedee&birthdate=1970-01-02' },
+      },
+    ]);
+    expect(answer.status).toBe(400);
+    const diagnostics = (answer.body as { issue: { diagnostics: string }[] }).issue[0].diagnostics;
+    expect(diagnostics).toMatch(/^Transaction entry 1 \(PUT Patient\) failed: /);
+    expect(diagnostics).not.toMatch(/Zebedee|1970/);
+  });
+
   it('lists in its CapabilityStatement what the engine supports', async () => {
     const statement = (await get('metadata')).body as CapabilityStatement;
     const observation = statement.rest?.[0].resource?.find((resource) => resource.type === 'Observation');

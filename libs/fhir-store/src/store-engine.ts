@@ -422,7 +422,7 @@ export class StoreEngine {
             error.status,
             operationOutcome(
               error.outcome.issue?.[0]?.code ?? 'processing',
-              `Transaction entry ${i} (${entries[i].request!.method} ${entries[i].request!.url}) failed: ${error.message}`,
+              `Transaction entry ${i} (${entryName(entries[i])}) failed: ${error.message}`,
             ),
           );
         }
@@ -516,6 +516,17 @@ function respond(status: number, stored: StoredVersion, baseUrl: string, prefer?
     };
   }
   return { status, headers, body: stored.resource };
+}
+
+/** An entry as its errors name it: its method and the type its url names, never the url's id or query. */
+function entryName(entry: BundleEntry): string {
+  const { method, url } = entry.request!;
+  try {
+    const route = parseRoute(url.replace(/^\//, ''));
+    return 'resourceType' in route ? `${method} ${route.resourceType}` : method;
+  } catch {
+    return method;
+  }
 }
 
 /** The response entry of a batch entry that failed. */
