@@ -208,3 +208,52 @@ describe('store limits on search parameters', () => {
     );
   });
 });
+
+describe('CodeSystem hierarchies', () => {
+  let store: FhirStore;
+  const put = (resource: { resourceType: string; id?: string }) =>
+    store.request({ method: 'PUT', path: `${resource.resourceType}/${resource.id}`, body: resource });
+  const observation = (id: string, code: string) =>
+    put({
+      resourceType: 'Observation',
+      id,
+      status: 'final',
+      code: { coding: [{ system: 'urn:test:labs', code }] },
+    } as never);
+  const below = async (code: string) =>
+    store.request({ method: 'GET', path: `Observation?code:below=urn:test:labs%7C${code}` });
+
+  beforeAll(async () => {
+    store = new FhirStore({ path: ':memory:' });
+    await observation('bp', 'bp');
+    await observation('hiv', 'hiv-test');
+  });
+  afterAll(() => store.close());
+
+  it('F13: only a complete CodeSystem defines a hierarchy (a fragment says nothing of the codes it leaves out)', async () => {
+    const fragment = {
+      resourceType: 'CodeSystem',
+      id: 'frag',
+      url: 'urn:test:labs',
+      status: 'active',
+      content: 'fragment',
+    };
+    await put({ ...fragment, concept: [{ code: 'vitals', concept: [{ code: 'hiv-test' }] }] } as never);
+    expect(await below('vitals')).toMatchObject({
+      status: 400,
+      body: { issue: [{ diagnostics: expect.stringContaining("'code:below' names a code system whose hierarchy") }] },
+    });
+  });
+
+  it('F13: the first CodeSystem stored with a url defines its hierarchy; one stored later with the same url changes nothing', async () => {
+    const labs = { resourceType: 'CodeSystem', url: 'urn:test:labs', status: 'active', content: 'complete' };
+    await put({
+      ...labs,
+      id: 'labs',
+      concept: [{ code: 'vitals', concept: [{ code: 'bp' }] }, { code: 'hiv-test' }],
+    } as never);
+    await put({ ...labs, id: 'squatter', concept: [{ code: 'vitals', concept: [{ code: 'hiv-test' }] }] } as never);
+    const answer = await below('vitals');
+    expect(((answer.body as Bundle).entry ?? []).map((entry) => entry.resource?.id)).toEqual(['bp']);
+  });
+});

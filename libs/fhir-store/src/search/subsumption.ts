@@ -8,6 +8,13 @@ export const MAX_SUBSUMED_CODES = 1000;
 export const MAX_HIERARCHY_ROWS = 10_000;
 
 /**
+ * The CodeSystem resource whose hierarchy a system's codes are walked in: of
+ * those stored with that url (any version), the first stored (its `rid` is kept
+ * across updates), so that a CodeSystem stored later with the same url changes nothing.
+ */
+const owner = (system: string) => sql`(SELECT min(o.rid) FROM idx_code_parent o WHERE o.system = ${system})`;
+
+/**
  * One step of the walk from the codes reached so far (`walk`). CROSS JOIN keeps
  * `walk` outermost, so that each step looks up the children (or parents) of one
  * code by `idx_code_parent_down`/`_up` instead of reading every row of the
@@ -15,16 +22,16 @@ export const MAX_HIERARCHY_ROWS = 10_000;
  */
 const STEPS = {
   below: (system: string) =>
-    sql`SELECT h.code FROM walk w CROSS JOIN idx_code_parent h WHERE h.system = ${system} AND h.parent = w.code`,
+    sql`SELECT h.code FROM walk w CROSS JOIN idx_code_parent h WHERE h.system = ${system} AND h.parent = w.code AND h.rid = ${owner(system)}`,
   above: (system: string) =>
-    sql`SELECT h.parent FROM walk w CROSS JOIN idx_code_parent h WHERE h.system = ${system} AND h.code = w.code AND h.parent <> ''`,
+    sql`SELECT h.parent FROM walk w CROSS JOIN idx_code_parent h WHERE h.system = ${system} AND h.code = w.code AND h.parent <> '' AND h.rid = ${owner(system)}`,
 };
 
 /**
  * Token subsumption (R4 3.1.1.5.x `:above`, `:below`) over the hierarchies of
  * the CodeSystem resources kept in the store itself (`idx_code_parent`, filled
- * when a complete CodeSystem is written): the code and every code it subsumes
- * (`below`) or that subsume it (`above`).
+ * when a complete CodeSystem is written; one per url, see `owner`): the code and
+ * every code it subsumes (`below`) or that subsume it (`above`).
  */
 export class Subsumption {
   constructor(private readonly db: DatabaseSync) {}
