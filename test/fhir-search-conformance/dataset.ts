@@ -649,7 +649,8 @@ const codeSystems: Resource[] = [
     id: 'cs-snomed',
     url: SNOMED,
     status: 'active',
-    content: 'fragment',
+    // Complete for this data set: only a complete CodeSystem defines a hierarchy.
+    content: 'complete',
     concept: [
       {
         code: '64572001',

@@ -132,6 +132,48 @@ describe('FhirStore REST interactions', () => {
     ).toEqual([`Patient/${other.id}`]);
   });
 
+  const transaction = (entry: object[]) =>
+    store.request({ method: 'POST', path: '', body: { resourceType: 'Bundle', type: 'transaction', entry } });
+
+  it("F12: resolves a reference to a PUT entry's urn:uuid fullUrl in a POST entry, which runs before it (R4 3.1.0.11.2)", async () => {
+    const uuid = 'urn:uuid:6f1a3c1e-8a3b-4d53-9f0e-2b8f0a6a7c11';
+    const answer = await transaction([
+      {
+        fullUrl: 'urn:uuid:0b7e4c0d-58c2-4f0e-a0f1-6c3c9b5f2d22',
+        resource: {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: 'panel' },
+          hasMember: [{ reference: uuid }],
+        },
+        request: { method: 'POST', url: 'Observation' },
+      },
+      {
+        fullUrl: uuid,
+        resource: { resourceType: 'Observation', id: 'member', status: 'final', code: { text: 'member' } },
+        request: { method: 'PUT', url: 'Observation/member' },
+      },
+    ]);
+    expect(answer.status).toBe(200);
+    const location = (answer.body as Bundle).entry![0].response!.location!;
+    const panel = await get(location.slice(store.baseUrl.length + 1).replace(/\/_history\/\d+$/, ''));
+    expect(panel.body).toMatchObject({ hasMember: [{ reference: 'Observation/member' }] });
+  });
+
+  it("F9: a failed transaction entry is named by its index, method and type, never its url's id or query", async () => {
+    const answer = await transaction([
+      { request: { method: 'GET', url: 'Patient?name=Zebedee' } },
+      {
+        resource: { resourceType: 'Patient', birthDate: 'not a date' },
+        request: { method: 'PUT', url: 'Patient?name=Zebedee&birthdate=1970-01-02' },
+      },
+    ]);
+    expect(answer.status).toBe(400);
+    const diagnostics = (answer.body as { issue: { diagnostics: string }[] }).issue[0].diagnostics;
+    expect(diagnostics).toMatch(/^Transaction entry 1 \(PUT Patient\) failed: /);
+    expect(diagnostics).not.toMatch(/Zebedee|1970/);
+  });
+
   it('lists in its CapabilityStatement what the engine supports', async () => {
     const statement = (await get('metadata')).body as CapabilityStatement;
     const observation = statement.rest?.[0].resource?.find((resource) => resource.type === 'Observation');

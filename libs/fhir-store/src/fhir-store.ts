@@ -7,12 +7,22 @@ import {
   FhirResponse,
   loadFhirDefinitions,
 } from '@ehr-gateway/fhir';
+import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import { FHIR_STORE_DEFAULTS } from './fhir-store.config';
 import { parseRoute } from './rest-route';
+import { checkBundle } from './rules/bundle-rules';
 import { InProcessRunner, PlanRunner, WorkerRunner } from './search/plan-runner';
 import { SearchScope, SearchService } from './search/search-service';
 import { StoreDatabase } from './storage/store-database';
-import { StoreEngine, currentVersion, lenient, searchCallOf } from './store-engine';
+import {
+  SearchCall,
+  StoreEngine,
+  currentVersion,
+  errorEntry,
+  lenient,
+  searchCallOf,
+  toResponseEntry,
+} from './store-engine';
 import { DEFAULT_WRITE_WORKERS, WritePreparer } from './writer/write-preparer';
 import { InProcessWriter, WorkerWriter, Writer } from './writer/writer';
 
@@ -45,8 +55,10 @@ export class FhirStore implements FhirBackend {
   private readonly searches: SearchService;
   private readonly runner: PlanRunner;
   private readonly writer: Writer;
+  private readonly maxBundleEntries?: number;
 
   constructor(options: FhirStoreOptions) {
+    this.maxBundleEntries = options.maxBundleEntries;
     this.baseUrl = options.baseUrl ?? 'urn:ehr-gateway:fhir-store';
     // Search parsing (and migrating a first-format file) reads the search-parameter definitions.
     loadFhirDefinitions();
@@ -128,7 +140,43 @@ export class FhirStore implements FhirBackend {
     if (search) return this.searchResponse(search.resourceType, search.query, headers, search.scope, search.path);
     const reading = request.method === 'GET' || request.method === 'HEAD';
     if (reading && route.kind === 'everything') return this.everything(route.patient, route.query, headers);
+    if (route.kind === 'base' && request.method === 'POST') return this.bundle(request);
     return this.writer.handle(request);
+  }
+
+  /**
+   * A transaction or batch, checked as a whole first (so that a refused Bundle is not prepared). A batch's
+   * searches (its entries are independent, R4 3.1.0.11.1) run like any search, one after another: in a
+   * search worker within the search budget, not in the writer thread that every read by id and write waits for.
+   */
+  private async bundle(request: FhirRequest): Promise<FhirResponse> {
+    const entries = checkBundle(request.body, this.maxBundleEntries);
+    const searches = (request.body as Bundle).type === 'batch' ? entries.map(entrySearch) : [];
+    if (!searches.some(Boolean)) return this.writer.handle(request);
+    const others = entries.filter((_, i) => !searches[i]);
+    const written =
+      others.length > 0 &&
+      (await this.writer.handle({ ...request, body: { ...(request.body as Bundle), entry: others } }));
+    if (written && written.status !== 200) return written;
+    const answered = written ? [...((written.body as Bundle).entry ?? [])] : [];
+    const responses: BundleEntry[] = [];
+    for (const search of searches) responses.push(search ? await this.searchEntry(search) : answered.shift()!);
+    return {
+      status: 200,
+      headers: { 'content-type': FHIR_JSON },
+      body: { resourceType: 'Bundle', type: 'batch-response', entry: responses } satisfies Bundle,
+    };
+  }
+
+  private async searchEntry(search: SearchCall): Promise<BundleEntry> {
+    try {
+      return toResponseEntry(
+        await this.searchResponse(search.resourceType, search.query, {}, search.scope, search.path),
+      );
+    } catch (error) {
+      if (!(error instanceof FhirError)) throw error;
+      return errorEntry(error);
+    }
   }
 
   private async searchResponse(
@@ -150,5 +198,16 @@ export class FhirStore implements FhirBackend {
       if (params.has(name)) throw FhirError.badRequest(`$everything does not support '${name}' here`);
     }
     return this.searchResponse('*', query, headers, { patient }, `Patient/${patient}/$everything`);
+  }
+}
+
+/** The search a Bundle entry asks for, or undefined (another interaction, or a url the writer will refuse). */
+function entrySearch(entry: BundleEntry): SearchCall | undefined {
+  const request = entry.request!;
+  const path = request.url.replace(/^\//, '');
+  try {
+    return searchCallOf(parseRoute(path), { method: request.method, path, body: entry.resource });
+  } catch {
+    return undefined;
   }
 }

@@ -393,7 +393,7 @@ export class StoreEngine {
         return this.atomically(() => toResponseEntry(this.performEntry(entry)));
       } catch (error) {
         if (!(error instanceof FhirError)) throw error;
-        return { response: { status: String(error.status), outcome: error.outcome } };
+        return errorEntry(error);
       }
     });
   }
@@ -422,7 +422,7 @@ export class StoreEngine {
             error.status,
             operationOutcome(
               error.outcome.issue?.[0]?.code ?? 'processing',
-              `Transaction entry ${i} (${entries[i].request!.method} ${entries[i].request!.url}) failed: ${error.message}`,
+              `Transaction entry ${i} (${entryName(entries[i])}) failed: ${error.message}`,
             ),
           );
         }
@@ -518,7 +518,23 @@ function respond(status: number, stored: StoredVersion, baseUrl: string, prefer?
   return { status, headers, body: stored.resource };
 }
 
-function toResponseEntry(response: FhirResponse): BundleEntry {
+/** An entry as its errors name it: its method and the type its url names, never the url's id or query. */
+function entryName(entry: BundleEntry): string {
+  const { method, url } = entry.request!;
+  try {
+    const route = parseRoute(url.replace(/^\//, ''));
+    return 'resourceType' in route ? `${method} ${route.resourceType}` : method;
+  } catch {
+    return method;
+  }
+}
+
+/** The response entry of a batch entry that failed. */
+export const errorEntry = (error: FhirError): BundleEntry => ({
+  response: { status: String(error.status), outcome: error.outcome },
+});
+
+export function toResponseEntry(response: FhirResponse): BundleEntry {
   const result: BundleEntryResponse = { status: String(response.status) };
   if (response.headers.location) result.location = response.headers.location;
   if (response.headers.etag) result.etag = response.headers.etag;

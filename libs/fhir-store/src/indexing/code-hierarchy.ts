@@ -13,10 +13,12 @@ const PARENT_PROPERTIES = new Set(['parent', 'subsumedBy']);
  * `[system, code, parent]` rows of a CodeSystem's is-a hierarchy (R4 CodeSystem:
  * nested `concept`, and the `parent`/`subsumedBy` properties): one row per parent
  * of each concept, `parent` empty for a root, so that every concept has a row.
+ * Only a `complete` CodeSystem defines a hierarchy: a fragment, an example or a
+ * supplement says nothing of the codes it leaves out.
  */
 export function hierarchyRows(codeSystem: CodeSystem): [string, string, string][] {
   const system = codeSystem.url?.split('|')[0];
-  if (!system || !codeSystem.concept) return [];
+  if (!system || !codeSystem.concept || codeSystem.content !== 'complete') return [];
   const rows: [string, string, string][] = [];
   // Depth first without recursion: a CodeSystem may nest its concepts arbitrarily deep.
   const pending: [CodeSystemConcept, string][] = codeSystem.concept.map((concept) => [concept, '']);

@@ -32,3 +32,27 @@ describe('UCUM canonical quantities', () => {
     expect(canonicalRange({ value: 7, low: 6.5, high: 7.5 }, '[pH]')).toBeUndefined();
   });
 });
+
+describe('UCUM library output', () => {
+  it('F7: a unit string the library fails to parse (a patient name, an annotation before parentheses) reaches neither stdout nor console.log', () => {
+    const written = jest.spyOn(process.stdout, 'write');
+    const logged = jest.spyOn(console, 'log');
+    try {
+      for (const unit of [
+        'Quarrington Zebedee',
+        'Zebedee{x}(mg)',
+        '(mg)Zebedee{y}',
+        'SSN\t123-45-6789',
+        'glu\u0000cose',
+      ])
+        expect(toCanonical(5, unit)).toBeUndefined();
+      // A valid unit with an annotation still converts (UCUM annotations are printable ASCII).
+      expect(toCanonical(5, 'mg{Zebedee}')).toEqual(toCanonical(5, 'mg'));
+      expect(logged).not.toHaveBeenCalled();
+      expect(written).not.toHaveBeenCalled();
+    } finally {
+      written.mockRestore();
+      logged.mockRestore();
+    }
+  });
+});

@@ -7,6 +7,8 @@ export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 const MAX_UNIT_LENGTH = 64;
 /** Distinct unit codes whose conversion is remembered; the cache starts over beyond this. */
 const MAX_CACHED_UNITS = 1000;
+/** UCUM's character set (printable ASCII, no space): other codes are not UCUM and are compared exactly. */
+const UCUM_CHARACTERS = /^[!-~]+$/;
 /** Canonical values are rounded to this many significant digits, so that equal quantities meet despite float error. */
 const SIGNIFICANT_DIGITS = 12;
 
@@ -21,6 +23,21 @@ function ucum(): UcumLhcUtils {
   return (utils ??= UcumLhcUtils.getInstance());
 }
 
+/**
+ * A conversion by the library, with `console.log` silenced: the library prints
+ * the unit string of any unit it fails to parse (`Unit requested for unit string
+ * ...`) to stdout, past the logger, and a unit string is the client's text.
+ */
+function convert(code: string, value: number): ReturnType<UcumLhcUtils['convertToBaseUnits']> {
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return ucum().convertToBaseUnits(code, value);
+  } finally {
+    console.log = log;
+  }
+}
+
 /** `m-3.g1` for mass concentrations, `1` for dimensionless units: the base units and exponents, in UCUM's order. */
 const baseUnit = (unitToExp: Record<string, number>) =>
   Object.entries(unitToExp)
@@ -28,14 +45,14 @@ const baseUnit = (unitToExp: Record<string, number>) =>
     .join('.') || '1';
 
 function conversionOf(code: string): Conversion | undefined {
-  if (code.length === 0 || code.length > MAX_UNIT_LENGTH) return undefined;
+  if (code.length > MAX_UNIT_LENGTH || !UCUM_CHARACTERS.test(code)) return undefined;
   let conversion = conversions.get(code);
   if (conversion === undefined) {
-    const result = ucum().convertToBaseUnits(code, 1);
+    const result = convert(code, 1);
     if (result.status !== 'succeeded' || typeof result.magnitude !== 'number' || !result.unitToExp) conversion = null;
     else {
       const unit = baseUnit(result.unitToExp);
-      const special = (value: number) => ucum().convertToBaseUnits(code, value).magnitude ?? NaN;
+      const special = (value: number) => convert(code, value).magnitude ?? NaN;
       // A decreasing conversion ([pH]: a higher pH is a lower concentration) would turn searches' prefixes
       // and sorts around: such a unit is compared as stored, like one that does not convert.
       if (!result.fromUnitIsSpecial) conversion = { unit, factor: result.magnitude };

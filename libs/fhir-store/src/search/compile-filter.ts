@@ -388,13 +388,12 @@ export class FilterCompiler {
     if (parts.length !== 2 || parts.some((part) => part === '')) throw invalid(name, 'takes a system|code');
     if (!this.subsumption) throw invalid(name, 'has a modifier not allowed for its type');
     const [system, code] = parts;
-    const codes = JSON.stringify(this.subsumption.codes(name, system, code, direction));
+    const codes = this.subsumption.codes(name, system, code, direction);
     const sp = this.sp(key);
     return {
       table: 'idx_token',
       sp,
-      cond: (t) =>
-        sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code IN (SELECT value FROM json_each(${codes})) AND ${raw(t)}.system = ${system}`,
+      cond: (t) => sql`${raw(t)}.sp = ${sp} AND ${raw(t)}.code IN (${codes}) AND ${raw(t)}.system = ${system}`,
     };
   }
 

@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Worker } from 'node:worker_threads';
 import { FhirError, operationOutcome } from '@ehr-gateway/fhir';
 import { startThread } from '../worker-thread';
-import { PlanResult, SearchPlan, TOO_COSTLY, executePlan } from './search-plan';
+import { PlanResult, REFUSED, SearchPlan, TOO_COSTLY, executePlan } from './search-plan';
 
 /** Runs search plans. */
 export interface PlanRunner {
@@ -16,12 +16,21 @@ export const tooCostly = (budgetMs: number) =>
     operationOutcome('too-costly', `The search did not finish within its time budget of ${budgetMs} ms: narrow it`),
   );
 
-/** Runs a plan on a connection, turning a budget overrun into `too-costly`. */
+/** The error a plan's failure `message` is answered with: `too-costly` for an overrun or a refusal, else a failure. */
+export function planError(message: string, budgetMs: number): Error {
+  const refused = message.indexOf(REFUSED);
+  if (refused >= 0) return new FhirError(400, operationOutcome('too-costly', message.slice(refused + REFUSED.length)));
+  if (message.includes(TOO_COSTLY)) return tooCostly(budgetMs);
+  return new Error(`Search failed: ${message}`);
+}
+
+/** Runs a plan on a connection, turning a budget overrun or a refusal into `too-costly`. */
 export function runWithin(db: DatabaseSync, plan: SearchPlan, budgetMs: number): PlanResult {
   try {
     return executePlan(db, plan, budgetMs);
   } catch (error) {
-    if ((error as Error).message.includes(TOO_COSTLY)) throw tooCostly(budgetMs);
+    const message = (error as Error).message;
+    if (message.includes(TOO_COSTLY) || message.includes(REFUSED)) throw planError(message, budgetMs);
     throw error;
   }
 }
@@ -123,8 +132,7 @@ export class WorkerRunner implements PlanRunner {
       if (!job || job.id !== message.id) return;
       clearTimeout(slot.timer);
       slot.job = undefined;
-      if (message.error?.includes(TOO_COSTLY)) job.reject(tooCostly(this.budgetMs));
-      else if (message.error !== undefined) job.reject(new Error(`Search failed: ${message.error}`));
+      if (message.error !== undefined) job.reject(planError(message.error, this.budgetMs));
       else job.resolve(message.result!);
       this.dispatch();
     });

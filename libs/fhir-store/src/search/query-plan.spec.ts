@@ -6,7 +6,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { StoreDatabase } from '../storage/store-database';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { WorkerRunner } from './plan-runner';
-import { DRIVER_LIMIT, SearchPlan, executePlan } from './search-plan';
+import { DRIVER_LIMIT, SearchPlan, executePlan, setDeadline } from './search-plan';
 import { SearchService } from './search-service';
 import { sql } from './sql';
 
@@ -109,7 +109,7 @@ describe('search plans', () => {
         id: 'loinc-part',
         url: 'http://loinc.org',
         status: 'active',
-        content: 'fragment',
+        content: 'complete',
         concept: [{ code: 'vitals', concept: [{ code: '8867-4' }] }],
       });
       write({
@@ -120,6 +120,8 @@ describe('search plans', () => {
         entry: [{ item: { reference: 'Patient/p1' } }],
       });
     });
+    // The SQL functions plans call (`search_budget()`...), for EXPLAIN outside `executePlan`.
+    setDeadline(db.db, Date.now() + 60_000);
     service = new SearchService(
       db,
       { run: () => Promise.reject(new Error('not used')), close: async () => {} },
@@ -199,6 +201,21 @@ describe('search plans', () => {
   });
 
   it.each([
+    ['below', 'parent'],
+    ['above', 'code'],
+  ])(
+    'F1: token :%s walks the hierarchy one code at a time, by its index on (system, %s) (EXPLAIN QUERY PLAN)',
+    (direction, column) => {
+      const plan = service.plan(service.parse('Observation', `code:${direction}=http://loinc.org|vitals`));
+      const steps = explain(db.db, plan.candidates[0].ridSet).filter((step) => /\bh\b/.test(step));
+      // Not `(system=?)` alone: that reads every row of the system at each step of the walk.
+      expect(steps).toEqual([
+        `SEARCH h USING COVERING INDEX idx_code_parent_${direction === 'below' ? 'down' : 'up'} (system=? AND ${column}=?)`,
+      ]);
+    },
+  );
+
+  it.each([
     ['category=vital-signs', 'token_code_count'],
     ['code=http://loinc.org|8867-4', 'token_count'],
   ])('_total=accurate on %s alone reads its kept count, not the index', (query, table) => {
@@ -264,7 +281,11 @@ function correlatedSteps(db: DatabaseSync, query: { text: string; params: SQLInp
     .all(...query.params)
     .map((row) => ({ id: Number(row.id), parent: Number(row.parent), detail: String(row.detail) }));
   const correlated = new Set<number>();
-  for (const row of rows) if (row.detail.startsWith('CORRELATED') || correlated.has(row.parent)) correlated.add(row.id);
+  // An uncorrelated subquery inside a correlated one (a token :below's walk) runs once per statement, not per row.
+  const once = (detail: string) => /^(LIST|SCALAR) SUBQUERY/.test(detail);
+  for (const row of rows)
+    if (row.detail.startsWith('CORRELATED') || (correlated.has(row.parent) && !once(row.detail)))
+      correlated.add(row.id);
   return rows
     .filter(
       (row) => row.detail.startsWith('SEARCH') && (correlated.has(row.parent) || / EXISTS USING /.test(row.detail)),

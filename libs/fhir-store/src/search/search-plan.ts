@@ -133,24 +133,38 @@ const bounded = (db: DatabaseSync, set: Sql, limit: number): number =>
 
 /** Thrown out of a statement when the search outlives its budget. */
 export const TOO_COSTLY = 'search-too-costly';
-const deadlines = new WeakMap<DatabaseSync, { deadline: number }>();
+/** Starts the message of a statement that refused itself as too costly (`search_refuse`, `search_rows`). */
+export const REFUSED = 'search-refused: ';
+const deadlines = new WeakMap<DatabaseSync, { deadline: number; rows: number }>();
 
 /**
  * `node:sqlite` exposes no progress handler or interrupt, but it runs SQL
- * functions written in JS: every row a search examines calls this one, which
- * aborts the statement once the deadline has passed.
+ * functions written in JS: every row a search examines calls `search_budget()`,
+ * which aborts the statement once the deadline has passed. `search_rows(limit,
+ * message, row)` counts the rows a plan reads where it is called (`row`, a
+ * column of the row, only makes SQLite call it for each row), and
+ * `search_refuse(message)` refuses at once (see `subsumption.ts`).
  */
 export function setDeadline(db: DatabaseSync, deadline: number): void {
   let state = deadlines.get(db);
   if (!state) {
-    const created = { deadline };
+    const created = { deadline, rows: 0 };
+    const refuse = (message: unknown) => new Error(`${REFUSED}${String(message)}`);
     db.function('search_budget', { deterministic: false }, () => {
       if (Date.now() > created.deadline) throw new Error(TOO_COSTLY);
       return 1;
     });
+    db.function('search_rows', { deterministic: false, varargs: true }, (limit, message) => {
+      if (++created.rows > Number(limit)) throw refuse(message);
+      return 1;
+    });
+    db.function('search_refuse', { deterministic: false }, (message) => {
+      throw refuse(message);
+    });
     deadlines.set(db, (state = created));
   }
   state.deadline = deadline;
+  state.rows = 0;
 }
 
 /** A candidate's size (an upper bound) up to `limit`, or Infinity beyond (or when a set it reads in full is larger). */

@@ -9,6 +9,8 @@ export const MAX_SORT_KEYS = 4;
 /** Chains deeper than this (and `_has` nested deeper) are refused. */
 export const MAX_CHAIN_DEPTH = 4;
 const MAX_PARAMETERS = 50;
+/** Comma-separated values (alternatives) of one parameter, at most: each is a term of the compiled SQL. */
+export const MAX_ALTERNATIVES = 100;
 
 export type FilterExpr =
   | { kind: 'param'; name: string; param: ParamDef; modifier?: string; values: string[] }
@@ -118,6 +120,13 @@ export function splitOr(value: string): string[] {
   }
   parts.push(current);
   return parts;
+}
+
+/** A parameter's alternatives (`splitOr`), refused past `MAX_ALTERNATIVES`. */
+function alternatives(name: string, value: string): string[] {
+  const values = splitOr(value);
+  if (values.length > MAX_ALTERNATIVES) throw invalid(name, `takes at most ${MAX_ALTERNATIVES} comma-separated values`);
+  return values;
 }
 
 function isResourceType(type: string): boolean {
@@ -275,17 +284,17 @@ export function parseFilter(resourceType: string, name: string, value: string, d
   if (code === '_id') {
     if (modifier !== undefined && !ID_MODIFIERS.includes(modifier))
       throw invalid(name, 'has a modifier not allowed for its type');
-    return { kind: 'id', name, resourceType, values: splitOr(value), not: modifier === 'not' };
+    return { kind: 'id', name, resourceType, values: alternatives(name, value), not: modifier === 'not' };
   }
   if (code === '_list') return parseList(resourceType, name, modifier, value);
   const field = FULL_TEXT_PARAMS.get(code);
   if (field) {
     if (modifier !== undefined) throw invalid(name, 'takes no modifier');
-    return { kind: 'text', name, resourceType, field, values: splitOr(value) };
+    return { kind: 'text', name, resourceType, field, values: alternatives(name, value) };
   }
   const param = searchParams(resourceType).get(code);
   if (!param) throw unknown(name, resourceType);
-  return { kind: 'param', name, param, modifier, values: splitOr(value) };
+  return { kind: 'param', name, param, modifier, values: alternatives(name, value) };
 }
 
 /**
@@ -295,7 +304,7 @@ export function parseFilter(resourceType: string, name: string, value: string, d
  */
 function parseList(resourceType: string, name: string, modifier: string | undefined, value: string): FilterExpr {
   if (modifier !== undefined) throw invalid(name, 'takes no modifier');
-  const listIds = splitOr(value).map((item) => {
+  const listIds = alternatives(name, value).map((item) => {
     const listId = item.startsWith('List/') ? item.slice('List/'.length) : item;
     if (!FHIR_ID_PATTERN.test(listId))
       throw invalid(

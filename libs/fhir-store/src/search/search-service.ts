@@ -4,6 +4,7 @@ import { INDEX_TABLES } from '../storage/schema';
 import type { StoreDatabase } from '../storage/store-database';
 import { FilterCompiler } from './compile-filter';
 import { compileForEveryType } from './every-type';
+import { checkFullTextTerms } from './full-text-query';
 import { patientCompartmentParams } from './patient-compartment';
 import type { PlanRunner } from './plan-runner';
 import { searchBundle } from './search-bundle';
@@ -87,6 +88,7 @@ export class SearchService {
 
   parse(resourceType: string, query: string, lenient = false): SearchQuery {
     const parsed = parseSearchQuery(resourceType, new URLSearchParams(query), lenient);
+    checkFullTextTerms(parsed.filters);
     if (parsed.summary === 'count') return { ...parsed, count: 0, total: 'accurate' };
     return parsed;
   }

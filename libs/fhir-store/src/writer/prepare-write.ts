@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FhirRequest } from '@ehr-gateway/fhir';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { extractIndexRows } from '../indexing/extract-index-rows';
+import { parseRoute } from '../rest-route';
 import { checkBundle } from '../rules/bundle-rules';
 import { validateWrite } from '../rules/write-validation';
 import type { PreparedVersion } from '../storage/store-database';
@@ -22,16 +23,30 @@ export interface WritePreparation {
   entries: (PreparedVersion | null)[];
 }
 
+/** The `Type/id` a PUT entry's url names, or undefined (a conditional PUT, or a url the entry will fail on). */
+function updatedReference(url: string): string | undefined {
+  try {
+    const route = parseRoute(url.replace(/^\//, ''));
+    return route.kind === 'instance' ? `${route.resourceType}/${route.id}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The `Type/id` each POST entry with a `urn:uuid` fullUrl is given before any
- * entry runs, so that entries can refer to each other in any order.
+ * The `Type/id` of each entry with a `urn:uuid` fullUrl, known before any entry
+ * runs (R4 3.1.0.11.2), so that entries can refer to each other whatever the
+ * order they run in: the id a POST entry is given, the one a PUT entry's url names.
+ * (A conditional PUT's is known once it ran.)
  */
 export function assignReferences(entries: BundleEntry[]): Map<string, string> {
   const references = new Map<string, string>();
   for (const entry of entries) {
-    if (entry.request!.method === 'POST' && entry.fullUrl?.startsWith('urn:uuid:') && entry.resource) {
-      references.set(entry.fullUrl, `${entry.resource.resourceType}/${randomUUID()}`);
-    }
+    if (!entry.fullUrl?.startsWith('urn:uuid:') || !entry.resource) continue;
+    const { method, url } = entry.request!;
+    if (method === 'POST') references.set(entry.fullUrl, `${entry.resource.resourceType}/${randomUUID()}`);
+    const updated = method === 'PUT' ? updatedReference(url) : undefined;
+    if (updated) references.set(entry.fullUrl, updated);
   }
   return references;
 }
@@ -87,6 +102,7 @@ export function prepareWrite(request: FhirRequest): WritePreparation | undefined
   if (!isTransaction(request)) return undefined;
   let entries: BundleEntry[];
   try {
+    // The entry limit was checked before (`FhirStore.bundle`): a Bundle over it is never prepared.
     entries = checkBundle(request.body, Number.MAX_SAFE_INTEGER);
   } catch {
     return undefined;
@@ -95,7 +111,7 @@ export function prepareWrite(request: FhirRequest): WritePreparation | undefined
   const lastUpdated = new Date().toISOString();
   const prepared = entries.map((entry): PreparedVersion | null => {
     const assigned = references.get(entry.fullUrl ?? '');
-    if (!assigned || entry.request!.url.includes('_search')) return null;
+    if (!assigned || entry.request!.method !== 'POST' || entry.request!.url.includes('_search')) return null;
     const resource = rewriteReferences(entry.resource!, references);
     if (resource.resourceType !== createdType(entry)) return null;
     const stored = storedForm({ ...resource, id: assigned.split('/')[1] }, 1, lastUpdated);
