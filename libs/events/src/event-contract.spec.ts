@@ -1,6 +1,14 @@
 import { dirname } from 'node:path';
 import * as ts from 'typescript';
-import { EHREvent, EHREventType, OnEhrEvent, OperationEvents, OperationFacts, OperationOutcomeInfo } from './index';
+import {
+  EHREvent,
+  EHREventType,
+  FhirEventType,
+  OnEhrEvent,
+  OperationEvents,
+  OperationFacts,
+  OperationOutcomeInfo,
+} from './index';
 
 const ok: OperationOutcomeInfo = { outcome: 'success', status: 200 };
 
@@ -92,6 +100,28 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     @OnEhrEvent(EHREventType.FHIR_READ)
     onWrong(event: EHREvent<EHREventType.CDS_PATIENT_VIEW>) {
       return event.payload.serviceId;
+    }
+    @OnEhrEvent('fhir.read')
+    onReadByName(event: EHREvent<EHREventType.FHIR_READ>) {
+      return event.payload.resourceId;
+    }
+    @OnEhrEvent('fhir.**')
+    onFhir(event: EHREvent<FhirEventType>) {
+      return event.payload.resourceType;
+    }
+    // @ts-expect-error a FHIR pattern delivers searches and writes too, not only reads
+    @OnEhrEvent('fhir.patient.*')
+    onPatientReads(event: EHREvent<EHREventType.FHIR_READ>) {
+      return event.payload.resourceId;
+    }
+    @OnEhrEvent('**')
+    onAnything(event: EHREvent) {
+      return event.eventType;
+    }
+    // @ts-expect-error `**` delivers every family's events
+    @OnEhrEvent('**')
+    onAnythingAsFhir(event: EHREvent<FhirEventType>) {
+      return event.payload.resourceType;
     }
   }
   const anyEvent = {} as EHREvent;
