@@ -1,5 +1,5 @@
 import { INestApplication, Injectable, OnModuleInit, Provider } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import {
   EHR_EVENT_CREATOR,
@@ -377,6 +377,21 @@ describe('events (e2e)', () => {
       expect(fixture.app.get(StrictAudit).audited).toBe(1);
       const response = await read('/ops/fhir.delete/Patient/p1').expect(500);
       expect(response.body.message).toMatch(/1 listener\(s\) failed \(StrictAudit\.refuseDeletes\)/);
+    });
+
+    it('refuses to start beside EventEmitterModule.forRoot(), which would add a second emitter', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [EventEmitterModule.forRoot({ wildcard: true }), EventsModule.forRoot({}), FixtureOperationsModule],
+        providers: [PatternListeners],
+      }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      try {
+        await expect(app.init()).rejects.toThrow(
+          "A second EventEmitter2 is provided by EventEmitterModule: remove EventEmitterModule.forRoot() from the application's imports",
+        );
+      } finally {
+        await app.close();
+      }
     });
   });
 

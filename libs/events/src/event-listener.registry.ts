@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
 import { GatewayEventEmitter } from './gateway-event-emitter';
@@ -32,7 +32,7 @@ type EmitterFunction = ((...args: unknown[]) => unknown) & { _origin?: EmitterFu
  * itself. Wildcard matching is EventEmitter2's own.
  */
 @Injectable()
-export class EventListenerRegistry implements OnApplicationBootstrap {
+export class EventListenerRegistry implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(EventListenerRegistry.name);
   /** The `@OnEvent` method behind each function the registry put in the emitter's table. */
   private readonly methodOf = new WeakMap<EmitterFunction, EventListener>();
@@ -52,6 +52,23 @@ export class EventListenerRegistry implements OnApplicationBootstrap {
     private readonly scanner: MetadataScanner,
     @Inject(EventEmitter2) private readonly emitter: GatewayEventEmitter,
   ) {}
+
+  /**
+   * Refuses a second `EventEmitter2` (`EventEmitterModule.forRoot()` beside
+   * `EventsModule`): `@OnEvent` methods would be subscribed on it too, and a
+   * host's `emit('fhir.read', ...)` on it would reach them outside the dispatcher.
+   */
+  onModuleInit(): void {
+    const second = this.discovery
+      .getProviders()
+      .find((wrapper) => wrapper.token === EventEmitter2 && wrapper.instance !== this.emitter);
+    if (!second) return;
+    throw new Error(
+      `A second EventEmitter2 is provided${second.host ? ` by ${second.host.name}` : ''}: remove ` +
+        "EventEmitterModule.forRoot() from the application's imports. EventsModule provides EventEmitter2 and " +
+        'subscribes @OnEvent listeners itself; with two emitters, listeners would receive events outside its dispatcher',
+    );
+  }
 
   onApplicationBootstrap(): void {
     const scope = { controllers: true };

@@ -17,7 +17,7 @@ import { MESSAGE_CONTEXT_OPTIONS, RequestContextService, requestIdOf } from './r
  * injected `EventEmitter2` with `.`-delimited wildcards, the dispatcher, the
  * replaceable event creator and the per-request context (request id echoed as
  * `X-Request-Id`, client IP, session, user). It provides `EventEmitter2` itself,
- * in place of `EventEmitterModule.forRoot`, which a host app must not import besides it.
+ * in place of `EventEmitterModule.forRoot`, whose second emitter fails start-up.
  */
 @Module({
   imports: [
