@@ -9,7 +9,7 @@ import type { EHREvent } from './ehr-event';
 import { EventPatternMatcher } from './event-pattern-matcher';
 import { MAX_CACHED_ROUTES, eventNames, isGatewayPattern, patternCanMatch, suggestPattern } from './event-routing';
 
-/** One listener as the dispatcher sees it: an `@OnEvent` method, or a function registered on the emitter. */
+/** One listener as the dispatcher sees it: an `@OnEhrEvent` or `@OnEvent` method, or a function on the emitter. */
 export interface EventListener {
   /** `ClassName.method` or the function's name, for logs. */
   readonly name: string;
@@ -110,9 +110,9 @@ export class EventListenerRegistry implements OnModuleInit, OnApplicationBootstr
 
   /**
    * The listeners an EHR event reaches, each once: by its names (wildcards
-   * resolved), `onAny`, and the `@OnEhrEvent` patterns. Cached per set of names until the emitter's table
-   * changes; bounded, since a failed operation's resource type is whatever the
-   * client sent.
+   * resolved), `onAny`, and the `@OnEhrEvent` patterns. Cached per set of
+   * names until the emitter's table changes; bounded, since a failed
+   * operation's resource type is whatever the client sent.
    */
   listenersFor(event: EHREvent): EventListener[] {
     if (this.cachedVersion !== this.emitter.listenerTableVersion || this.cachedEntries >= MAX_CACHED_ROUTES) {
