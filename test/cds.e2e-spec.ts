@@ -302,7 +302,8 @@ describe('CDS Hooks (e2e)', () => {
       const [event] = await events();
       expect(event).toMatchObject({
         eventType: 'ehr.generic',
-        payload: { hook: 'medication-refill', operation: 'invoke' },
+        // What the invoker learned reaches the event of a hook without a type of its own too.
+        payload: { hook: 'medication-refill', operation: 'invoke', prefetchFetched: [] },
       });
     });
   });

@@ -1,5 +1,5 @@
 import { INestApplication, Injectable, OnModuleInit, Provider } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import {
   EHR_EVENT_CREATOR,
@@ -10,6 +10,7 @@ import {
   EventsModule,
   EventsModuleExtras,
   EventsModuleOptions,
+  FhirEventType,
   OnEhrEvent,
   OperationContext,
   createEvent,
@@ -286,6 +287,111 @@ describe('events (e2e)', () => {
       expect(host.reads).toHaveLength(1);
       expect(host.reads[0].payload.resourceId).toBe('p1');
       expect(host.orders).toHaveLength(1);
+    });
+
+    /** `@OnEhrEvent` listeners by pattern, each recording the ids of the events it got. */
+    @Injectable()
+    class EhrOnlyListeners {
+      readonly received: Record<string, string[]> = {};
+      @OnEhrEvent('**') onEverything(event: EHREvent) {
+        this.record('**', event);
+      }
+      @OnEhrEvent('fhir.**') onFhir(event: EHREvent<FhirEventType>) {
+        this.record('fhir.**', event);
+      }
+      @OnEhrEvent([EHREventType.FHIR_READ, 'fhir.patient.*'])
+      @OnEhrEvent('fhir.*.read')
+      onStacked(event: EHREvent) {
+        this.record('stacked', event);
+      }
+      @OnEhrEvent('cds.**') onCds(event: EHREvent) {
+        this.record('cds.**', event);
+      }
+      /** Both decorators on one method: still one listener. */
+      @OnEvent('fhir.read')
+      @OnEhrEvent('**')
+      onBoth(event: EHREvent) {
+        this.record('both', event);
+      }
+      private record(pattern: string, event: EHREvent) {
+        (this.received[pattern] ??= []).push(event.id);
+      }
+    }
+
+    it('delivers EHR events to @OnEhrEvent methods once each, and never a host event, even to **', async () => {
+      fixture = await createFixtureApp({}, [EhrOnlyListeners, HostListeners, EventLog]);
+      const emitter = fixture.app.get(EventEmitter2);
+      const ehrOnly = fixture.app.get(EhrOnlyListeners);
+
+      expect(emitter.emit('order.created', { id: 'o1', eventType: 'order.created' })).toBe(true);
+      emitter.emit('order.created');
+      await emitter.emitAsync('billing.invoice.paid', { total: 3 });
+      expect(fixture.app.get(HostListeners).orders).toEqual([{ id: 'o1', eventType: 'order.created' }, undefined]);
+      expect(ehrOnly.received).toEqual({});
+      // Not in the emitter's table: only @OnEvent('order.created') and EventLog's @OnEvent('**') are.
+      expect(emitter.listeners('order.created')).toHaveLength(2);
+      // A plain @OnEvent('**') is a host listener too: it gets the host's events as well as the EHR ones.
+      expect(fixture.app.get(EventLog).drain()).toEqual([
+        { id: 'o1', eventType: 'order.created' },
+        undefined,
+        { total: 3 },
+      ]);
+
+      await read().expect(200);
+      await request(fixture.app.getHttpServer()).get('/ops/cds.order.sign').expect(200);
+      await fixture.dispatcher.idle();
+      const [readEvent, cdsEvent] = fixture.app.get(EventLog).events.map((event) => event.id);
+      expect(ehrOnly.received).toEqual({
+        '**': [readEvent, cdsEvent],
+        'fhir.**': [readEvent],
+        stacked: [readEvent],
+        'cds.**': [cdsEvent],
+        both: [readEvent, cdsEvent],
+      });
+    });
+
+    it('fails start-up on an @OnEhrEvent pattern that can match no EHR event, naming the one meant', async () => {
+      @Injectable()
+      class Mistyped {
+        @OnEhrEvent('cds.*') onCds() {}
+      }
+      await expect(createFixtureApp({}, [Mistyped])).rejects.toThrow(
+        "@OnEhrEvent('cds.*') on Mistyped.onCds can match no EHR event; did you mean 'cds.**'?",
+      );
+    });
+
+    it('waits for @OnEhrEvent methods in strict mode and fails the request when one fails', async () => {
+      @Injectable()
+      class StrictAudit {
+        audited = 0;
+        @OnEhrEvent('**') async audit() {
+          await new Promise((resolve) => setImmediate(resolve));
+          this.audited++;
+        }
+        @OnEhrEvent(EHREventType.FHIR_DELETE) refuseDeletes() {
+          throw new Error('no audit store');
+        }
+      }
+      fixture = await createFixtureApp({ deliveryMode: 'strict' }, [StrictAudit]);
+      await read().expect(200);
+      expect(fixture.app.get(StrictAudit).audited).toBe(1);
+      const response = await read('/ops/fhir.delete/Patient/p1').expect(500);
+      expect(response.body.message).toMatch(/1 listener\(s\) failed \(StrictAudit\.refuseDeletes\)/);
+    });
+
+    it('refuses to start beside EventEmitterModule.forRoot(), which would add a second emitter', async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [EventEmitterModule.forRoot({ wildcard: true }), EventsModule.forRoot({}), FixtureOperationsModule],
+        providers: [PatternListeners],
+      }).compile();
+      const app = moduleRef.createNestApplication({ logger: false });
+      try {
+        await expect(app.init()).rejects.toThrow(
+          "A second EventEmitter2 is provided by EventEmitterModule: remove EventEmitterModule.forRoot() from the application's imports",
+        );
+      } finally {
+        await app.close();
+      }
     });
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OperationFacts } from '@ehr-gateway/events';
+import { invocationEventType } from './cds-event-type';
 import { CdsServicesExplorer } from './cds-services.explorer';
 import { CONTEXT_DTO, CdsRequestDto } from './dto/cds-request.dto';
 import { problemsOf } from './dto/validate';
@@ -34,7 +35,7 @@ export class CdsInvoker {
     if (!service) throw new CdsError(404, 'No CDS service with this id');
     const validated = this.validate(service.definition, body);
     const { prefetch, fetched } = await this.prefetch.complete(service.definition, validated);
-    this.facts.add({ prefetchFetched: fetched });
+    this.facts.add(invocationEventType(service.definition.hook), { prefetchFetched: fetched });
     let response: CdsResponse;
     try {
       response = await service.handler.handle({ ...validated, prefetch });

@@ -1,6 +1,16 @@
 import { dirname } from 'node:path';
 import * as ts from 'typescript';
-import { EHREvent, EHREventType, OnEhrEvent, OperationEvents, OperationFacts, OperationOutcomeInfo } from './index';
+import {
+  EHREvent,
+  EHREventType,
+  EventEmittingInterceptor,
+  FhirEventType,
+  OnEhrEvent,
+  OperationEvents,
+  OperationFactFields,
+  OperationFacts,
+  OperationOutcomeInfo,
+} from './index';
 
 const ok: OperationOutcomeInfo = { outcome: 'success', status: 200 };
 
@@ -75,9 +85,32 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     { eventType: EHREventType.FHIR_READ, operation: 'read', source: 'local', details: { resourceType: 'Patient' } },
     ok,
   );
-  facts.add({ prefetchFetched: ['patient'] });
+  facts.add(EHREventType.CDS_PATIENT_VIEW, { prefetchFetched: ['patient'] });
   // @ts-expect-error misspelled fact
-  facts.add({ prefetchFecthed: ['patient'] });
+  facts.add(EHREventType.CDS_PATIENT_VIEW, { prefetchFecthed: ['patient'] });
+  facts.add(EHREventType.NOTEREADER_PROCESS_NOTE, { documentId: 'doc-1', resourcesAdded: { Condition: 1 } });
+  // @ts-expect-error a CDS field is not a NoteReader fact
+  facts.add(EHREventType.NOTEREADER_PROCESS_NOTE, { documentId: 'doc-1', cardCount: 1 });
+  // @ts-expect-error a NoteReader field is not a CDS fact
+  facts.add(EHREventType.CDS_ORDER_SIGN, { sections: ['11450-4'] });
+  // @ts-expect-error a FHIR field is not a CDS fact
+  facts.add(EHREventType.EHR_GENERIC, { resourceType: 'Patient' });
+  const cdsCall = EHREventType.CDS_PATIENT_VIEW as EHREventType.CDS_PATIENT_VIEW | EHREventType.EHR_GENERIC;
+  facts.add(cdsCall, { prefetchFetched: ['patient'], cardCount: 0 });
+  const mixed = EHREventType.CDS_PATIENT_VIEW as EHREventType.CDS_PATIENT_VIEW | EHREventType.NOTEREADER_SIGN_NOTE;
+  // @ts-expect-error for types of two families, no field fits both
+  facts.add(mixed, { cardCount: 1 });
+
+  type ProcessNote = EHREventType.NOTEREADER_PROCESS_NOTE;
+  abstract class NoteInterceptor extends EventEmittingInterceptor<ProcessNote> {
+    protected override describeResult() {
+      return { resourcesAdded: { Condition: 1 } };
+    }
+    protected override describeFailure(): OperationFactFields<ProcessNote> {
+      // @ts-expect-error what a result or failure adds is typed like the operation's facts
+      return { cardCount: 0 };
+    }
+  }
 
   class Listener {
     @OnEhrEvent(EHREventType.FHIR_READ)
@@ -93,9 +126,32 @@ export function compiledOnly(events: OperationEvents, facts: OperationFacts): un
     onWrong(event: EHREvent<EHREventType.CDS_PATIENT_VIEW>) {
       return event.payload.serviceId;
     }
+    @OnEhrEvent('fhir.read')
+    onReadByName(event: EHREvent<EHREventType.FHIR_READ>) {
+      return event.payload.resourceId;
+    }
+    @OnEhrEvent('fhir.**')
+    onFhir(event: EHREvent<FhirEventType>) {
+      return event.payload.resourceType;
+    }
+    // @ts-expect-error a FHIR pattern delivers searches and writes too, not only reads
+    @OnEhrEvent('fhir.patient.*')
+    onPatientReads(event: EHREvent<EHREventType.FHIR_READ>) {
+      return event.payload.resourceId;
+    }
+    @OnEhrEvent('**')
+    onAnything(event: EHREvent) {
+      return event.eventType;
+    }
+    // @ts-expect-error `**` delivers every family's events
+    @OnEhrEvent('**')
+    onAnythingAsFhir(event: EHREvent<FhirEventType>) {
+      return event.payload.resourceType;
+    }
   }
   const anyEvent = {} as EHREvent;
   return [
+    NoteInterceptor,
     Listener,
     anyEvent.eventType === EHREventType.CDS_ORDER_SIGN ? anyEvent.payload.cardCount : undefined,
     // @ts-expect-error an event of any type must be narrowed before a family's field is read

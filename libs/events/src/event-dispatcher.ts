@@ -10,8 +10,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Delivers EHR events to `@OnEvent` listeners under every name of the event,
- * each listener once.
+ * Delivers EHR events to their listeners (`@OnEhrEvent`, `@OnEvent`, functions
+ * on the injected emitter) under every name of the event, each listener once.
  */
 @Injectable()
 export class EventDispatcher implements OnApplicationShutdown {

@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, HttpException, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Observable, Observer, Subscriber, catchError, from, mergeMap } from 'rxjs';
-import type { EHREventType, EventDetails } from './ehr-event';
+import type { EHREventType } from './ehr-event';
 import type { OperationDescriptor, OperationOutcomeInfo } from './interfaces';
 import { problemOf } from '@ehr-gateway/common';
 import { OperationEvents } from './operation-events.service';
@@ -24,7 +24,7 @@ interface OperationCall<T extends EHREventType> {
   readonly context: ExecutionContext;
   readonly descriptor: OperationDescriptor<T>;
   /** What the operation's code adds while it runs (`OperationFacts`). */
-  readonly facts: OperationFactFields;
+  readonly facts: OperationFactFields<T>;
   /** `performance.now()` when the call began. */
   readonly started: number;
 }
@@ -50,7 +50,7 @@ class RecordingObserver<T extends EHREventType> implements Observer<unknown>, Op
     private readonly recorder: CallRecorder<T>,
     readonly context: ExecutionContext,
     readonly descriptor: OperationDescriptor<T>,
-    readonly facts: OperationFactFields,
+    readonly facts: OperationFactFields<T>,
     readonly started: number,
     private readonly subscriber: Subscriber<unknown>,
   ) {}
@@ -97,12 +97,12 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
   protected abstract describe(context: ExecutionContext): OperationDescriptor<T> | null;
 
   /** Fields the handler's result adds (result count, card count, ...). */
-  protected describeResult(_result: unknown, _context: ExecutionContext): Partial<EventDetails<T>> | undefined {
+  protected describeResult(_result: unknown, _context: ExecutionContext): OperationFactFields<T> | undefined {
     return undefined;
   }
 
   /** Fields a failure adds. */
-  protected describeFailure(_error: unknown, _context: ExecutionContext): Partial<EventDetails<T>> | undefined {
+  protected describeFailure(_error: unknown, _context: ExecutionContext): OperationFactFields<T> | undefined {
     return undefined;
   }
 
@@ -152,7 +152,7 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
     if (!this.operationEvents.enabled || !this.eventsEnabled()) return next.handle();
     const descriptor = this.describe(context);
     if (!descriptor) return next.handle();
-    const facts = this.operationEvents.facts.begin();
+    const facts = this.operationEvents.facts.begin(descriptor);
     const started = performance.now();
     const recorder = this.recorder;
 
@@ -182,18 +182,13 @@ export abstract class EventEmittingInterceptor<T extends EHREventType = EHREvent
   private finish(
     call: OperationCall<T>,
     outcome: OperationOutcomeInfo,
-    fromOutcome: Partial<EventDetails<T>> | undefined,
+    fromOutcome: OperationFactFields<T> | undefined,
   ): void | Promise<void> {
     const { descriptor, facts } = call;
     const operation =
       fromOutcome === undefined && !hasFields(facts)
         ? descriptor
-        : ({
-            eventType: descriptor.eventType,
-            operation: descriptor.operation,
-            source: descriptor.source,
-            details: { ...descriptor.details, ...facts, ...fromOutcome },
-          } as OperationDescriptor<T>);
+        : { ...descriptor, details: { ...descriptor.details, ...facts, ...fromOutcome } };
     outcome.durationMs = Math.round((performance.now() - call.started) * 10) / 10;
     const milestones = this.milestones(operation);
     if (milestones.length === 0) return this.operationEvents.record(operation, outcome);

@@ -3,6 +3,13 @@ import { EHR_EVENT_TYPES, EHREvent } from './ehr-event';
 /** Namespaces the gateway emits in; listener patterns there are checked at bootstrap. */
 export const EVENT_NAMESPACES = ['ehr', 'fhir', 'cds', 'notereader'] as const;
 
+/**
+ * Routes (event type and resource type) whose listeners a lookup keeps: every
+ * event type and resource type the gateway serves fit, and a failed
+ * operation's resource type, which is whatever the client sent, cannot grow it.
+ */
+export const MAX_CACHED_ROUTES = 1024;
+
 /** A segment that stands for "any FHIR resource type" in the resource-scoped names. */
 const RESOURCE_SEGMENT = /^[a-z][a-z0-9]*$/;
 

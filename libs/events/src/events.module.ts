@@ -13,12 +13,11 @@ import { OperationFacts } from './operation-facts';
 import { MESSAGE_CONTEXT_OPTIONS, RequestContextService, requestIdOf } from './request-context';
 
 /**
- * The event system: `@OnEvent` listeners and listeners on the injected
- * `EventEmitter2` with `.`-delimited wildcards, the dispatcher, the replaceable
- * event creator and the per-request context (request id echoed as
- * `X-Request-Id`, client IP, session, user). It provides `EventEmitter2` itself
- * (in place of `EventEmitterModule.forRoot`, which a host app must not import
- * besides it) so that every listener is in one table.
+ * The event system: `@OnEhrEvent` and `@OnEvent` listeners and listeners on the
+ * injected `EventEmitter2` with `.`-delimited wildcards, the dispatcher, the
+ * replaceable event creator and the per-request context (request id echoed as
+ * `X-Request-Id`, client IP, session, user). It provides `EventEmitter2` itself,
+ * in place of `EventEmitterModule.forRoot`, whose second emitter fails start-up.
  */
 @Module({
   imports: [

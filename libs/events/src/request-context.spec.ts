@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CLS_ID, ClsService } from 'nestjs-cls';
+import { EHREventType } from './ehr-event';
 import { OperationFacts } from './operation-facts';
 import { RequestContextService } from './request-context';
 
@@ -13,7 +14,12 @@ describe('RequestContextService', () => {
       cls.set(CLS_ID, 'outer-request');
       requestContext.assign({ user: 'alice', clientIp: '10.0.0.1' });
       requestContext.presentCredentials({ transport: 'http', apiKey: 'key' });
-      const outerFacts = facts.begin();
+      const outerFacts = facts.begin({
+        eventType: EHREventType.NOTEREADER_PROCESS_NOTE,
+        operation: 'ProcessDocument',
+        source: 'notereader',
+        details: {},
+      });
 
       requestContext.run({ user: 'bob' }, () => {
         const inner = requestContext.current();
@@ -21,7 +27,7 @@ describe('RequestContextService', () => {
         expect(inner.clientIp).toBeUndefined();
         expect(inner.requestId).toMatch(/^[0-9a-f-]{36}$/);
         expect(requestContext.presentedCredentials()).toBeUndefined();
-        facts.add({ documentId: 'doc-1' });
+        facts.add(EHREventType.NOTEREADER_PROCESS_NOTE, { documentId: 'doc-1' });
       });
 
       expect(requestContext.current()).toEqual({ requestId: 'outer-request', user: 'alice', clientIp: '10.0.0.1' });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CdaDocument } from '@ehr-gateway/cda';
-import { OperationFacts } from '@ehr-gateway/events';
+import { EHREventType, OperationFacts } from '@ehr-gateway/events';
 import type { NoteReaderModuleOptions, NoteReaderResult } from './interfaces';
 import { NOTEREADER_DEFAULTS } from './constants';
 import { NoteReaderHandlerExplorer } from './notereader-handler.explorer';
@@ -9,6 +9,9 @@ import { readProcessDocument } from './soap/process-document-request';
 import { SoapFault, responseEnvelope } from './soap/soap-fault';
 import { usableCda } from './soap/usable-cda';
 import { NoteWorkerPool, ReadNote } from './worker/note-worker-pool';
+
+/** The operation whose event what a call learns goes to (the interceptor derives `notereader.sign.note` from it). */
+const PROCESS_NOTE = EHREventType.NOTEREADER_PROCESS_NOTE;
 
 /**
  * Runs one ProcessDocument call: read the envelope, parse the CDA, call the
@@ -49,9 +52,13 @@ export class NoteReaderService {
   }
 
   async process({ call, document: parse }: ReadNote): Promise<string> {
-    this.facts.add({ sessionId: call.sessionId, workType: call.workType, organizationId: call.organizationId });
+    this.facts.add(PROCESS_NOTE, {
+      sessionId: call.sessionId,
+      workType: call.workType,
+      organizationId: call.organizationId,
+    });
     const document = parse();
-    this.facts.add({
+    this.facts.add(PROCESS_NOTE, {
       documentId: document.id,
       documentType: document.typeCode,
       sections: document.sections().map((section) => section.code ?? section.title),
@@ -67,7 +74,9 @@ export class NoteReaderService {
       throw new SoapFault('Server', message, 'The NoteReader handler failed');
     }
     const answer = result?.document ?? document;
-    this.facts.add({ resourcesAdded: result?.resources?.length ? answer.addResources(result.resources) : {} });
+    this.facts.add(PROCESS_NOTE, {
+      resourcesAdded: result?.resources?.length ? answer.addResources(result.resources) : {},
+    });
     const unparsed = answer.unparsed();
     if (unparsed) return this.workers.render({ ...unparsed, error: result?.error });
     return responseEnvelope(Buffer.from(answer.serialize()).toString('base64'), result?.error);

@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
-import { EHREvent, EventPatternMatcher, withoutResource } from '@ehr-gateway/events';
+import { EHREvent, EventPatternMatcher, OnEhrEvent, withoutResource } from '@ehr-gateway/events';
 import type { Response } from 'express';
 import { EventRates } from './event-rates';
 
@@ -27,7 +26,7 @@ const HEARTBEAT_MS = 15_000;
 export class TooManyViewersError extends Error {}
 
 /**
- * Feeds the console's live event stream: an ordinary `@OnEvent('**')` listener
+ * Feeds the console's live event stream: an `@OnEhrEvent('**')` listener
  * that keeps the last events (without resource bodies, as on the broker) for
  * resumes and writes each to the viewers whose pattern matches it, serializing
  * an event only when some viewer takes it. A viewer
@@ -52,7 +51,7 @@ export class EventStreamService implements OnApplicationShutdown {
     return this.open.size;
   }
 
-  @OnEvent('**')
+  @OnEhrEvent('**')
   publish(event: EHREvent): void {
     const shown = withoutResource(event);
     const streamed: StreamedEvent = { event: shown };

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
-import { EHREvent, isEventOfFamily } from '@ehr-gateway/events';
+import { EHREvent, OnEhrEvent, isEventOfFamily } from '@ehr-gateway/events';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 
 /**
@@ -12,7 +11,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 export class EventLogListener {
   constructor(@InjectPinoLogger('EHREvent') private readonly logger: PinoLogger) {}
 
-  @OnEvent('**')
+  @OnEhrEvent('**')
   log(event: EHREvent): void {
     if (!this.logger.logger.isLevelEnabled('debug')) return;
     const { payload } = event;

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { OnEvent } from '@nestjs/event-emitter';
-import { EHREvent, EventDispatcher, familyOf } from '@ehr-gateway/events';
+import { EHREvent, EventDispatcher, OnEhrEvent, familyOf } from '@ehr-gateway/events';
 import { CdsServicesExplorer } from '@ehr-gateway/cds';
 import { FhirSources, UNKNOWN_SOURCE } from '@ehr-gateway/fhir';
 import type { HttpMethod, UpstreamFailure, UpstreamObserver } from '@ehr-gateway/fhir';
@@ -110,7 +109,7 @@ export class GatewayMetrics implements OnModuleInit, UpstreamObserver {
     stat('ehr_broker_outbox_depth', 'Events waiting in the outbox', () => broker.stats().outboxSize, Gauge);
   }
 
-  @OnEvent('**')
+  @OnEhrEvent('**')
   count(event: EHREvent): void {
     const { outcome, operation, durationMs } = event.payload;
     this.events.inc({ type: event.eventType, outcome });

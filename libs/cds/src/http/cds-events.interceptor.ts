@@ -1,28 +1,19 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import {
   CdsEventDetails,
-  CdsEventType,
   EHREventType,
-  EventDetails,
   EventEmittingInterceptor,
   OperationDescriptor,
   OperationEvents,
+  OperationFactFields,
 } from '@ehr-gateway/events';
 import { FHIR_ID_PATTERN, UNKNOWN_SOURCE, fhirReferencePattern } from '@ehr-gateway/fhir';
 import type { Request } from 'express';
 import { InjectCdsOptions } from '../cds.module-definition';
+import { CdsCallEventType, invocationEventType } from '../cds-event-type';
 import { CdsServicesExplorer } from '../cds-services.explorer';
 import type { CdsModuleOptions } from '../interfaces/cds-module-options.interface';
 import type { CdsResponse } from '../dto/cds-response.dto';
-
-type CdsCallEventType = CdsEventType | EHREventType.EHR_GENERIC;
-
-const EVENT_OF_HOOK: Record<string, CdsEventType> = {
-  'patient-view': EHREventType.CDS_PATIENT_VIEW,
-  'order-select': EHREventType.CDS_ORDER_SELECT,
-  'order-sign': EHREventType.CDS_ORDER_SIGN,
-  'encounter-discharge': EHREventType.CDS_ENCOUNTER_DISCHARGE,
-};
 
 interface CdsCall {
   serviceId?: string;
@@ -93,11 +84,11 @@ export class CdsEventsInterceptor extends EventEmittingInterceptor<CdsCallEventT
           encounterId: identifier(hookContext.encounterId, FHIR_ID_PATTERN),
           userId: identifier(hookContext.userId, FHIR_REFERENCE),
         };
-    const eventType = isFeedback ? EHREventType.EHR_GENERIC : (EVENT_OF_HOOK[hook] ?? EHREventType.EHR_GENERIC);
+    const eventType = isFeedback ? EHREventType.EHR_GENERIC : invocationEventType(hook);
     return { eventType, operation: isFeedback ? 'feedback' : 'invoke', source: serviceId, details };
   }
 
-  protected override describeResult(result: unknown): Partial<EventDetails<CdsCallEventType>> {
+  protected override describeResult(result: unknown): OperationFactFields<CdsCallEventType> {
     return { cardCount: (result as CdsResponse | undefined)?.cards?.length };
   }
 }

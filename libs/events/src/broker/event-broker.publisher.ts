@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
 import { JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { OnEhrEvent } from '../decorators/on-ehr-event.decorator';
 import type { EHREvent } from '../ehr-event';
 import { eventSpanAttributes } from '../tracing';
 import { inSpan, withoutCredentials } from '@ehr-gateway/common';
@@ -33,7 +33,7 @@ export interface EventBrokerStats {
  * the event id as message id (JetStream drops duplicates), a CloudEvents 1.0
  * envelope. When NATS is unreachable or slow, events go to a SQLite outbox and
  * are published in order once it is back (also after a restart). As an
- * `@OnEvent('**')` listener it never blocks a request in async mode, and in
+ * `@OnEhrEvent('**')` listener it never blocks a request in async mode, and in
  * strict mode a request completes only once its events are in JetStream or in
  * the outbox.
  */
@@ -77,7 +77,7 @@ export class EventBrokerPublisher implements OnModuleInit, OnApplicationShutdown
     }
   }
 
-  @OnEvent('**')
+  @OnEhrEvent('**')
   async deliver(event: EHREvent): Promise<void> {
     const subject = `${this.prefix}.${event.eventType}`;
     const body = JSON.stringify(toCloudEvent(event, this.options.source, this.options.includeResource));
