@@ -122,12 +122,13 @@ export class FhirStore implements FhirBackend {
 
   /** Searches go to the search runner, everything else to the writer: neither runs on the event loop (file stores). */
   private route(request: FhirRequest): Promise<FhirResponse> {
-    const route = parseRoute(request.path);
+    const route = parseRoute(request.method, request.path);
     const headers = request.headers ?? {};
-    const search = searchCallOf(route, request);
-    if (search) return this.searchResponse(search.resourceType, search.query, headers, search.scope, search.path);
-    const reading = request.method === 'GET' || request.method === 'HEAD';
-    if (reading && route.kind === 'everything') return this.everything(route.patient, route.query, headers);
+    if (route.kind === 'search') {
+      const search = searchCallOf(route, request);
+      return this.searchResponse(search.resourceType, search.query, headers, search.scope, search.path);
+    }
+    if (route.kind === 'everything') return this.everything(route.patient, route.query, headers);
     return this.writer.handle(request);
   }
 
