@@ -4,6 +4,7 @@ import {
   entryOperation,
   FhirError,
   operationOutcome,
+  referenceOfUrl,
   resourceTypes,
   searchesWholeCompartment,
   type FhirAccessControl,
@@ -54,10 +55,6 @@ const withQuery = (query: string | undefined, extra: SearchNarrowing) => {
   );
   return [query, new URLSearchParams(added).toString()].filter(Boolean).join('&');
 };
-
-/** The type of the resource an entry's `request.url` or `fullUrl` names (`.../Observation/1[/_history/2]`). */
-const REFERENCED_TYPE = /(?:^|\/)([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
-const referencedType = (url: string) => REFERENCED_TYPE.exec(url.split(/[?#]/, 1)[0])?.[1];
 
 /** What one operation's check found: the operation to perform, and whether the caller sees only part of a type. */
 interface CheckedOperation {
@@ -403,7 +400,7 @@ export class FhirAuthorizer implements FhirAccessControl {
         denial = await this.checkResource(caller, resource, 'r');
       } else if (!resource && (entry.request?.url ?? entry.fullUrl)) {
         // No resource to check, yet a reference to one (a deleted version): only for whom sees the whole type.
-        const resourceType = referencedType(entry.request?.url ?? entry.fullUrl!);
+        const resourceType = referenceOfUrl(entry.request?.url ?? entry.fullUrl!)?.resourceType;
         if (!resourceType || !(await reachesWholeType(resourceType))) {
           denial = { status: 403, reason: 'an entry without a resource, of a type the token reaches only in part' };
         }

@@ -92,6 +92,34 @@ describe('FhirStore REST interactions', () => {
     expect((await store.request({ method: 'DELETE', path: 'Patient?gender=other' })).status).toBe(204);
   });
 
+  it('refuses a conditional update or delete without criteria (400), and deletes nothing', async () => {
+    const kept = await create({ resourceType: 'Patient' });
+    const update = await store.request({ method: 'PUT', path: 'Patient', body: { resourceType: 'Patient' } });
+    const remove = await store.request({ method: 'DELETE', path: 'Patient' });
+    expect([update.status, remove.status]).toEqual([400, 400]);
+    expect((await get(`Patient/${kept.id}`)).status).toBe(200);
+  });
+
+  it("answers a method the route table lacks with 405, in a batch entry's own response too", async () => {
+    expect((await store.request({ method: 'PATCH', path: 'Patient', body: [] })).status).toBe(405);
+    expect((await store.request({ method: 'GET', path: '' })).status).toBe(405);
+    const batch = await store.request({
+      method: 'POST',
+      path: '',
+      body: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [
+          { request: { method: 'POST', url: 'Patient/p1' }, resource: { resourceType: 'Patient', id: 'p1' } },
+          { request: { method: 'GET', url: 'Patient/_search' } },
+          { request: { method: 'GET', url: 'metadata' } },
+        ],
+      },
+    });
+    const statuses = (batch.body as Bundle).entry?.map((entry) => entry.response?.status);
+    expect(statuses).toEqual(['405', '405', '200']);
+  });
+
   it('bounds sort keys and page size, and refuses or ignores unknown parameters as Prefer asks', async () => {
     await create({ resourceType: 'Patient' });
     const fiveKeys = await get('Patient?_sort=family,given,birthdate,gender,_id');

@@ -134,13 +134,14 @@ export class FhirStore implements FhirBackend {
 
   /** Searches go to the search runner, everything else to the writer: neither runs on the event loop (file stores). */
   private route(request: FhirRequest): Promise<FhirResponse> {
-    const route = parseRoute(request.path);
+    const route = parseRoute(request.method, request.path);
     const headers = request.headers ?? {};
-    const search = searchCallOf(route, request);
-    if (search) return this.searchResponse(search.resourceType, search.query, headers, search.scope, search.path);
-    const reading = request.method === 'GET' || request.method === 'HEAD';
-    if (reading && route.kind === 'everything') return this.everything(route.patient, route.query, headers);
-    if (route.kind === 'base' && request.method === 'POST') return this.bundle(request);
+    if (route.kind === 'search') {
+      const search = searchCallOf(route, request);
+      return this.searchResponse(search.resourceType, search.query, headers, search.scope, search.path);
+    }
+    if (route.kind === 'everything') return this.everything(route.patient, route.query, headers);
+    if (route.kind === 'transaction') return this.bundle(request);
     return this.writer.handle(request);
   }
 
@@ -206,7 +207,10 @@ function entrySearch(entry: BundleEntry): SearchCall | undefined {
   const request = entry.request!;
   const path = request.url.replace(/^\//, '');
   try {
-    return searchCallOf(parseRoute(path), { method: request.method, path, body: entry.resource });
+    const route = parseRoute(request.method, path);
+    return route.kind === 'search'
+      ? searchCallOf(route, { method: request.method, path, body: entry.resource })
+      : undefined;
   } catch {
     return undefined;
   }

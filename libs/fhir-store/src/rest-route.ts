@@ -1,70 +1,68 @@
-import { FhirError, assertResourceType, matchFhirPath, type FhirPathMatch } from '@ehr-gateway/fhir';
+import { FhirError, assertResourceType, matchFhirRoute } from '@ehr-gateway/fhir';
 
-/** What a request relative to the store's base asks for. */
+/**
+ * What a request to the store asks for: the interaction the gateway's route
+ * table (`matchFhirRoute`) finds for its method and path, with what the store
+ * needs of it. The table decides every interaction and every 405.
+ */
 export type Route =
-  | { kind: 'base' }
-  | { kind: 'metadata' }
-  | { kind: 'system-history'; query: string }
-  | { kind: 'type'; resourceType: string; query: string }
-  | { kind: 'search-post'; resourceType: string; query: string }
-  | { kind: 'type-history'; resourceType: string; query: string }
-  | { kind: 'instance'; resourceType: string; id: string }
-  | { kind: 'instance-history'; resourceType: string; id: string; query: string }
-  | { kind: 'version'; resourceType: string; id: string; versionId: string }
-  | { kind: 'compartment'; patient: string; resourceType: string; query: string }
-  | { kind: 'everything'; patient: string; query: string };
+  /** A Bundle POSTed to the base; its `type` tells a transaction from a batch. */
+  | { kind: 'transaction' }
+  | { kind: 'capabilities' }
+  /** System, type or instance history (`resourceType`, `id` as given). */
+  | { kind: 'history'; resourceType?: string; id?: string; query: string }
+  /** A type's search, by GET/HEAD or by `_search` POST (`form`); in a patient's compartment when `patient` is set. */
+  | { kind: 'search'; resourceType: string; query: string; form: boolean; patient?: string }
+  | { kind: 'everything'; patient: string; query: string }
+  | { kind: 'read'; resourceType: string; id: string }
+  | { kind: 'vread'; resourceType: string; id: string; versionId: string }
+  | { kind: 'create'; resourceType: string }
+  /** Without an id, a conditional update: the query selects the resource. */
+  | { kind: 'update'; resourceType: string; id?: string; query: string }
+  | { kind: 'patch'; resourceType: string; id: string }
+  /** Without an id, a conditional delete: the query selects the resources. */
+  | { kind: 'delete'; resourceType: string; id?: string; query: string };
 
 /** `resourceType` after `assertResourceType` (404 for an unknown type). */
-function known(resourceType: string): string {
-  assertResourceType(resourceType);
-  return resourceType;
+function known(resourceType: string | undefined): string {
+  assertResourceType(resourceType ?? '');
+  return resourceType!;
 }
 
-type Matched = Required<Omit<FhirPathMatch, 'template'>>;
-
-/** The store's reading of each template of the gateway's route table (`FHIR_ROUTES`); the store dispatches on the method. */
-const ROUTE_OF: Record<string, (match: Matched) => Route> = {
-  '': () => ({ kind: 'base' }),
-  metadata: () => ({ kind: 'metadata' }),
-  _history: ({ query }) => ({ kind: 'system-history', query }),
-  '{type}': ({ resourceType, query }) => ({ kind: 'type', resourceType: known(resourceType), query }),
-  '{type}/_search': ({ resourceType, query }) => ({
-    kind: 'search-post',
-    resourceType: known(resourceType),
-    query,
-  }),
-  '{type}/_history': ({ resourceType, query }) => ({
-    kind: 'type-history',
-    resourceType: known(resourceType),
-    query,
-  }),
-  '{type}/{id}': ({ resourceType, id }) => ({ kind: 'instance', resourceType: known(resourceType), id }),
-  '{type}/{id}/_history': ({ resourceType, id, query }) => ({
-    kind: 'instance-history',
-    resourceType: known(resourceType),
-    id,
-    query,
-  }),
-  '{type}/{id}/_history/{vid}': ({ resourceType, id, versionId }) => ({
-    kind: 'version',
-    resourceType: known(resourceType),
-    id,
-    versionId,
-  }),
-  'Patient/{id}/$everything': ({ id, query }) => ({ kind: 'everything', patient: id, query }),
-  'Patient/{id}/*': ({ id, resourceType, query }) => ({ kind: 'compartment', patient: id, resourceType, query }),
-  'Patient/{id}/{type}': ({ id, resourceType, query }) => ({
-    kind: 'compartment',
-    patient: id,
-    resourceType: known(resourceType),
-    query,
-  }),
-};
-
-/** Parses a path relative to the base (`Patient/1/_history?_count=5`) with the gateway's one route table. */
-export function parseRoute(path: string): Route {
-  const { template, resourceType = '', id = '', versionId = '', query = '' } = matchFhirPath(path);
-  const route = ROUTE_OF[template];
-  if (!route) throw FhirError.badRequest('Unsupported FHIR path');
-  return route({ resourceType, id, versionId, query });
+/** Reads a request relative to the store's base (`GET Patient/1/_history?_count=5`) with the gateway's route table. */
+export function parseRoute(method: string, path: string): Route {
+  const { route, interaction, resourceType, id, versionId, query = '' } = matchFhirRoute(method, path);
+  switch (interaction) {
+    case 'capabilities':
+      return { kind: 'capabilities' };
+    case 'transaction':
+      return { kind: 'transaction' };
+    case 'history':
+      return { kind: 'history', resourceType: resourceType && known(resourceType), id, query };
+    case 'search':
+      // The one search route without a type is the patient's whole record (`Patient/{id}/$everything`).
+      if (resourceType === undefined) return { kind: 'everything', patient: id!, query };
+      return {
+        kind: 'search',
+        // `*` (every type of the compartment, `Patient/{id}/*`) is no resource type, and known to the search.
+        resourceType: id !== undefined && resourceType === '*' ? resourceType : known(resourceType),
+        query,
+        form: route.body === 'search-form',
+        ...(id !== undefined && { patient: id }),
+      };
+    case 'read':
+      return { kind: 'read', resourceType: known(resourceType), id: id! };
+    case 'vread':
+      return { kind: 'vread', resourceType: known(resourceType), id: id!, versionId: versionId! };
+    case 'create':
+      return { kind: 'create', resourceType: known(resourceType) };
+    case 'update':
+      return { kind: 'update', resourceType: known(resourceType), id, query };
+    case 'patch':
+      return { kind: 'patch', resourceType: known(resourceType), id: id! };
+    case 'delete':
+      return { kind: 'delete', resourceType: known(resourceType), id, query };
+    default:
+      throw FhirError.badRequest(`The store does not perform ${interaction} by this path`);
+  }
 }

@@ -20,7 +20,7 @@ import { InProcessRunner, runWithin } from './search/plan-runner';
 import { searchBundle } from './search/search-bundle';
 import { SearchScope, SearchService } from './search/search-service';
 import { StoreDatabase, StoredVersion, type PreparedVersion } from './storage/store-database';
-import { WritePreparation, assignReferences, createdType, rewriteReferences, storedForm } from './writer/prepare-write';
+import { WritePreparation, assignReferences, rewriteReferences, storedForm } from './writer/prepare-write';
 
 const etag = (version: number) => `W/"${version}"`;
 
@@ -107,9 +107,9 @@ export class StoreEngine {
   /** One request, atomically (a savepoint inside `handleAll`); a FHIR error becomes its OperationOutcome. */
   handle(request: FhirRequest, preparation?: WritePreparation): FhirResponse {
     try {
-      const route = parseRoute(request.path);
-      if (route.kind === 'base' && request.method === 'POST') return this.bundle(request.body, preparation);
-      return this.database.atomically(() => this.perform(request));
+      const route = parseRoute(request.method, request.path);
+      if (route.kind === 'transaction') return this.bundle(request.body, preparation);
+      return this.database.atomically(() => this.perform(route, request));
     } catch (error) {
       if (error instanceof FhirError) return { status: error.status, headers: error.headers, body: error.outcome };
       throw error;
@@ -121,58 +121,38 @@ export class StoreEngine {
   }
 
   /** One REST interaction (outside or inside a Bundle), synchronous: inside a transaction. */
-  private perform(request: FhirRequest): FhirResponse {
-    const route = parseRoute(request.path);
+  private perform(route: Route, request: FhirRequest): FhirResponse {
     const headers = request.headers ?? {};
-    const method = request.method;
-    const reading = method === 'GET' || method === 'HEAD';
-    const notAllowed = () => new FhirError(405, `${method} is not supported on this path`);
-    const search = searchCallOf(route, request);
-    if (search) return this.searchNow(search.resourceType, search.query, headers, search.scope, search.path);
     switch (route.kind) {
-      case 'metadata':
-        if (!reading) throw notAllowed();
+      case 'capabilities':
         return { status: 200, headers: { 'content-type': FHIR_JSON }, body: buildCapabilityStatement() };
-      case 'system-history':
-        if (!reading) throw notAllowed();
-        return this.historyResponse({}, route.query);
-      case 'type-history':
-        if (!reading) throw notAllowed();
-        return this.historyResponse({ resourceType: route.resourceType }, route.query);
-      case 'instance-history':
-        if (!reading) throw notAllowed();
-        if (!this.database.current(route.resourceType, route.id))
+      case 'history':
+        if (route.id !== undefined && !this.database.current(route.resourceType!, route.id))
           throw FhirError.notFound(`${route.resourceType}/${route.id} not found`);
         return this.historyResponse({ resourceType: route.resourceType, id: route.id }, route.query);
-      case 'version':
-        if (!reading) throw notAllowed();
+      case 'search': {
+        const search = searchCallOf(route, request);
+        return this.searchNow(search.resourceType, search.query, headers, search.scope, search.path);
+      }
+      case 'read':
+        return this.read(route.resourceType, route.id, headers['if-none-match']);
+      case 'vread':
         return this.vread(route.resourceType, route.id, route.versionId, headers['if-none-match']);
-      case 'type':
-        if (method === 'POST') return this.create(route.resourceType, request.body, headers);
-        if (method === 'PUT' && route.query)
-          return this.conditionalUpdate(route.resourceType, route.query, request.body, headers);
-        if (method === 'DELETE' && route.query) return this.conditionalDelete(route.resourceType, route.query);
-        throw notAllowed();
-      // Their searches were answered above (`searchCallOf`); no other method applies.
-      case 'search-post':
-      case 'compartment':
-        throw notAllowed();
-      case 'instance':
-        switch (method) {
-          case 'GET':
-          case 'HEAD':
-            return this.read(route.resourceType, route.id, headers['if-none-match']);
-          case 'PUT':
-            return this.update(route.resourceType, route.id, request.body, headers);
-          case 'PATCH':
-            return this.patch(route.resourceType, route.id, request.body, headers);
-          case 'DELETE':
-            return this.delete(route.resourceType, route.id);
-          default:
-            throw notAllowed();
-        }
+      case 'create':
+        return this.create(route.resourceType, request.body, headers);
+      case 'update':
+        return route.id === undefined
+          ? this.conditionalUpdate(route.resourceType, route.query, request.body, headers)
+          : this.update(route.resourceType, route.id, request.body, headers);
+      case 'patch':
+        return this.patch(route.resourceType, route.id, request.body, headers);
+      case 'delete':
+        return route.id === undefined
+          ? this.conditionalDelete(route.resourceType, route.query)
+          : this.delete(route.resourceType, route.id);
+      // A Bundle inside a Bundle, and `$everything` (answered by the search runner, outside a write).
       default:
-        throw notAllowed();
+        throw FhirError.badRequest('The store does not perform this request inside a write');
     }
   }
 
@@ -443,23 +423,19 @@ export class StoreEngine {
     if (request.ifNoneExist) headers['if-none-exist'] = request.ifNoneExist;
     if (request.ifMatch) headers['if-match'] = request.ifMatch;
     if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
-    if (request.method === 'POST' && assignedReference && entry.resource && !request.url.includes('_search')) {
-      const resourceType = createdType(entry);
-      const resource = this.checkBody(resourceType, entry.resource);
+    const path = request.url.replace(/^\//, '');
+    const route = parseRoute(request.method, path);
+    if (route.kind === 'create' && assignedReference && entry.resource) {
+      const resource = this.checkBody(route.resourceType, entry.resource);
       if (request.ifNoneExist) {
-        const existing = this.conditionalMatches(resourceType, request.ifNoneExist, 2);
+        const existing = this.conditionalMatches(route.resourceType, request.ifNoneExist, 2);
         if (existing.length > 1) throw new FhirError(412, 'ifNoneExist matches more than one resource');
-        if (existing.length === 1) return respond(200, this.current(resourceType, existing[0]), this.baseUrl);
+        if (existing.length === 1) return respond(200, this.current(route.resourceType, existing[0]), this.baseUrl);
       }
       const id = assignedReference.split('/')[1];
       return respond(201, this.write({ ...resource, id }, undefined, prepared), this.baseUrl);
     }
-    return this.perform({
-      method: request.method,
-      path: request.url.replace(/^\//, ''),
-      headers,
-      body: entry.resource,
-    });
+    return this.perform(route, { method: request.method, path, headers, body: entry.resource });
   }
 }
 
@@ -472,19 +448,16 @@ export interface SearchCall {
   path?: string;
 }
 
-/** The search `request` asks for, or undefined when it asks for something else (a read, a write, history...). */
-export function searchCallOf(route: Route, request: FhirRequest): SearchCall | undefined {
-  const reading = request.method === 'GET' || request.method === 'HEAD';
-  if (reading && route.kind === 'type') return { resourceType: route.resourceType, query: route.query };
-  if (request.method === 'POST' && route.kind === 'search-post') {
-    const query = [route.query, formQuery(request.body)].filter(Boolean).join('&');
-    return { resourceType: route.resourceType, query };
-  }
-  if (reading && route.kind === 'compartment') {
-    const scope = { patient: route.patient };
-    return { resourceType: route.resourceType, query: route.query, scope, path: request.path.split('?')[0] };
-  }
-  return undefined;
+/** The search a search route asks for: a type's or a patient compartment's, by GET/HEAD or `_search` POST. */
+export function searchCallOf(route: Extract<Route, { kind: 'search' }>, request: FhirRequest): SearchCall {
+  const query = route.form ? [route.query, formQuery(request.body)].filter(Boolean).join('&') : route.query;
+  if (route.patient === undefined) return { resourceType: route.resourceType, query };
+  return {
+    resourceType: route.resourceType,
+    query,
+    scope: { patient: route.patient },
+    path: request.path.split('?')[0],
+  };
 }
 
 /** The query of a `_search` POST body (form fields or their encoded text). */
@@ -522,7 +495,7 @@ function respond(status: number, stored: StoredVersion, baseUrl: string, prefer?
 function entryName(entry: BundleEntry): string {
   const { method, url } = entry.request!;
   try {
-    const route = parseRoute(url.replace(/^\//, ''));
+    const route = parseRoute(method, url.replace(/^\//, ''));
     return 'resourceType' in route ? `${method} ${route.resourceType}` : method;
   } catch {
     return method;

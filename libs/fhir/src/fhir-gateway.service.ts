@@ -9,7 +9,7 @@ import { EVENT_TYPE_OF, FhirOperation, entryOperation, searchesWholeCompartment,
 import type { FhirBackend, FhirResponse } from './interfaces/fhir-backend.interface';
 import type { FhirModuleOptions } from './interfaces/fhir-module-options.interface';
 import { assertResourceType } from './resource-types';
-import { FHIR_ID_PATTERN } from './routes/fhir-routes';
+import { FHIR_ID_PATTERN, referenceOfUrl } from './routes/fhir-routes';
 import { FhirSources } from './sources/fhir-sources';
 import type { SourceConfig } from './sources/source-definition';
 
@@ -60,11 +60,8 @@ function versionFromEtag(etag: string | undefined): string | undefined {
 
 /** The id and version of a Location header (`.../Type/id[/_history/vid]`). */
 function idFromLocation(location: string | undefined): { id?: string; versionId?: string } {
-  if (location === undefined) return {};
-  const segments = location.split(/[?#]/, 1)[0].split('/');
-  const tail = segments.at(-2) === '_history' ? segments.slice(-4) : segments.slice(-2);
-  const operation = entryOperation('GET', tail.join('/'));
-  return { id: operation?.id, versionId: operation?.versionId };
+  const reference = location === undefined ? undefined : referenceOfUrl(location);
+  return { id: reference?.id, versionId: reference?.versionId };
 }
 
 /**

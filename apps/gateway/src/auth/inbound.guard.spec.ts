@@ -1,7 +1,6 @@
-import { UnauthorizedException } from '@nestjs/common';
+import { HttpException, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { RpcException } from '@nestjs/microservices';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { EventsModule, RequestContextService } from '@ehr-gateway/events';
 import type { PresentedCredentials, RequestContext } from '@ehr-gateway/events';
@@ -63,13 +62,13 @@ describe('InboundGuard on message patterns', () => {
     });
   });
 
-  it('refuses a message without a valid credential as an RpcException with status 401', async () => {
+  it('refuses a message without a valid credential with a 401 HttpException, for the pattern’s RPC filter', async () => {
     const context = messageContext({ authorization: 'Bearer wrong', caller: 'forged-admin' });
 
     const refusal = guardWith({}).canActivate(context);
 
-    await expect(refusal).rejects.toBeInstanceOf(RpcException);
-    await expect(refusal).rejects.toMatchObject({ error: { status: 401 } });
+    await expect(refusal).rejects.toBeInstanceOf(HttpException);
+    await expect(refusal.catch((error: HttpException) => error.getStatus())).resolves.toBe(401);
   });
 
   it('on a trusted transport, takes the message’s `caller` as said, at most 200 characters', async () => {

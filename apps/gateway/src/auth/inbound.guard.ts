@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { RpcException } from '@nestjs/microservices';
 import { ThrottlerException } from '@nestjs/throttler';
 import { MessageContextGuard, RequestContextService } from '@ehr-gateway/events';
 import type { Request, Response } from 'express';
@@ -77,14 +76,8 @@ export class InboundGuard implements CanActivate {
     const rule = this.options.ruleOf(context);
     if (rule === 'own' || !this.options.authenticate) return true;
     const authorization = typeof message.authorization === 'string' ? message.authorization : undefined;
-    try {
-      this.requestContext.setUser(await this.options.authenticate.operator({ transport: 'message', authorization }));
-    } catch (error) {
-      if (error instanceof HttpException) {
-        throw new RpcException({ status: error.getStatus(), message: error.message });
-      }
-      throw error;
-    }
+    // A refusal (an HttpException) answers through the pattern's RPC exception filter, with its status.
+    this.requestContext.setUser(await this.options.authenticate.operator({ transport: 'message', authorization }));
     return true;
   }
 

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { problemOf, stackFramesOf } from '@ehr-gateway/common';
 import type { Response } from 'express';
@@ -36,33 +37,30 @@ export class CdsExceptionFilter implements ExceptionFilter {
       response.status(401).end();
       return;
     }
-    if (exception instanceof CdsError) {
-      response.status(exception.status).json(errorBody(exception.status, exception.message, exception.details));
-      return;
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      response.status(status).json(errorBody(status, exception.message));
-      return;
-    }
-    this.logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
-    response.status(500).json(errorBody(500, 'The CDS service failed'));
+    const { status, body } = cdsErrorAnswer(exception, this.logger);
+    response.status(status).json(body);
   }
+}
+
+/**
+ * The status and body of any exception of a CDS call, the one mapping of the
+ * HTTP and message-pattern filters: a `CdsError` as it states, an
+ * `HttpException` with its status, anything else a 500 with a fixed text,
+ * logged by its problem and stack frames only (its message may quote content).
+ */
+export function cdsErrorAnswer(exception: unknown, logger: Logger): { status: number; body: CdsErrorDto } {
+  if (exception instanceof CdsError) {
+    return { status: exception.status, body: errorBody(exception.status, exception.message, exception.details) };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return { status, body: errorBody(status, exception.message) };
+  }
+  logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
+  return { status: 500, body: errorBody(500, 'The CDS service failed') };
 }
 
 /** The JSON body of a CDS error answer, in the shape `/docs` shows (`CdsErrorDto`). */
 export function errorBody(status: number, message: string, details: string[] = []): CdsErrorDto {
-  return { error: statusText(status), message, details };
-}
-
-export function statusText(status: number): string {
-  return (
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      404: 'Not Found',
-      412: 'Precondition Failed',
-      500: 'Internal Server Error',
-    }[status] ?? 'Error'
-  );
+  return { error: STATUS_CODES[status] ?? 'Error', message, details };
 }

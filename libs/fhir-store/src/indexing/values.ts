@@ -1,4 +1,4 @@
-import { FHIR_ID_PATTERN } from '@ehr-gateway/fhir';
+import { parseReference } from '@ehr-gateway/fhir';
 
 /** Value forms shared by indexing and search, so that both sides normalise the same way. */
 
@@ -19,9 +19,6 @@ export function prefixUpperBound(prefix: string): string {
 export const DATE_MIN = -8_640_000_000_000_000;
 export const DATE_MAX = 8_640_000_000_000_000;
 
-/** `Type/id` or `Type/id/_history/vid`; the ids are checked with the route table's `FHIR_ID_PATTERN`. */
-const LOCAL_REFERENCE = /^([A-Z][A-Za-z]+)\/([^/]+)(?:\/_history\/([^/]+))?$/;
-
 export interface ReferenceKey {
   /** Target type and id of a local (relative) reference; empty for others. */
   ttype: string;
@@ -32,8 +29,8 @@ export interface ReferenceKey {
 
 /** The index form of a reference: `Type/id` (with or without `_history`) is local, anything else is a URL. */
 export function referenceKey(reference: string): ReferenceKey {
-  const local = LOCAL_REFERENCE.exec(reference);
-  const isLocal =
-    local !== null && FHIR_ID_PATTERN.test(local[2]) && (local[3] === undefined || FHIR_ID_PATTERN.test(local[3]));
-  return isLocal ? { ttype: local[1], tid: local[2], url: '' } : { ttype: '', tid: '', url: reference };
+  const local = parseReference(reference);
+  return local && local.base === undefined
+    ? { ttype: local.resourceType, tid: local.id, url: '' }
+    : { ttype: '', tid: '', url: reference };
 }

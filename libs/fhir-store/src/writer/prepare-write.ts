@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FhirRequest } from '@ehr-gateway/fhir';
+import { FhirError, type FhirRequest } from '@ehr-gateway/fhir';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { extractIndexRows } from '../indexing/extract-index-rows';
 import { parseRoute } from '../rest-route';
@@ -26,8 +26,8 @@ export interface WritePreparation {
 /** The `Type/id` a PUT entry's url names, or undefined (a conditional PUT, or a url the entry will fail on). */
 function updatedReference(url: string): string | undefined {
   try {
-    const route = parseRoute(url.replace(/^\//, ''));
-    return route.kind === 'instance' ? `${route.resourceType}/${route.id}` : undefined;
+    const route = parseRoute('PUT', url.replace(/^\//, ''));
+    return route.kind === 'update' && route.id !== undefined ? `${route.resourceType}/${route.id}` : undefined;
   } catch {
     return undefined;
   }
@@ -83,8 +83,16 @@ export function storedForm(resource: Resource, version: number, lastUpdated: str
   return { resourceType, id, meta: { ...meta, versionId: String(version), lastUpdated }, ...content } as Resource;
 }
 
-/** The `Type` of a create entry's url (`Patient`, `Patient?identifier=...`). */
-export const createdType = (entry: BundleEntry) => entry.request!.url.split('?')[0];
+/** The type a create entry creates (`POST Patient`), by the route table; undefined for any other entry. */
+function createdType(entry: BundleEntry): string | undefined {
+  try {
+    const route = parseRoute(entry.request!.method, entry.request!.url);
+    return route.kind === 'create' ? route.resourceType : undefined;
+  } catch (error) {
+    if (error instanceof FhirError) return undefined;
+    throw error;
+  }
+}
 
 /** Whether a request is a transaction (a Bundle POSTed to the base): the writes `prepareWrite` prepares. */
 export function isTransaction(request: FhirRequest): boolean {
@@ -111,7 +119,7 @@ export function prepareWrite(request: FhirRequest): WritePreparation | undefined
   const lastUpdated = new Date().toISOString();
   const prepared = entries.map((entry): PreparedVersion | null => {
     const assigned = references.get(entry.fullUrl ?? '');
-    if (!assigned || entry.request!.method !== 'POST' || entry.request!.url.includes('_search')) return null;
+    if (!assigned) return null;
     const resource = rewriteReferences(entry.resource!, references);
     if (resource.resourceType !== createdType(entry)) return null;
     const stored = storedForm({ ...resource, id: assigned.split('/')[1] }, 1, lastUpdated);

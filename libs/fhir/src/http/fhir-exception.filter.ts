@@ -1,12 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { problemOf, stackFramesOf } from '@ehr-gateway/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { FHIR_JSON } from '../constants';
-import { FhirError } from '../errors/fhir-error';
+import { fhirErrorAnswer } from '../errors/fhir-error-answer';
 import { issueCodeForStatus, operationOutcome } from '../errors/operation-outcome';
-
-/** Headers of a `FhirError` that reach the client: an upstream's `Retry-After`, an access check's `WWW-Authenticate`. */
-const ANSWERED_HEADERS = ['retry-after', 'www-authenticate'];
 
 /** Every error under `/fhir` answers as an OperationOutcome with the right status. */
 @Catch()
@@ -15,24 +11,9 @@ export class FhirExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, outcome, headers } = toOutcome(exception, this.logger);
+    const { status, outcome, headers } = fhirErrorAnswer(exception, this.logger);
     response.status(status).set(headers).type(FHIR_JSON).send(JSON.stringify(outcome));
   }
-}
-
-function toOutcome(exception: unknown, logger: Logger) {
-  if (exception instanceof FhirError) {
-    const headers = Object.fromEntries(
-      ANSWERED_HEADERS.filter((name) => exception.headers[name]).map((name) => [name, exception.headers[name]]),
-    );
-    return { status: exception.status, outcome: exception.outcome, headers };
-  }
-  if (exception instanceof HttpException) {
-    const status = exception.getStatus();
-    return { status, outcome: operationOutcome(issueCodeForStatus(status), exception.message), headers: {} };
-  }
-  logger.error(`Unexpected error: ${problemOf(exception)}`, stackFramesOf(exception));
-  return { status: 500, outcome: operationOutcome('exception', 'Internal gateway error'), headers: {} };
 }
 
 /**

@@ -1,19 +1,25 @@
-import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
-import { BaseRpcExceptionFilter } from '@nestjs/microservices';
+import { Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
+import type { OperationOutcome } from '@medplum/fhirtypes';
 import { Observable, throwError } from 'rxjs';
-import { FhirError } from '../errors/fhir-error';
+import { fhirErrorAnswer } from '../errors/fhir-error-answer';
+
+/** The error a FHIR message-pattern caller receives. */
+export interface FhirRpcError {
+  status: number;
+  outcome: OperationOutcome;
+}
 
 /**
- * The message-pattern counterpart of the FHIR HTTP error handling: a
- * `FhirError` comes back to the caller as `{ status, outcome }` (an
- * OperationOutcome); anything else as Nest's own RPC error.
+ * The message-pattern counterpart of `FhirExceptionFilter`, with the same
+ * mapping (`fhirErrorAnswer`): every error comes back to the caller as
+ * `{ status, outcome }` (an OperationOutcome).
  */
 @Catch()
-export class FhirRpcExceptionFilter extends BaseRpcExceptionFilter implements RpcExceptionFilter {
-  override catch(exception: unknown, host: ArgumentsHost): Observable<unknown> {
-    if (exception instanceof FhirError) {
-      return throwError(() => ({ status: exception.status, outcome: exception.outcome }));
-    }
-    return super.catch(exception, host);
+export class FhirRpcExceptionFilter implements RpcExceptionFilter {
+  private readonly logger = new Logger('FhirGateway');
+
+  catch(exception: unknown): Observable<never> {
+    const { status, outcome } = fhirErrorAnswer(exception, this.logger);
+    return throwError((): FhirRpcError => ({ status, outcome }));
   }
 }

@@ -4,8 +4,9 @@ import {
   FHIR_ROUTES,
   fhirReferencePattern,
   fhirRoutePath,
-  matchFhirPath,
   matchFhirRoute,
+  parseReference,
+  referenceOfUrl,
 } from './fhir-routes';
 
 function statusOf(run: () => unknown): number {
@@ -161,29 +162,87 @@ describe('FHIR route table', () => {
   });
 });
 
-describe('matchFhirPath', () => {
-  // The template of each path, whatever the method (the store dispatches on the method itself).
+describe('parseReference', () => {
+  // Written by hand from FHIR R4 §2.3.0 (Reference.reference: a literal reference, relative or absolute, with an
+  // optional `_history` version) and §2.1.0 (id: 1 to 64 of `A-Z a-z 0-9 - .`); dot-only ids are path segments.
+  const id64 = 'a'.repeat(64);
   it.each([
-    ['', { template: '' }],
-    ['metadata', { template: 'metadata' }],
-    ['Patient/_history?_since=2020', { template: '{type}/_history', resourceType: 'Patient', query: '_since=2020' }],
-    ['Patient/p1/$everything', { template: 'Patient/{id}/$everything', id: 'p1' }],
-    ['Patient/p1/Observation', { template: 'Patient/{id}/{type}', id: 'p1', resourceType: 'Observation' }],
+    ['Patient/123', { resourceType: 'Patient', id: '123' }],
+    ['Observation/A-z.0', { resourceType: 'Observation', id: 'A-z.0' }],
+    [`Patient/${id64}`, { resourceType: 'Patient', id: id64 }],
+    ['Patient/p1/_history/2', { resourceType: 'Patient', id: 'p1', versionId: '2' }],
+    ['Patient/p1/_history/v.1-b', { resourceType: 'Patient', id: 'p1', versionId: 'v.1-b' }],
+    ['Patient/.a', { resourceType: 'Patient', id: '.a' }],
+    ['Patient/1.', { resourceType: 'Patient', id: '1.' }],
     [
-      'Patient/p1/*?_type=Condition',
-      { template: 'Patient/{id}/*', id: 'p1', resourceType: '*', query: '_type=Condition' },
+      'http://fhir.hl7.org/svc/StructureDefinition/c8973a22-2b5b-4e76-9c66-00639c99e61b',
+      {
+        resourceType: 'StructureDefinition',
+        id: 'c8973a22-2b5b-4e76-9c66-00639c99e61b',
+        base: 'http://fhir.hl7.org/svc',
+      },
     ],
     [
-      'Observation/o1/_history/2',
-      { template: '{type}/{id}/_history/{vid}', resourceType: 'Observation', id: 'o1', versionId: '2' },
+      'https://example.org/fhir/Observation/1x2/_history/2',
+      { resourceType: 'Observation', id: '1x2', versionId: '2', base: 'https://example.org/fhir' },
     ],
-  ])('%s', (path, expected) => {
-    expect(matchFhirPath(path)).toEqual({ query: undefined, ...expected });
+    [
+      'https://ehr.example.org/fhir/Patient/1/Observation/2',
+      { resourceType: 'Observation', id: '2', base: 'https://ehr.example.org/fhir/Patient/1' },
+    ],
+    ['/fhir/local/Encounter/e1', { resourceType: 'Encounter', id: 'e1', base: '/fhir/local' }],
+  ])('%s', (reference, expected) => {
+    expect(parseReference(reference)).toEqual(expected);
   });
 
-  it('refuses shapes no route has and bad ids with 400, whatever the method', () => {
-    expect(statusOf(() => matchFhirPath('Observation/o1/Patient'))).toBe(400);
-    expect(statusOf(() => matchFhirPath('Patient/p1/_history/x y'))).toBe(400);
-    expect(statusOf(() => matchFhirPath('a/b/c/d/e'))).toBe(400);
+  it.each([
+    ['a contained resource', '#p1'],
+    ['a uuid', 'urn:uuid:53fefa32-fcbb-4ff8-8a92-55ee120877b7'],
+    ['an oid', 'urn:oid:1.2.3.4'],
+    ['a conditional reference', 'Patient?identifier=http://example.org/mrn|12345'],
+    ['a query string', 'Patient/p1?_format=json'],
+    ['a fragment', 'Patient/p1#name'],
+    ['a bare type', 'Patient'],
+    ['a bare id', 'p1'],
+    ['a type in lower case', 'patient/p1'],
+    ['an empty id', 'Patient/'],
+    ['a 65-character id', `Patient/${'a'.repeat(65)}`],
+    ['an id with `_`', 'Patient/p_1'],
+    ['an id with a space', 'Patient/p 1'],
+    ['an id with `$`', 'Patient/$everything'],
+    ['an id of one dot', 'Patient/.'],
+    ['an id of two dots', 'Patient/..'],
+    ['an id of dots before `_history`', 'Patient/../_history/1'],
+    ['a version of dots', 'Patient/p1/_history/..'],
+    ['an invalid version', 'Patient/p1/_history/v 1'],
+    ['an empty version', 'Patient/p1/_history/'],
+    ['`_history` without a version', 'Patient/p1/_history'],
+    ['a search path', 'Patient/p1/Observation'],
+    ['a path past the version', 'Patient/p1/_history/2/x'],
+    ['an absolute URL with a bad id', 'https://example.org/fhir/Patient/p_1'],
+    ['__proto__', '__proto__/p1'],
+    ['an empty string', ''],
+  ])('refuses %s', (_, reference) => {
+    expect(parseReference(reference)).toBeUndefined();
   });
+});
+
+describe('referenceOfUrl', () => {
+  it.each([
+    [
+      'https://example.org/fhir/Patient/p1/_history/3?_format=json',
+      { resourceType: 'Patient', id: 'p1', versionId: '3', base: 'https://example.org/fhir' },
+    ],
+    ['Observation/o1?_summary=true', { resourceType: 'Observation', id: 'o1' }],
+    ['Observation/o1#x', { resourceType: 'Observation', id: 'o1' }],
+  ])('reads %s without its query string and fragment', (url, expected) => {
+    expect(referenceOfUrl(url)).toEqual(expected);
+  });
+
+  it.each(['#p1', 'Patient?name=x', 'Patient/../_history/1?x=1', 'urn:uuid:53fefa32-fcbb-4ff8-8a92-55ee120877b7'])(
+    'refuses %s',
+    (url) => {
+      expect(referenceOfUrl(url)).toBeUndefined();
+    },
+  );
 });

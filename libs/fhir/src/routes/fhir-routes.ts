@@ -2,13 +2,53 @@ import { FhirError } from '../errors/fhir-error';
 import type { FhirInteraction } from '../interaction';
 import type { HttpMethod } from '../interfaces/fhir-backend.interface';
 
-/** A FHIR logical id or version id (R4 §2.1.0 "id": 1 to 64 of `A-Z a-z 0-9 - .`). */
-const FHIR_ID = '(?!\\.+$)[A-Za-z0-9\\-.]{1,64}';
+/**
+ * A FHIR logical id or version id (R4 §2.1.0 "id": 1 to 64 of `A-Z a-z 0-9 - .`), never only dots (`.`, `..`
+ * would be path segments); usable inside a path, where it ends at a `/` or at the end.
+ */
+const FHIR_ID = '(?!\\.+(?:/|$))[A-Za-z0-9\\-.]{1,64}';
 export const FHIR_ID_PATTERN = new RegExp(`^${FHIR_ID}$`);
+
+/** A resource type's name as references write it (R4 §2.3.0: a capital, then letters). */
+const RESOURCE_TYPE = '[A-Z][A-Za-z]{1,63}';
 
 /** A relative reference `Type/id`, to one of `types` when given. */
 export function fhirReferencePattern(types?: readonly string[]): RegExp {
-  return new RegExp(`^(${types ? types.join('|') : '[A-Z][A-Za-z]+'})/${FHIR_ID}$`);
+  return new RegExp(`^(${types ? types.join('|') : RESOURCE_TYPE})/${FHIR_ID}$`);
+}
+
+/**
+ * A literal reference (R4 §2.3.0): `Type/id` or `Type/id/_history/vid`, relative, or absolute after a
+ * server's base (what comes before the last `Type/id`: a base URL, or a path in a relative `Location`).
+ */
+const LITERAL_REFERENCE = new RegExp(`^(?:([^?#]*?)/)?(${RESOURCE_TYPE})/(${FHIR_ID})(?:/_history/(${FHIR_ID}))?$`);
+
+/** The resource a literal reference names. */
+export interface FhirReference {
+  resourceType: string;
+  id: string;
+  versionId?: string;
+  /** What came before `Type/id` (an absolute reference's base URL, without the last `/`); absent for a relative reference. */
+  base?: string;
+}
+
+/**
+ * The resource `reference` names (a Reference.reference, a `fullUrl`): undefined for anything but a
+ * literal reference, such as a contained `#id`, a `urn:uuid:`, a conditional `Type?query`, an invalid id.
+ */
+export function parseReference(reference: string): FhirReference | undefined {
+  const match = LITERAL_REFERENCE.exec(reference);
+  if (!match) return undefined;
+  const [, base, resourceType, id, versionId] = match;
+  return { resourceType, id, ...(versionId !== undefined && { versionId }), ...(base !== undefined && { base }) };
+}
+
+/**
+ * The resource a URL that locates one names (a `Location` header, a Bundle entry's `request.url` or
+ * `fullUrl`): its query string and fragment are no part of the reference. Undefined as `parseReference`.
+ */
+export function referenceOfUrl(url: string): FhirReference | undefined {
+  return url.startsWith('#') ? undefined : parseReference(url.split(/[?#]/, 1)[0]);
 }
 
 /** What a route's request body holds. */
@@ -212,14 +252,6 @@ function checkParams(params: Params): void {
     throw FhirError.badRequest('The version id segment is not a valid FHIR id');
 }
 
-/** A path matched against the table's templates, whatever the method. */
-export interface FhirPathMatch extends Params {
-  /** The template the path has (`{type}/{id}/_history`), as written in `FHIR_ROUTES`. */
-  template: string;
-  /** The query string, without `?`; absent when empty. */
-  query?: string;
-}
-
 /** The routes whose template `segments` fit, in table order, with their parameters (ids not checked yet). */
 function shapesOf(segments: readonly string[]): { route: FhirRoute; params: Params }[] {
   return FHIR_ROUTES.flatMap((route) => {
@@ -232,20 +264,6 @@ function segmentsOf(path: string | readonly string[]): [string[], string | undef
   if (typeof path !== 'string') return [path.filter(Boolean), undefined];
   const [pathname, query] = splitQuery(path);
   return [pathname.split('/').filter(Boolean), query || undefined];
-}
-
-/**
- * The template of `path` (relative to a server's base, with or without a
- * query string, or its segments) and its parameters, for callers that
- * dispatch on the method themselves (the embedded store). Throws `FhirError`
- * 400 for a path no route has and for an invalid id.
- */
-export function matchFhirPath(path: string | readonly string[]): FhirPathMatch {
-  const [segments, query] = segmentsOf(path);
-  const [first] = shapesOf(segments);
-  if (!first) throw FhirError.badRequest(`Unsupported FHIR path '/${shapeOf(segments)}'`);
-  checkParams(first.params);
-  return { template: first.route.path, ...first.params, query };
 }
 
 /**
