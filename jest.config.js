@@ -11,6 +11,9 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, module: { ...swc.module, ignoreDynamic: true }, swcrc: false }] },
   moduleNameMapper: { '^@ehr-gateway/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 20000,
+  // One suite at a time (--maxWorkers=1), in a worker that is replaced once it holds this much after a suite:
+  // run in band, the modules every e2e suite loads accumulate past Node's heap limit over the whole suite.
+  workerIdleMemoryLimit: '1GB',
   // Probes NATS and Redis once: suites that need a missing one are skipped (a failure under CI=true).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
 };
