@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EHREvent } from './ehr-event';
 import { EventDeliveryError, ListenerFailure } from './event-delivery.error';
 import { EventListener, EventListenerRegistry } from './event-listener.registry';
-import { inSpan, tracer, tracingEnabled } from '@ehr-gateway/common';
+import { inSpan, problemOf, stackFramesOf, tracer, tracingEnabled } from '@ehr-gateway/common';
 import { eventSpanAttributes } from './tracing';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -120,7 +120,9 @@ export class EventDispatcher implements OnApplicationShutdown {
 
   private logFailure({ listener, error }: ListenerFailure, event: EHREvent): void {
     this.failures++;
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`Listener ${listener} failed on ${event.eventType} (${event.id}): ${message}`);
+    this.logger.error(
+      `Listener ${listener} failed on ${event.eventType} (${event.id}): ${problemOf(error)}`,
+      stackFramesOf(error),
+    );
   }
 }

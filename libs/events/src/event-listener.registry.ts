@@ -3,7 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { EVENT_LISTENER_METADATA, EventEmitter2 } from '@nestjs/event-emitter';
 import { GatewayEventEmitter } from './gateway-event-emitter';
 import type { OnEventMetadata } from '@nestjs/event-emitter';
-import { DecoratedMethod, findDecoratedMethods } from '@ehr-gateway/common';
+import { DecoratedMethod, findDecoratedMethods, problemOf } from '@ehr-gateway/common';
 import { EhrListenerMetadata } from './decorators/on-ehr-event.decorator';
 import type { EHREvent } from './ehr-event';
 import { EventPatternMatcher } from './event-pattern-matcher';
@@ -87,9 +87,7 @@ export class EventListenerRegistry implements OnModuleInit, OnApplicationBootstr
             return await method.invoke(...args);
           } catch (error) {
             if (options?.suppressErrors === false) throw error;
-            this.logger.error(
-              `Listener ${listener.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-            );
+            this.logger.error(`Listener ${listener.name} failed: ${problemOf(error)}`);
           }
         };
         this.add(listener, event, hostListener, options);

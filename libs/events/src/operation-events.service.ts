@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { problemOf, stackFramesOf } from '@ehr-gateway/common';
 import { EHR_EVENT_CREATOR } from './constants';
 import { EHREvent, EHREventType, familyOf } from './ehr-event';
 import { EventDispatcher } from './event-dispatcher';
@@ -93,7 +94,9 @@ export class OperationEvents {
   }
 
   private logCreatorFailure(context: OperationContext, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.logger.error(`Event creator failed for ${context.eventType} (${context.operation}): ${message}`);
+    this.logger.error(
+      `Event creator failed for ${context.eventType} (${context.operation}): ${problemOf(error)}`,
+      stackFramesOf(error),
+    );
   }
 }

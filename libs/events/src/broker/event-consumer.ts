@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AckPolicy, ConsumerMessages, JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { findDecoratedMethods } from '@ehr-gateway/common';
+import { findDecoratedMethods, problemOf } from '@ehr-gateway/common';
 import type { EHREvent } from '../ehr-event';
 import { eventNames } from '../event-routing';
 import type { EhrCloudEvent } from './cloud-event';
@@ -114,7 +114,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       for (const handler of handlers) await handler.invoke(event);
     } catch (error) {
       const attempts = message.info.deliveryCount;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = problemOf(error);
       if (attempts >= (this.options.maxDeliver ?? 5)) {
         this.logger.error(`Event ${event.id} failed ${attempts} times (${reason}); sent to the dead letters`);
         return this.deadLetter(message, reason);
