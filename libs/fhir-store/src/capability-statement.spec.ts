@@ -3,6 +3,7 @@ import type { CapabilityStatementRestResource, CodeSystem } from '@medplum/fhirt
 import { buildCapabilityStatement } from './capability-statement';
 import { StoreDatabase } from './storage/store-database';
 import { SearchService } from './search/search-service';
+import { firstVersion } from '../../../test/support/store-versions';
 
 /** A well-formed value for each parameter type (the engine's answer to it does not matter here, only that it takes it). */
 const VALUES: Record<string, string> = {
@@ -48,16 +49,7 @@ describe('the CapabilityStatement lists what the search engine takes', () => {
       content: 'complete',
       concept: [{ code: 'root', concept: [{ code: 'child' }] }],
     };
-    db.atomically(() =>
-      db.write({
-        resourceType: 'CodeSystem',
-        id: 'cs',
-        version: 1,
-        lastUpdated: '2025-01-01T00:00:00.000Z',
-        deleted: false,
-        resource: codeSystem,
-      }),
-    );
+    db.atomically(() => db.write(firstVersion(codeSystem)));
     service = new SearchService(
       db,
       { run: () => Promise.reject(new Error('not run')), close: async () => {} },

@@ -4,6 +4,7 @@ import { StoreDatabase } from '../storage/store-database';
 import { runWithin } from './plan-runner';
 import { DRIVER_LIMIT, SearchPlan } from './search-plan';
 import { SearchService } from './search-service';
+import { firstVersion } from '../../../../test/support/store-versions';
 
 const BASE = 'urn:test';
 const PATIENTS = 25;
@@ -28,7 +29,7 @@ describe.each([
           name: [{ family: i % 2 === 0 ? 'Smith' : 'Lee' }],
           generalPractitioner: [{ reference: `Practitioner/pr${i % 2}` }],
         };
-        db.write({ ...resource, version: 1, lastUpdated: '2025-01-01T00:00:00.000Z', deleted: false, resource });
+        db.write(firstVersion(resource));
       }
     });
     // The runner answers with the plan the test chooses the size of.

@@ -4,6 +4,7 @@ import { StoreDatabase } from '../storage/store-database';
 import { runWithin } from './plan-runner';
 import { DRIVER_LIMIT, SearchPlan } from './search-plan';
 import { SearchService } from './search-service';
+import { firstVersion } from '../../../../test/support/store-versions';
 
 const BASE = 'urn:test';
 const UCUM = 'http://unitsofmeasure.org';
@@ -73,15 +74,7 @@ describe.each([
           }),
         ),
       ];
-      for (const resource of resources)
-        db.write({
-          ...resource,
-          id: resource.id!,
-          version: 1,
-          lastUpdated: '2025-01-01T00:00:00.000Z',
-          deleted: false,
-          resource,
-        });
+      for (const resource of resources) db.write(firstVersion(resource));
     });
     const run = (plan: SearchPlan) => Promise.resolve(runWithin(db.db, { ...plan, driverLimit }, 10_000));
     service = new SearchService(db, { run, close: async () => {} }, BASE);

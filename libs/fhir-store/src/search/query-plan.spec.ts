@@ -9,6 +9,7 @@ import { WorkerRunner } from './plan-runner';
 import { DRIVER_LIMIT, SearchPlan, executePlan, setDeadline } from './search-plan';
 import { SearchService } from './search-service';
 import { sql } from './sql';
+import { firstVersion } from '../../../../test/support/store-versions';
 
 /** The driving form of one search filter per parameter type, as the executor runs it when it is selective. */
 const ONE_PER_TYPE: [type: string, resourceType: string, query: string][] = [
@@ -44,15 +45,7 @@ describe('search plans', () => {
     db = new StoreDatabase(':memory:');
     // Parameter ids exist once a value was indexed under them: index one resource of each kind.
     db.atomically(() => {
-      const write = (resource: Resource) =>
-        db.write({
-          resourceType: resource.resourceType,
-          id: resource.id!,
-          version: 1,
-          lastUpdated: '2025-01-01T00:00:00.000Z',
-          deleted: false,
-          resource,
-        });
+      const write = (resource: Resource) => db.write(firstVersion(resource));
       write({
         resourceType: 'Patient',
         id: 'p1',
@@ -325,13 +318,7 @@ describe('the search time budget', () => {
     store.atomically(() => {
       for (let i = 0; i < 300; i++) {
         const patient = { resourceType: 'Patient', id: `p${i}` } as const;
-        store.write({
-          ...patient,
-          version: 1,
-          lastUpdated: '2025-01-01T00:00:00.000Z',
-          deleted: false,
-          resource: patient,
-        });
+        store.write(firstVersion(patient));
       }
     });
     store.close();

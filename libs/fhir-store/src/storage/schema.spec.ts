@@ -7,6 +7,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { FhirStore } from '../fhir-store';
 import { SCHEMA_VERSION } from './schema';
 import { StoreDatabase } from './store-database';
+import { firstVersion } from '../../../../test/support/store-versions';
 
 const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 const UCUM = 'http://unitsofmeasure.org';
@@ -57,18 +58,7 @@ function toPreviousFormat(path: string, version: 2 | 3): void {
 
 /** Stores each resource as its first version, in one transaction, and closes the file. */
 function writeAndClose(database: StoreDatabase, resources: Resource[]): void {
-  database.atomically(() =>
-    resources.forEach((resource) =>
-      database.write({
-        resourceType: resource.resourceType,
-        id: resource.id!,
-        version: 1,
-        lastUpdated: '2025-01-01T00:00:00.000Z',
-        deleted: false,
-        resource,
-      }),
-    ),
-  );
+  database.atomically(() => resources.forEach((resource) => database.write(firstVersion(resource))));
   database.close();
 }
 
